@@ -1,0 +1,22 @@
+//! SeaORM entities of the integration gateway: one module per table.
+//!
+//! Enum-like columns are plain `String`s; the domain layer parses them (the
+//! accepted values are the lists in `migration::enums`, enforced by CHECKs).
+
+/// `document_exports`: the export state of one document.
+pub mod document_export;
+/// `integrations`: the configured integrations.
+pub mod integration;
+/// `integration_errors`: the errors a run hits.
+pub mod integration_error;
+/// `integration_history_records`: per document, what happened to it in an integration.
+pub mod integration_history_record;
+/// `integration_record_responses`: what the external system answered to a record or an error.
+pub mod integration_record_response;
+/// `integration_runs`: one batch of an integration.
+pub mod integration_run;
+/// `users`: the principals (users and API clients) named by `created_by_id` / `updated_by_id`.
+pub mod user;
+
+/// Re-exports every entity under its table's singular name (`Integration`, `IntegrationRun`, …).
+pub mod prelude;

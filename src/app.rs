@@ -1,0 +1,98 @@
+//! The whole application as values tests can build: connect, migrate, schema, router, listener.
+
+use std::net::SocketAddr;
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+
+use crate::{
+    config::{DatabaseConfig, ServeConfig},
+    db,
+    graphql::{AppSchema, build_schema},
+    http,
+};
+
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// The listen address could not be bound.
+    #[error("listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A bound, ready-to-serve gateway.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    db: DatabaseConnection,
+}
+
+impl Application {
+    /// Connects, applies migrations, builds the schema once and binds the listener.
+    pub async fn build(
+        database: &DatabaseConfig,
+        serve: &ServeConfig,
+    ) -> Result<Self, StartupError> {
+        let db = db::connect(database).await?;
+        Self::with_db(db, serve).await
+    }
+
+    /// Like [`Application::build`] over an open pool (tests use it to count statements).
+    pub async fn with_db(
+        db: DatabaseConnection,
+        serve: &ServeConfig,
+    ) -> Result<Self, StartupError> {
+        db::migrate(&db).await?;
+        let schema: AppSchema = build_schema(db.clone());
+        let router = http::router(schema, db.clone(), serve.max_body_bytes);
+        let listener = TcpListener::bind(serve.listen).await?;
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The database pool the application uses.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until the process is stopped (Ctrl-C / SIGTERM finish in-flight requests first).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

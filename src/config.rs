@@ -1,0 +1,79 @@
+//! Command line and environment configuration (clap), one doc line per setting.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A GraphQL server over integration data: integrations, runs, errors, history records and responses.
+#[derive(Debug, Parser)]
+#[command(name = "integration-gateway", version, about)]
+pub struct Cli {
+    /// Database settings shared by every subcommand.
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve GraphQL (and GraphiQL) over HTTP.
+    Serve(ServeConfig),
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL) to standard output.
+    Schema,
+    /// Load data into the database (migrations are applied first).
+    Seed(SeedConfig),
+}
+
+/// Where the data lives and how many connections to keep.
+#[derive(Clone, Debug, Args)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite://FILE?mode=rwc` (embedded) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://gateway.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub database_max_connections: u32,
+}
+
+/// Settings of the HTTP server.
+#[derive(Clone, Debug, Args)]
+pub struct ServeConfig {
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// What `seed` loads.
+#[derive(Clone, Debug, Args)]
+pub struct SeedConfig {
+    /// Load the demo data set: a few integrations and runs in every status.
+    #[arg(long, required = true)]
+    pub demo: bool,
+}

@@ -1,0 +1,114 @@
+//! The domain's closed value sets, each with its stored (and REST) string form.
+
+use std::{fmt, str::FromStr};
+
+/// Declares a closed set of values stored as fixed strings, with `ALL`, `as_str`,
+/// `Display` and `FromStr`, so every layer converts the same way.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the contract's order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stored and REST form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| format!(concat!("unknown ", $what, " `{}`"), s))
+            }
+        }
+    };
+}
+
+stored_enum!(
+    /// Which way an integration moves documents.
+    Direction, "direction" {
+        /// Into the procurement platform.
+        ToCoupa => "to_coupa",
+        /// Out of the procurement platform.
+        FromCoupa => "from_coupa",
+    }
+);
+
+stored_enum!(
+    /// The kind of system at the other end of an integration.
+    EndSystemType, "end system type" {
+        /// An internal system.
+        Internal => "internal",
+        /// A payroll system.
+        Payroll => "payroll",
+        /// An ERP.
+        Erp => "erp",
+        /// An HR system.
+        Hr => "hr",
+        /// A third-party partner.
+        ThirdPartyPartner => "third_party_partner",
+        /// A third-party vendor.
+        ThirdPartyVendor => "third_party_vendor",
+        /// Anything else.
+        Other => "other",
+    }
+);
+
+stored_enum!(
+    /// The transport/format of an integration.
+    IntegrationType, "integration type" {
+        /// Flat files (CSV).
+        FlatFile => "flat_file",
+        /// The REST API.
+        Api => "api",
+        /// Corporate credit card files.
+        CorporateCreditCardFile => "corporate_credit_card_file",
+        /// JSON files.
+        Json => "json",
+        /// XML files.
+        Xml => "xml",
+        /// The original format of the documents.
+        OriginalFormat => "original_format",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_round_trips_through_its_stored_form() {
+        for v in Direction::ALL {
+            assert_eq!(v.as_str().parse::<Direction>(), Ok(*v));
+        }
+        for v in EndSystemType::ALL {
+            assert_eq!(v.as_str().parse::<EndSystemType>(), Ok(*v));
+        }
+        for v in IntegrationType::ALL {
+            assert_eq!(v.as_str().parse::<IntegrationType>(), Ok(*v));
+        }
+        assert_eq!(
+            "sideways".parse::<Direction>(),
+            Err("unknown direction `sideways`".to_string())
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Input validation rules shared by every entry point: a value that passes is valid to store.
+
+/// A rule broken by one input field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input field, in the API's camelCase (`totalRecords`).
+    pub field: String,
+    /// What is wrong, for a person.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error with its message.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The longest string a `string(255)` column takes.
+pub const MAX_STRING: usize = 255;
+
+/// Checks a required short string: not blank, at most 255 characters; returns it trimmed.
+pub fn required_string(field: &str, value: &str) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be blank"));
+    }
+    bounded_string(field, trimmed).map(str::to_owned)
+}
+
+/// Checks an optional short string's length.
+pub fn bounded_string<'a>(field: &str, value: &'a str) -> Result<&'a str, FieldError> {
+    if value.chars().count() > MAX_STRING {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {MAX_STRING} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A run's progress: both counts ≥ 0 and processed ≤ total when both are known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordsProgress {
+    /// How many records the run has to move.
+    pub total: Option<i32>,
+    /// How many it has moved so far.
+    pub processed: Option<i32>,
+}
+
+impl RecordsProgress {
+    /// Validates the progress a run would have after an update.
+    pub fn parse(total: Option<i32>, processed: Option<i32>) -> Result<Self, FieldError> {
+        if total.is_some_and(|t| t < 0) {
+            return Err(FieldError::new(
+                "totalRecords",
+                "must be greater than or equal to 0",
+            ));
+        }
+        if processed.is_some_and(|p| p < 0) {
+            return Err(FieldError::new(
+                "recordsProcessed",
+                "must be greater than or equal to 0",
+            ));
+        }
+        if let (Some(t), Some(p)) = (total, processed)
+            && p > t
+        {
+            return Err(FieldError::new(
+                "recordsProcessed",
+                format!("must not exceed totalRecords ({p} > {t})"),
+            ));
+        }
+        Ok(Self { total, processed })
+    }
+}
+
+/// Checks that a run's `flow` is a JSON object, as the vendor stores it.
+pub fn flow_object(value: &serde_json::Value) -> Result<(), FieldError> {
+    if value.is_object() {
+        Ok(())
+    } else {
+        Err(FieldError::new("flow", "must be a JSON object"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_rejects_negative_counts_and_processed_beyond_total() {
+        assert!(RecordsProgress::parse(Some(10), Some(10)).is_ok());
+        assert!(RecordsProgress::parse(None, Some(10)).is_ok());
+        assert_eq!(
+            RecordsProgress::parse(Some(-1), None).unwrap_err().field,
+            "totalRecords"
+        );
+        assert_eq!(
+            RecordsProgress::parse(None, Some(-1)).unwrap_err().field,
+            "recordsProcessed"
+        );
+        let err = RecordsProgress::parse(Some(5), Some(6)).unwrap_err();
+        assert_eq!(err.field, "recordsProcessed");
+        assert!(err.message.contains("6 > 5"));
+    }
+
+    #[test]
+    fn strings_are_trimmed_and_bounded() {
+        assert_eq!(required_string("code", "  SAP ").unwrap(), "SAP");
+        assert!(required_string("code", "   ").is_err());
+        assert!(required_string("code", &"x".repeat(256)).is_err());
+        assert!(bounded_string("endSystem", &"é".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn flow_must_be_an_object() {
+        assert!(flow_object(&serde_json::json!({"steps": 3})).is_ok());
+        assert!(flow_object(&serde_json::json!([1])).is_err());
+    }
+}

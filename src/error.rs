@@ -1,0 +1,161 @@
+//! The one error type of the gateway, and its single mapping to GraphQL errors.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::DbErr;
+
+use crate::domain::{RunStatus, TransitionRefused, validation::FieldError};
+
+/// Every way a request can fail, typed; each maps to one `extensions.code`.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The object named by the request does not exist.
+    #[error("{entity} {key} does not exist")]
+    NotFound {
+        /// The kind of object (`integration`, `integration run`).
+        entity: &'static str,
+        /// How it was named (`id 5`, `code "SAP"`).
+        key: String,
+    },
+    /// One or more input fields break a rule; nothing was written.
+    #[error("{}", validation_message(.0))]
+    Validation(Vec<FieldError>),
+    /// A run action that its current status does not allow.
+    #[error("{refused}{}", .unresolved_errors.map(|n| format!(" (the run has {n} unresolved integration error{}; resolve them first)", if n == 1 { "" } else { "s" })).unwrap_or_default())]
+    InvalidTransition {
+        /// The refusal of the status machine.
+        refused: TransitionRefused,
+        /// Set when `success` was refused because of unresolved errors.
+        unresolved_errors: Option<u64>,
+    },
+    /// A unique value is already taken.
+    #[error("{field} {value:?} has already been taken")]
+    Conflict {
+        /// The input field (`code`, `name`).
+        field: &'static str,
+        /// The value that clashes.
+        value: String,
+    },
+    /// A database or other internal failure; logged in full, shown to clients only generically.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+fn validation_message(errors: &[FieldError]) -> String {
+    let parts: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}", e.field, e.message))
+        .collect();
+    format!("invalid input: {}", parts.join("; "))
+}
+
+impl AppError {
+    /// A not-found error for an object looked up by id.
+    pub fn not_found_id(entity: &'static str, id: i32) -> Self {
+        AppError::NotFound {
+            entity,
+            key: format!("with id {id}"),
+        }
+    }
+
+    /// A validation error for one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The `extensions.code` of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "NOT_FOUND",
+            AppError::Validation(_) => "VALIDATION",
+            AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
+            AppError::Conflict { .. } => "CONFLICT",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(e: FieldError) -> Self {
+        AppError::Validation(vec![e])
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(e: DbErr) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+/// The GraphQL enum name of a run status (`RUNNING`).
+fn graphql_status(s: RunStatus) -> String {
+    s.as_str().to_ascii_uppercase()
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if let AppError::Internal(source) = self {
+            // The client sees a generic message; the detail goes to the log only.
+            tracing::error!(error = %source, debug = ?source, "internal error");
+        }
+        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| {
+            ext.set("code", self.code());
+            match self {
+                AppError::NotFound { entity, .. } => ext.set("entity", *entity),
+                AppError::Validation(errors) => {
+                    if let Some(first) = errors.first() {
+                        ext.set("field", first.field.as_str());
+                    }
+                    let fields: Vec<async_graphql::Value> = errors
+                        .iter()
+                        .map(|e| {
+                            let mut m = async_graphql::indexmap::IndexMap::new();
+                            m.insert(async_graphql::Name::new("field"), e.field.clone().into());
+                            m.insert(
+                                async_graphql::Name::new("message"),
+                                e.message.clone().into(),
+                            );
+                            async_graphql::Value::Object(m)
+                        })
+                        .collect();
+                    ext.set("fields", fields);
+                }
+                AppError::InvalidTransition {
+                    refused,
+                    unresolved_errors,
+                } => {
+                    ext.set("action", refused.action.as_str().to_ascii_uppercase());
+                    ext.set("currentStatus", graphql_status(refused.current));
+                    let allowed: Vec<String> = refused
+                        .allowed
+                        .iter()
+                        .map(|a| a.as_str().to_ascii_uppercase())
+                        .collect();
+                    ext.set("allowedActions", allowed);
+                    if let Some(n) = unresolved_errors {
+                        ext.set("unresolvedErrors", *n);
+                    }
+                }
+                AppError::Conflict { field, .. } => ext.set("field", *field),
+                AppError::Internal(_) => {}
+            }
+        })
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(e: AppError) -> Self {
+        e.extend()
+    }
+}
+
+/// Result of a service call.
+pub type AppResult<T> = Result<T, AppError>;

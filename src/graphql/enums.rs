@@ -1,0 +1,104 @@
+//! GraphQL enums, each mirroring a domain enum (`remote`) so the conversion is generated, not written.
+
+use async_graphql::Enum;
+
+use super::filter::StoredEnum;
+use crate::domain;
+
+/// The status of an integration run.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::RunStatus")]
+pub enum RunStatus {
+    /// Created or requeued; waiting to run.
+    Pending,
+    /// Moving documents.
+    Running,
+    /// Stopped for now; can be resumed.
+    Paused,
+    /// Finished without unresolved errors (final).
+    Successful,
+    /// Finished with a failure (final).
+    Failed,
+}
+
+/// Which way an integration moves documents.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::Direction")]
+pub enum Direction {
+    /// Into the procurement platform (`to_coupa`).
+    ToCoupa,
+    /// Out of the procurement platform (`from_coupa`).
+    FromCoupa,
+}
+
+/// The kind of system at the other end of an integration.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::EndSystemType")]
+pub enum EndSystemType {
+    /// An internal system.
+    Internal,
+    /// A payroll system.
+    Payroll,
+    /// An ERP.
+    Erp,
+    /// An HR system.
+    Hr,
+    /// A third-party partner.
+    ThirdPartyPartner,
+    /// A third-party vendor.
+    ThirdPartyVendor,
+    /// Anything else.
+    Other,
+}
+
+/// The transport/format of an integration.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::IntegrationType")]
+pub enum IntegrationType {
+    /// Flat files (CSV).
+    FlatFile,
+    /// The REST API.
+    Api,
+    /// Corporate credit card files.
+    CorporateCreditCardFile,
+    /// JSON files.
+    Json,
+    /// XML files.
+    Xml,
+    /// The original format of the documents.
+    OriginalFormat,
+}
+
+/// Sort direction.
+#[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+impl StoredEnum for RunStatus {
+    fn stored(self) -> &'static str {
+        domain::RunStatus::from(self).as_str()
+    }
+}
+
+impl StoredEnum for Direction {
+    fn stored(self) -> &'static str {
+        domain::Direction::from(self).as_str()
+    }
+}
+
+impl StoredEnum for EndSystemType {
+    fn stored(self) -> &'static str {
+        domain::EndSystemType::from(self).as_str()
+    }
+}
+
+impl StoredEnum for IntegrationType {
+    fn stored(self) -> &'static str {
+        domain::IntegrationType::from(self).as_str()
+    }
+}

@@ -1,0 +1,160 @@
+//! The root query: look-ups and lists.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result};
+use sea_orm::{Condition, DatabaseConnection};
+
+use super::{
+    connection::CountFn,
+    types::{
+        Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder, IntegrationRun,
+        IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
+    },
+};
+use crate::{
+    error::AppError,
+    service::{IntegrationRef, integrations, paging::PageArgs, runs},
+};
+
+/// Read access to integrations and their runs.
+#[derive(Debug, Default)]
+pub struct QueryRoot;
+
+/// A `totalCount` that runs `count(filter)` only when asked.
+fn count_with<F, Fut>(db: &DatabaseConnection, filter: &Condition, count: F) -> CountFn
+where
+    F: Fn(DatabaseConnection, Condition) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = crate::error::AppResult<u64>> + Send + 'static,
+{
+    let db = db.clone();
+    let filter = filter.clone();
+    let count = Arc::new(count);
+    Arc::new(move || {
+        let fut = count(db.clone(), filter.clone());
+        Box::pin(async move { Ok(fut.await?) })
+    })
+}
+
+#[Object]
+impl QueryRoot {
+    /// One integration, by id or by code (give exactly one); null when there is none.
+    async fn integration(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The integration's id.")] id: Option<i32>,
+        #[graphql(desc = "The integration's code.")] code: Option<String>,
+    ) -> Result<Option<Integration>> {
+        let by = match (id, code) {
+            (Some(id), None) => IntegrationRef::Id(id),
+            (None, Some(code)) => IntegrationRef::Code(code),
+            _ => return Err(AppError::field("id", "give exactly one of id and code").into()),
+        };
+        let db = ctx.data::<DatabaseConnection>()?;
+        match integrations::find(db, &by).await {
+            Ok(m) => Ok(Some(Integration(m))),
+            Err(AppError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Integrations, filtered, ordered and paged (cursors or offset/limit).
+    #[allow(clippy::too_many_arguments)]
+    async fn integrations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only integrations matching this filter.")] filter: Option<
+            IntegrationFilter,
+        >,
+        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
+            IntegrationOrder,
+        >,
+        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
+        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
+        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
+        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
+            i32,
+        >,
+    ) -> Result<IntegrationConnection> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            offset,
+            limit,
+        };
+        let page = integrations::list(
+            db,
+            condition.clone(),
+            order_by.unwrap_or_default().sort(),
+            &args,
+        )
+        .await?;
+        let count = count_with(db, &condition, |db, c| async move {
+            integrations::count(&db, c).await
+        });
+        Ok(IntegrationConnection::new(page, count))
+    }
+
+    /// One run by id; null when there is none.
+    async fn integration_run(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The run's id.")] id: i32,
+    ) -> Result<Option<IntegrationRun>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        match runs::find_by_id(db, id).await {
+            Ok(m) => Ok(Some(IntegrationRun(m))),
+            Err(AppError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Runs of every integration, filtered, ordered and paged (cursors or offset/limit).
+    #[allow(clippy::too_many_arguments)]
+    async fn integration_runs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only runs matching this filter.")] filter: Option<IntegrationRunFilter>,
+        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
+            IntegrationRunOrder,
+        >,
+        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
+        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
+        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
+        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
+            i32,
+        >,
+    ) -> Result<IntegrationRunConnection> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            offset,
+            limit,
+        };
+        let page = runs::list(
+            db,
+            condition.clone(),
+            order_by.unwrap_or_default().sort(),
+            &args,
+        )
+        .await?;
+        let count = count_with(
+            db,
+            &condition,
+            |db, c| async move { runs::count(&db, c).await },
+        );
+        Ok(IntegrationRunConnection::new(page, count))
+    }
+}

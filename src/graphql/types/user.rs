@@ -1,0 +1,26 @@
+//! The principal that made a change.
+
+use async_graphql::Object;
+use entity::user;
+
+/// A user or API client that created or changed data.
+#[derive(Clone, Debug)]
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// The user's id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+
+    /// The user's name (or the API client's name).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// `user` or `api_client`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+}

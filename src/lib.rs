@@ -1,0 +1,21 @@
+//! integration-gateway: a GraphQL server over integration data — integrations, runs, errors,
+//! history records and the responses external systems send back.
+
+/// The whole application: connect, migrate, build the schema and router, serve.
+pub mod app;
+/// Command line and environment configuration.
+pub mod config;
+/// Database connection and migrations.
+pub mod db;
+/// Domain rules: the run status machine, enumerations, validation.
+pub mod domain;
+/// The one error type and its mapping to GraphQL errors.
+pub mod error;
+/// The GraphQL schema: types, resolvers, loaders, filters, connections.
+pub mod graphql;
+/// The HTTP surface: router, GraphQL over HTTP, health.
+pub mod http;
+/// Demo data.
+pub mod seed;
+/// Use cases over the database, in transactions.
+pub mod service;

@@ -1,0 +1,375 @@
+//! Integration runs: create, update, and every lifecycle action through one function.
+
+use chrono::{DateTime, Utc};
+use entity::{integration_error, integration_run};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::{
+    Actor, IntegrationRef, begin_write, integrations, now,
+    paging::{self, Page, PageArgs, Sort},
+};
+use crate::{
+    domain::{
+        RunAction, RunStatus, Transition,
+        run_status::transition,
+        validation::{RecordsProgress, flow_object},
+    },
+    error::{AppError, AppResult},
+};
+
+/// The run fields a client may write (on create, update and every action); `None` keeps a field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunInput {
+    /// Free-form description of the flow (a JSON object).
+    pub flow: Option<serde_json::Value>,
+    /// When the run started.
+    pub start_time: Option<DateTime<Utc>>,
+    /// When the run ended.
+    pub end_time: Option<DateTime<Utc>>,
+    /// How many records the run has to move.
+    pub total_records: Option<i32>,
+    /// How many it has moved.
+    pub records_processed: Option<i32>,
+    /// The newest `updated_at` the run has exported.
+    pub max_updated_at: Option<DateTime<Utc>>,
+}
+
+impl RunInput {
+    fn is_empty(&self) -> bool {
+        *self == RunInput::default()
+    }
+
+    /// Validates the input against the run's current values (progress is checked as it would be stored).
+    fn validate(&self, current: Option<&integration_run::Model>) -> AppResult<()> {
+        let mut errors = Vec::new();
+        if let Some(flow) = &self.flow
+            && let Err(e) = flow_object(flow)
+        {
+            errors.push(e);
+        }
+        let total = self.total_records.or(current.and_then(|r| r.total_records));
+        let processed = self
+            .records_processed
+            .or(current.and_then(|r| r.records_processed));
+        if let Err(e) = RecordsProgress::parse(total, processed) {
+            errors.push(e);
+        }
+        let start = self.start_time.or(current.and_then(|r| r.start_time));
+        let end = self.end_time.or(current.and_then(|r| r.end_time));
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            errors.push(crate::domain::validation::FieldError::new(
+                "endTime",
+                "must not be before startTime",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
+/// Finds a run by id.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<integration_run::Model> {
+    integration_run::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found_id("integration run", id))
+}
+
+/// The column assignments of an input, for one UPDATE statement.
+fn input_columns(input: &RunInput) -> Vec<(integration_run::Column, sea_orm::Value)> {
+    use integration_run::Column as C;
+    let mut cols = Vec::new();
+    if let Some(v) = &input.flow {
+        cols.push((C::Flow, sea_orm::Value::from(v.clone())));
+    }
+    if let Some(v) = input.start_time {
+        cols.push((C::StartTime, v.into()));
+    }
+    if let Some(v) = input.end_time {
+        cols.push((C::EndTime, v.into()));
+    }
+    if let Some(v) = input.total_records {
+        cols.push((C::TotalRecords, v.into()));
+    }
+    if let Some(v) = input.records_processed {
+        cols.push((C::RecordsProcessed, v.into()));
+    }
+    if let Some(v) = input.max_updated_at {
+        cols.push((C::MaxUpdatedAt, v.into()));
+    }
+    cols
+}
+
+/// Maps the progress CHECK (a concurrent update slipped past validation) to a VALIDATION error.
+fn check_violation(err: sea_orm::DbErr) -> AppError {
+    if err.to_string().contains("integration_runs_progress_chk") {
+        AppError::field("recordsProcessed", "must not exceed totalRecords")
+    } else {
+        err.into()
+    }
+}
+
+/// Creates a run of an integration, in status `pending`.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Actor,
+    integration: IntegrationRef,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    input.validate(None)?;
+    let txn = begin_write(db).await?;
+    let integration = integrations::find(&txn, &integration).await?;
+    let at = now();
+    let model = integration_run::ActiveModel {
+        integration_id: Set(integration.id),
+        flow: Set(input.flow),
+        status: Set(RunStatus::Pending.as_str().to_owned()),
+        start_time: Set(input.start_time),
+        end_time: Set(input.end_time),
+        total_records: Set(input.total_records),
+        records_processed: Set(input.records_processed),
+        max_updated_at: Set(input.max_updated_at),
+        created_at: Set(at),
+        updated_at: Set(at),
+        created_by_id: Set(actor.user_id),
+        updated_by_id: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(check_violation)?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Updates a run's fields; never its status.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    let txn = begin_write(db).await?;
+    let current = find_by_id(&txn, id).await?;
+    input.validate(Some(&current))?;
+    if input.is_empty() {
+        return Ok(current);
+    }
+    let mut update = integration_run::Entity::update_many()
+        .filter(integration_run::Column::Id.eq(id))
+        .col_expr(integration_run::Column::UpdatedAt, Expr::value(now()))
+        .col_expr(
+            integration_run::Column::UpdatedById,
+            Expr::value(actor.user_id),
+        );
+    for (col, value) in input_columns(&input) {
+        update = update.col_expr(col, Expr::value(value));
+    }
+    update.exec(&txn).await.map_err(check_violation)?;
+    let run = find_by_id(&txn, id).await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// How many unresolved errors a run has (they block `success`).
+async fn unresolved_errors<C: ConnectionTrait>(db: &C, run_id: i32) -> AppResult<u64> {
+    Ok(integration_error::Entity::find()
+        .filter(integration_error::Column::IntegrationRunId.eq(run_id))
+        .filter(integration_error::Column::Resolved.eq(false))
+        .count(db)
+        .await?)
+}
+
+/// Applies a lifecycle action (run, pause, pending, success, finish, fail) with the optional run input.
+///
+/// Every entry point goes through here. The status change is one compare-and-set UPDATE
+/// (`WHERE status = <from>`), so of many concurrent conflicting actions exactly one wins; a
+/// loser re-reads the run and gets either the no-op of a repeated action or INVALID_TRANSITION.
+/// A no-op changes nothing, not even the input fields, so a retry is harmless.
+pub async fn apply_action(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    action: RunAction,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    let txn = begin_write(db).await?;
+    // A lost compare-and-set means another action won in between; re-reading once settles it,
+    // the bound only guards against a livelock.
+    for _ in 0..5 {
+        let run = find_by_id(&txn, id).await?;
+        let status: RunStatus = run
+            .status
+            .parse()
+            .map_err(|e: String| AppError::Internal(e.into()))?;
+        let (from, to, sets_start, sets_end, needs_no_errors) = match transition(status, action) {
+            Err(refused) => {
+                return Err(AppError::InvalidTransition {
+                    refused,
+                    unresolved_errors: None,
+                });
+            }
+            Ok(Transition::NoOp) => return Ok(run),
+            Ok(Transition::Move {
+                from,
+                to,
+                sets_start_time,
+                sets_end_time,
+                requires_no_unresolved_errors,
+            }) => (
+                from,
+                to,
+                sets_start_time,
+                sets_end_time,
+                requires_no_unresolved_errors,
+            ),
+        };
+        let at = now();
+        let mut input = input.clone();
+        if sets_start && run.start_time.is_none() && input.start_time.is_none() {
+            input.start_time = Some(at);
+        }
+        if sets_end && input.end_time.is_none() {
+            input.end_time = Some(at);
+        }
+        input.validate(Some(&run))?;
+
+        let mut update = integration_run::Entity::update_many()
+            .filter(integration_run::Column::Id.eq(id))
+            .filter(integration_run::Column::Status.eq(from.as_str()))
+            .col_expr(integration_run::Column::Status, Expr::value(to.as_str()))
+            .col_expr(integration_run::Column::UpdatedAt, Expr::value(at))
+            .col_expr(
+                integration_run::Column::UpdatedById,
+                Expr::value(actor.user_id),
+            );
+        for (col, value) in input_columns(&input) {
+            update = update.col_expr(col, Expr::value(value));
+        }
+        if needs_no_errors {
+            // Checked in the same statement, so an error reported concurrently cannot slip past.
+            let open_errors = integration_error::Entity::find()
+                .select_only()
+                .column(integration_error::Column::Id)
+                .filter(integration_error::Column::IntegrationRunId.eq(id))
+                .filter(integration_error::Column::Resolved.eq(false))
+                .into_query();
+            update = update.filter(Condition::all().add(Expr::exists(open_errors).not()));
+        }
+        let result = update.exec(&txn).await.map_err(check_violation)?;
+        if result.rows_affected == 1 {
+            let run = find_by_id(&txn, id).await?;
+            txn.commit().await?;
+            return Ok(run);
+        }
+        if needs_no_errors {
+            let open = unresolved_errors(&txn, id).await?;
+            let current = find_by_id(&txn, id).await?;
+            if open > 0 && current.status == from.as_str() {
+                return Err(AppError::InvalidTransition {
+                    refused: crate::domain::TransitionRefused {
+                        action,
+                        current: from,
+                        allowed: from.allowed_actions(),
+                    },
+                    unresolved_errors: Some(open),
+                });
+            }
+        }
+    }
+    Err(AppError::Internal(
+        format!("run {id}: the {action} action lost its compare-and-set 5 times").into(),
+    ))
+}
+
+/// Saves a run's high-water mark (`max_updated_at`) with the optional run input; never changes status.
+pub async fn set_max_updated_at(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    max_updated_at: DateTime<Utc>,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    update(
+        db,
+        actor,
+        id,
+        RunInput {
+            max_updated_at: Some(max_updated_at),
+            ..input
+        },
+    )
+    .await
+}
+
+/// One page of runs.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<integration_run::Column>,
+    args: &PageArgs,
+) -> AppResult<Page<integration_run::Model>> {
+    paging::fetch_page::<integration_run::Entity, _>(
+        db,
+        filter,
+        sort,
+        integration_run::Column::Id,
+        args,
+    )
+    .await
+}
+
+/// The same page of runs for each of many integrations, in one statement.
+pub async fn list_by_integrations<C: ConnectionTrait>(
+    db: &C,
+    integration_ids: &[i32],
+    filter: Condition,
+    sort: Sort<integration_run::Column>,
+    args: &PageArgs,
+) -> AppResult<std::collections::HashMap<i32, Page<integration_run::Model>>> {
+    paging::fetch_pages_by_parent::<integration_run::Entity, _>(
+        db,
+        integration_run::Column::IntegrationId,
+        integration_ids,
+        filter,
+        sort,
+        integration_run::Column::Id,
+        args,
+    )
+    .await
+}
+
+/// How many runs match.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
+    paging::count::<integration_run::Entity, _>(db, filter).await
+}
+
+/// How many runs match, per integration, in one statement.
+pub async fn count_by_integrations<C: ConnectionTrait>(
+    db: &C,
+    integration_ids: &[i32],
+    filter: Condition,
+) -> AppResult<std::collections::HashMap<i32, u64>> {
+    let rows: Vec<(i32, i64)> = integration_run::Entity::find()
+        .select_only()
+        .column(integration_run::Column::IntegrationId)
+        .column_as(integration_run::Column::Id.count(), "n")
+        .filter(filter)
+        .filter(integration_run::Column::IntegrationId.is_in(integration_ids.iter().copied()))
+        .group_by(integration_run::Column::IntegrationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
+}
