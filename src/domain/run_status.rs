@@ -219,17 +219,17 @@ impl fmt::Display for TransitionRefused {
 
 #[cfg(test)]
 mod tests {
-    use super::{RunAction::*, RunStatus::*, *};
+    use super::{RunAction as A, RunStatus::*, *};
 
     /// The whole table of DOMAIN.md, written out: (from, action) → Some(to) for a move,
     /// None for a refusal; the no-op repeats are checked separately.
     fn expected(from: RunStatus, action: RunAction) -> Option<RunStatus> {
         match (from, action) {
-            (Pending | Paused, Run) => Some(Running),
-            (Pending | Running, Pause) => Some(Paused),
-            (Running | Paused, Pending) => Some(Pending),
-            (Running, Success | Finish) => Some(Successful),
-            (Pending | Running | Paused, Fail) => Some(Failed),
+            (Pending | Paused, A::Run) => Some(Running),
+            (Pending | Running, A::Pause) => Some(Paused),
+            (Running | Paused, A::Pending) => Some(Pending),
+            (Running, A::Success | A::Finish) => Some(Successful),
+            (Pending | Running | Paused, A::Fail) => Some(Failed),
             _ => None,
         }
     }
@@ -260,39 +260,39 @@ mod tests {
 
     #[test]
     fn repeating_the_action_that_led_here_is_a_no_op() {
-        assert_eq!(transition(Running, Run), Ok(Transition::NoOp));
-        assert_eq!(transition(Paused, Pause), Ok(Transition::NoOp));
-        assert_eq!(transition(Pending, Pending), Ok(Transition::NoOp));
-        assert_eq!(transition(Successful, Success), Ok(Transition::NoOp));
-        assert_eq!(transition(Successful, Finish), Ok(Transition::NoOp));
-        assert_eq!(transition(Failed, Fail), Ok(Transition::NoOp));
+        assert_eq!(transition(Running, A::Run), Ok(Transition::NoOp));
+        assert_eq!(transition(Paused, A::Pause), Ok(Transition::NoOp));
+        assert_eq!(transition(Pending, A::Pending), Ok(Transition::NoOp));
+        assert_eq!(transition(Successful, A::Success), Ok(Transition::NoOp));
+        assert_eq!(transition(Successful, A::Finish), Ok(Transition::NoOp));
+        assert_eq!(transition(Failed, A::Fail), Ok(Transition::NoOp));
     }
 
     #[test]
     fn final_statuses_allow_nothing_and_say_so() {
-        let refused = transition(Successful, Fail).unwrap_err();
+        let refused = transition(Successful, A::Fail).unwrap_err();
         assert!(refused.allowed.is_empty());
         assert_eq!(
             refused.to_string(),
             "cannot fail a run that is successful: successful is final and allows no action"
         );
-        assert!(transition(Failed, Run).is_err());
-        assert!(transition(Failed, Success).is_err());
+        assert!(transition(Failed, A::Run).is_err());
+        assert!(transition(Failed, A::Success).is_err());
     }
 
     #[test]
     fn a_refusal_names_the_allowed_actions() {
-        let refused = transition(Pending, Success).unwrap_err();
-        assert_eq!(refused.allowed, vec![Run, Pause, Fail]);
+        let refused = transition(Pending, A::Success).unwrap_err();
+        assert_eq!(refused.allowed, vec![A::Run, A::Pause, A::Fail]);
         assert_eq!(
             refused.to_string(),
             "cannot success a run that is pending; allowed from pending: run, pause, fail"
         );
         assert_eq!(
             Running.allowed_actions(),
-            vec![Pause, Pending, Success, Finish, Fail]
+            vec![A::Pause, A::Pending, A::Success, A::Finish, A::Fail]
         );
-        assert_eq!(Paused.allowed_actions(), vec![Run, Pending, Fail]);
+        assert_eq!(Paused.allowed_actions(), vec![A::Run, A::Pending, A::Fail]);
     }
 
     #[test]
@@ -302,7 +302,7 @@ mod tests {
             sets_end_time,
             requires_no_unresolved_errors,
             ..
-        }) = transition(Pending, Run)
+        }) = transition(Pending, A::Run)
         else {
             panic!("run from pending must move")
         };
@@ -311,7 +311,7 @@ mod tests {
             sets_end_time,
             requires_no_unresolved_errors,
             ..
-        }) = transition(Running, Finish)
+        }) = transition(Running, A::Finish)
         else {
             panic!("finish from running must move")
         };
@@ -320,7 +320,7 @@ mod tests {
             sets_end_time,
             requires_no_unresolved_errors,
             ..
-        }) = transition(Paused, Fail)
+        }) = transition(Paused, A::Fail)
         else {
             panic!("fail from paused must move")
         };

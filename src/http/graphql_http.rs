@@ -2,9 +2,9 @@
 //!
 //! async-graphql-axum's stock `GraphQL` service always answers 200 with
 //! `application/graphql-response+json`, returns `{:?}` text for unreadable requests and runs
-//! mutations over GET. That fails several rules of the GraphQL-over-HTTP spec (see
-//! `shared/notes/STACK-NOTES.md` §2), so this module has its own handlers. They pass the
-//! graphql-http 1.23 server audit: 13/13 MUST, 23/23 SHOULD, 25/25 MAY.
+//! mutations over GET. That fails several rules of the GraphQL-over-HTTP spec, so this module
+//! has its own handlers. They pass graphql-http 1.23's `auditServer`: 13/13 MUST, 23/23
+//! SHOULD, 25/25 MAY.
 //!
 //! What the handlers do:
 //! - They pick the response media type from `Accept`. Of `application/graphql-response+json`,

@@ -1,10 +1,10 @@
 //! HTTP surface: the router, GraphQL over HTTP and WebSocket, and health.
 
+pub mod graphql_http;
 pub mod health;
 
 use axum::{Router, extract::DefaultBodyLimit, response::Redirect, routing::get};
 use sea_orm::DatabaseConnection;
-use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::graphql::AppSchema;
 
@@ -13,11 +13,10 @@ pub const GRAPHQL_PATH: &str = "/graphql";
 
 /// The whole HTTP application.
 pub fn router(schema: AppSchema, db: DatabaseConnection, max_body_bytes: usize) -> Router {
-    Router::new()
-        .route_service(GRAPHQL_PATH, async_graphql_axum::GraphQL::new(schema))
+    graphql_http::graphql_routes(schema, GRAPHQL_PATH)
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
         .merge(health::routes(db))
-        // Both: axum extractors honour DefaultBodyLimit, the layer also stops streamed bodies.
+        // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
+        // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(max_body_bytes))
 }

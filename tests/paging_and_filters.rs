@@ -1,0 +1,244 @@
+//! Lists: cursors both ways, offsets, ordering, filters, nested lists without N+1.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+const PAGE: &str = "query($first: Int, $after: String, $last: Int, $before: String, $offset: Int, $limit: Int, $filter: IntegrationRunFilter, $orderBy: IntegrationRunOrder) {
+  integrationRuns(first: $first, after: $after, last: $last, before: $before, offset: $offset, limit: $limit, filter: $filter, orderBy: $orderBy) {
+    totalCount
+    edges { cursor node { id status } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}";
+
+async fn page(app: &TestApp, vars: Value) -> Value {
+    app.data(PAGE, vars).await["integrationRuns"].clone()
+}
+
+fn ids(conn: &Value) -> Vec<i64> {
+    conn["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// 120 runs: 60 of A, 60 of B; every third one running.
+async fn seed_runs(app: &TestApp) -> Vec<i64> {
+    app.integration("A").await;
+    app.integration("B").await;
+    let mut all = Vec::new();
+    for i in 0..120 {
+        let id = app.run(if i % 2 == 0 { "A" } else { "B" }).await;
+        if i % 3 == 0 {
+            app.act("run", id).await;
+        }
+        all.push(id);
+    }
+    all
+}
+
+#[tokio::test]
+async fn cursors_page_through_every_run_exactly_once_in_both_directions() {
+    let app = spawn_app().await;
+    let all = seed_runs(&app).await;
+
+    // Forward, 50 at a time.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let conn = page(&app, json!({ "first": 50, "after": after })).await;
+        assert_eq!(conn["totalCount"], 120);
+        seen.extend(ids(&conn));
+        if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], after.is_some());
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, all, "forward: every run once, in id order");
+
+    // Backward, 50 at a time, from the end.
+    let mut seen_back: Vec<i64> = Vec::new();
+    let mut before: Option<String> = None;
+    loop {
+        let conn = page(&app, json!({ "last": 50, "before": before })).await;
+        let mut chunk = ids(&conn);
+        chunk.extend(seen_back);
+        seen_back = chunk;
+        if !conn["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
+            break;
+        }
+        before = conn["pageInfo"]["startCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen_back, all, "backward: every run once");
+}
+
+#[tokio::test]
+async fn offsets_page_through_every_run_exactly_once() {
+    let app = spawn_app().await;
+    let all = seed_runs(&app).await;
+    let default = page(&app, json!({})).await;
+    assert_eq!(ids(&default).len(), 50, "50 by default");
+    let mut seen = Vec::new();
+    for offset in (0..120).step_by(50) {
+        let conn = page(&app, json!({ "offset": offset, "limit": 50 })).await;
+        assert_eq!(conn["pageInfo"]["hasPreviousPage"], offset > 0);
+        seen.extend(ids(&conn));
+    }
+    assert_eq!(seen, all);
+    let err = app.error(PAGE, json!({ "limit": 201 })).await;
+    assert_eq!(err["extensions"]["code"], "VALIDATION");
+    assert_eq!(err["extensions"]["field"], "limit");
+}
+
+#[tokio::test]
+async fn ordering_descending_with_cursors_visits_every_run_once() {
+    let app = spawn_app().await;
+    let mut all = seed_runs(&app).await;
+    all.reverse();
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let conn = page(
+            &app,
+            json!({ "first": 35, "after": after, "orderBy": { "field": "CREATED_AT", "direction": "DESC" } }),
+        )
+        .await;
+        seen.extend(ids(&conn));
+        if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, all);
+
+    // A nullable key: started runs first (by start time), never-started ones last, each once.
+    let mut seen = HashSet::new();
+    let mut after: Option<String> = None;
+    let mut order = Vec::new();
+    loop {
+        let conn = page(
+            &app,
+            json!({ "first": 30, "after": after, "orderBy": { "field": "START_TIME" } }),
+        )
+        .await;
+        for e in conn["edges"].as_array().unwrap() {
+            assert!(seen.insert(e["node"]["id"].as_i64().unwrap()));
+            order.push(e["node"]["status"].as_str().unwrap().to_owned());
+        }
+        if !conn["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen.len(), 120);
+    assert!(order[..40].iter().all(|s| s == "RUNNING"));
+    assert!(order[40..].iter().all(|s| s == "PENDING"));
+}
+
+#[tokio::test]
+async fn filters_by_status_integration_and_time_range() {
+    let app = spawn_app().await;
+    let all = seed_runs(&app).await;
+
+    let running = page(
+        &app,
+        json!({ "filter": { "status": { "eq": "RUNNING" } }, "first": 200 }),
+    )
+    .await;
+    assert_eq!(running["totalCount"], 40);
+    assert!(
+        running["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["status"] == "RUNNING")
+    );
+
+    let of_a = page(
+        &app,
+        json!({ "filter": { "integration": { "code": { "eq": "A" } } }, "first": 200 }),
+    )
+    .await;
+    assert_eq!(of_a["totalCount"], 60);
+    let expected: Vec<i64> = all.iter().copied().step_by(2).collect();
+    assert_eq!(ids(&of_a), expected);
+
+    let combined = page(
+        &app,
+        json!({ "filter": { "or": [
+            { "integration": { "code": { "startsWith": "b" } }, "status": { "in": ["RUNNING"] } },
+            { "id": { "lte": all[1] } }
+        ] }, "first": 200 }),
+    )
+    .await;
+    // Runs of B that are running: odd indices divisible by 3 → 20; plus the first two runs (neither one of those).
+    assert_eq!(combined["totalCount"], 20 + 2);
+
+    let not_pending = page(
+        &app,
+        json!({ "filter": { "not": { "status": { "eq": "PENDING" } } } }),
+    )
+    .await;
+    assert_eq!(not_pending["totalCount"], 40);
+
+    // Time range: created at or after the 100th run's creation time.
+    let hundredth = app
+        .data(
+            "query($id: Int!) { integrationRun(id: $id) { createdAt } }",
+            json!({ "id": all[99] }),
+        )
+        .await["integrationRun"]["createdAt"]
+        .clone();
+    let recent = page(
+        &app,
+        json!({ "filter": { "createdAt": { "gte": hundredth } }, "first": 200 }),
+    )
+    .await;
+    assert_eq!(ids(&recent), all[99..].to_vec());
+    let started = page(
+        &app,
+        json!({ "filter": { "startTime": { "isNull": false } }, "first": 200 }),
+    )
+    .await;
+    assert_eq!(started["totalCount"], 40);
+}
+
+#[tokio::test]
+async fn nested_runs_of_many_integrations_cost_one_statement_per_level() {
+    let app = spawn_app().await;
+    for code in ["A", "B", "C", "D", "E"] {
+        app.integration(code).await;
+        for _ in 0..4 {
+            app.run(code).await;
+        }
+    }
+    let query = "{ integrations(first: 10) { edges { node { code
+        runs(first: 3, orderBy: {field: ID, direction: DESC}) { totalCount edges { node { id integration { code } } } pageInfo { hasNextPage } }
+    } } } }";
+    let before = app.statements();
+    let data = app.data(query, json!({})).await;
+    let statements = app.statements() - before;
+    let edges = data["integrations"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 5);
+    for e in edges {
+        let runs = &e["node"]["runs"];
+        assert_eq!(runs["totalCount"], 4);
+        assert_eq!(runs["edges"].as_array().unwrap().len(), 3);
+        assert_eq!(runs["pageInfo"]["hasNextPage"], true);
+        for r in runs["edges"].as_array().unwrap() {
+            assert_eq!(r["node"]["integration"]["code"], e["node"]["code"]);
+        }
+    }
+    // integrations page + runs pages + run counts + run.integration: 4, whatever the parent count.
+    assert!(
+        statements <= 4,
+        "{statements} statements for 5 integrations × 3 runs"
+    );
+}
