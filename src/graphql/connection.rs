@@ -43,6 +43,7 @@ macro_rules! connection {
             node: $node,
         }
 
+        #[doc = concat!("An edge of a list of ", $what, ": one item and its cursor.")]
         #[async_graphql::Object]
         impl $edge {
             /// The cursor of this item, for `after` / `before`.
@@ -94,6 +95,7 @@ macro_rules! connection {
             }
         }
 
+        #[doc = concat!("A page of ", $what, " (a Relay connection).")]
         #[async_graphql::Object]
         impl $connection {
             /// The items of this page with their cursors.

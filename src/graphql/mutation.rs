@@ -149,7 +149,8 @@ async fn act(
     ))
 }
 
-#[Object]
+/// Changes to integrations and runs; every run status change goes through its lifecycle action.
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Creates an integration.
     async fn create_integration(

@@ -36,7 +36,8 @@ where
     })
 }
 
-#[Object]
+/// Read access to integrations and their runs.
+#[Object(name = "Query")]
 impl QueryRoot {
     /// One integration, by id or by code (give exactly one); null when there is none.
     async fn integration(

@@ -20,6 +20,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Integration(pub integration::Model);
 
+/// An integration: one configured flow of documents between the platform and an external system.
 #[Object]
 impl Integration {
     /// The integration's id.

@@ -20,6 +20,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct IntegrationRun(pub integration_run::Model);
 
+/// One run of an integration: a batch that moves documents to or from an external system.
 #[Object]
 impl IntegrationRun {
     /// The run's id.

@@ -7,6 +7,7 @@ use entity::user;
 #[derive(Clone, Debug)]
 pub struct User(pub user::Model);
 
+/// A user or API client that created or changed data.
 #[Object]
 impl User {
     /// The user's id.
