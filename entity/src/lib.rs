@@ -7,6 +7,8 @@
 pub mod document_export;
 /// `integrations`: the configured integrations.
 pub mod integration;
+/// `integration_alerts`: alerts raised to an integration's contacts.
+pub mod integration_alert;
 /// `integration_errors`: the errors a run hits.
 pub mod integration_error;
 /// `integration_history_records`: per document, what happened to it in an integration.

@@ -16,6 +16,7 @@ mod m20261123_000004_create_integration_errors;
 mod m20261123_000005_create_integration_history_records;
 mod m20261123_000006_create_integration_record_responses;
 mod m20261123_000007_create_document_exports;
+mod m20261123_000008_create_integration_alerts;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_integration_history_records::Migration),
             Box::new(m20261123_000006_create_integration_record_responses::Migration),
             Box::new(m20261123_000007_create_document_exports::Migration),
+            Box::new(m20261123_000008_create_integration_alerts::Migration),
         ]
     }
 }

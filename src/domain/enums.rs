@@ -91,6 +91,122 @@ stored_enum!(
     }
 );
 
+stored_enum!(
+    /// Who is alerted about a history record or error.
+    ContactAlertType, "contact alert type" {
+        /// The integration's technical contacts.
+        Technical => "Technical",
+        /// The integration's functional (business) contacts.
+        Functional => "Functional",
+        /// Every contact.
+        Both => "Both",
+    }
+);
+
+impl ContactAlertType {
+    /// Whether an alert of this type reaches contacts of type `audience` (`Both` reaches all).
+    pub fn reaches(self, audience: ContactAlertType) -> bool {
+        self == ContactAlertType::Both || audience == ContactAlertType::Both || self == audience
+    }
+}
+
+stored_enum!(
+    /// The kind of document a history record or error is about, stored as the vendor's class name.
+    DocumentType, "document type" {
+        /// `ExternalOrderHeader`.
+        ExternalOrderHeader => "ExternalOrderHeader",
+        /// `OrderHeader`.
+        OrderHeader => "OrderHeader",
+        /// `InventoryTransaction`.
+        InventoryTransaction => "InventoryTransaction",
+        /// `InvoiceHeader`.
+        InvoiceHeader => "InvoiceHeader",
+        /// `ExpenseReport`.
+        ExpenseReport => "ExpenseReport",
+        /// `RequisitionHeader`.
+        RequisitionHeader => "RequisitionHeader",
+        /// `Account`.
+        Account => "Account",
+        /// `Supplier`.
+        Supplier => "Supplier",
+        /// `User`.
+        User => "User",
+        /// `Address`.
+        Address => "Address",
+        /// `RemitToAddress`.
+        RemitToAddress => "RemitToAddress",
+        /// `Contract`.
+        Contract => "Contract",
+        /// `ExchangeRate`.
+        ExchangeRate => "ExchangeRate",
+        /// `Invoice`.
+        Invoice => "Invoice",
+        /// `Requisition`.
+        Requisition => "Requisition",
+        /// `Payment`.
+        Payment => "Payment",
+        /// `ApprovalChain`.
+        ApprovalChain => "ApprovalChain",
+        /// `LookupValue`.
+        LookupValue => "LookupValue",
+        /// `Item`.
+        Item => "Item",
+        /// `SupplierInformation`.
+        SupplierInformation => "SupplierInformation",
+        /// `Asn::Header`.
+        AsnHeader => "Asn::Header",
+        /// `AccountValidationRule`.
+        AccountValidationRule => "AccountValidationRule",
+        /// `ContingentWorkOrderHeader`.
+        ContingentWorkOrderHeader => "ContingentWorkOrderHeader",
+        /// `Payables::External::Payable`.
+        PayablesExternalPayable => "Payables::External::Payable",
+        /// `Charge`.
+        Charge => "Charge",
+        /// `Payables::Invoice`.
+        PayablesInvoice => "Payables::Invoice",
+        /// `Payables::Expense`.
+        PayablesExpense => "Payables::Expense",
+        /// `CoupaPay::Payment`.
+        CoupaPayPayment => "CoupaPay::Payment",
+        /// `CoupaPay::Statement`.
+        CoupaPayStatement => "CoupaPay::Statement",
+        /// `ReceiptRequest`.
+        ReceiptRequest => "ReceiptRequest",
+        /// `InventoryRequestHeader`.
+        InventoryRequestHeader => "InventoryRequestHeader",
+    }
+);
+
+impl DocumentType {
+    /// Whether an integration error may name this document type: the run API's list of 19 (seed 001).
+    pub fn allowed_for_errors(self) -> bool {
+        use DocumentType::*;
+        matches!(
+            self,
+            OrderHeader
+                | InventoryTransaction
+                | InvoiceHeader
+                | ExpenseReport
+                | RequisitionHeader
+                | Account
+                | Supplier
+                | User
+                | Address
+                | RemitToAddress
+                | Contract
+                | ExchangeRate
+                | Invoice
+                | Requisition
+                | Payment
+                | ApprovalChain
+                | LookupValue
+                | Item
+                | SupplierInformation
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,9 +222,35 @@ mod tests {
         for v in IntegrationType::ALL {
             assert_eq!(v.as_str().parse::<IntegrationType>(), Ok(*v));
         }
+        for v in ContactAlertType::ALL {
+            assert_eq!(v.as_str().parse::<ContactAlertType>(), Ok(*v));
+        }
+        assert_eq!(DocumentType::ALL.len(), 31);
+        for v in DocumentType::ALL {
+            assert_eq!(v.as_str().parse::<DocumentType>(), Ok(*v));
+        }
+        assert_eq!(
+            DocumentType::ALL
+                .iter()
+                .filter(|d| d.allowed_for_errors())
+                .count(),
+            19
+        );
         assert_eq!(
             "sideways".parse::<Direction>(),
             Err("unknown direction `sideways`".to_string())
         );
+    }
+}
+
+#[cfg(test)]
+mod alert_tests {
+    use super::ContactAlertType::*;
+
+    #[test]
+    fn an_alert_for_both_reaches_every_contact_type() {
+        assert!(Both.reaches(Technical) && Both.reaches(Functional) && Both.reaches(Both));
+        assert!(Technical.reaches(Technical) && !Technical.reaches(Functional));
+        assert!(Functional.reaches(Both));
     }
 }

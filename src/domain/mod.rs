@@ -5,5 +5,5 @@ pub mod enums;
 pub mod run_status;
 pub mod validation;
 
-pub use enums::{Direction, EndSystemType, IntegrationType};
+pub use enums::{ContactAlertType, Direction, DocumentType, EndSystemType, IntegrationType};
 pub use run_status::{RunAction, RunStatus, Transition, TransitionRefused};

@@ -3,6 +3,7 @@
 use std::{
     collections::HashMap,
     hash::{Hash, Hasher},
+    marker::PhantomData,
     sync::Arc,
 };
 
@@ -10,85 +11,148 @@ use async_graphql::{
     Context, ErrorExtensions, Result,
     dataloader::{DataLoader, Loader},
 };
-use entity::{integration, integration_run, user};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
-
-use super::types::{
-    Integration, IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder, User,
+use entity::{
+    integration, integration_error, integration_history_record, integration_record_response,
+    integration_run, user,
 };
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
+    Value,
+};
+
+use super::connection::CountFn;
 use crate::{
     error::AppError,
-    service::{
-        paging::{Page, PageArgs, Sort},
-        runs,
-    },
+    service::paging::{self, Page, PageArgs, Sort},
 };
 
 /// Loader errors must be `Clone`; the typed error is shared.
 type LoadError = Arc<AppError>;
 
-fn load_error(e: AppError) -> LoadError {
-    Arc::new(e)
+fn load_error(e: impl Into<AppError>) -> LoadError {
+    Arc::new(e.into())
 }
 
-fn to_graphql(e: LoadError) -> async_graphql::Error {
+/// The GraphQL form of a loader error (its code kept).
+pub fn to_graphql(e: LoadError) -> async_graphql::Error {
     e.extend()
 }
 
-/// Integrations by id.
-#[derive(Debug)]
-pub struct IntegrationLoader(DatabaseConnection);
-
-impl Loader<i32> for IntegrationLoader {
-    type Value = integration::Model;
-    type Error = LoadError;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let rows = integration::Entity::find()
-            .filter(integration::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
-            .await
-            .map_err(|e| load_error(e.into()))?;
-        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+fn int_of(v: Value) -> Option<i32> {
+    match v {
+        Value::Int(v) => v,
+        _ => None,
     }
 }
 
-/// Users by id.
-#[derive(Debug)]
-pub struct UserLoader(DatabaseConnection);
+/// Rows of `E` by primary key (`id`).
+pub struct ById<E: EntityTrait> {
+    db: DatabaseConnection,
+    id_col: E::Column,
+}
 
-impl Loader<i32> for UserLoader {
-    type Value = user::Model;
+impl<E: EntityTrait> std::fmt::Debug for ById<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ById")
+    }
+}
+
+impl<E> Loader<i32> for ById<E>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync,
+{
+    type Value = E::Model;
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        let rows = user::Entity::find()
-            .filter(user::Column::Id.is_in(keys.iter().copied()))
-            .all(&self.0)
+        let rows = E::find()
+            .filter(self.id_col.is_in(keys.iter().copied()))
+            .all(&self.db)
             .await
-            .map_err(|e| load_error(e.into()))?;
-        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+            .map_err(load_error)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|m| int_of(m.get(self.id_col)).map(|id| (id, m)))
+            .collect())
+    }
+}
+
+impl<E> ById<E>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync,
+{
+    fn loader(db: &DatabaseConnection, id_col: E::Column) -> Arc<DataLoader<Self>> {
+        Arc::new(DataLoader::new(
+            Self {
+                db: db.clone(),
+                id_col,
+            },
+            tokio::spawn,
+        ))
+    }
+}
+
+/// Every child of `E` of each parent (small, unpaged lists such as a record's responses), by id.
+pub struct ChildrenOf<E: EntityTrait> {
+    db: DatabaseConnection,
+    parent_col: E::Column,
+    id_col: E::Column,
+}
+
+impl<E: EntityTrait> std::fmt::Debug for ChildrenOf<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChildrenOf")
+    }
+}
+
+impl<E> Loader<i32> for ChildrenOf<E>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        let rows = E::find()
+            .filter(self.parent_col.is_in(keys.iter().copied()))
+            .order_by_asc(self.id_col)
+            .all(&self.db)
+            .await
+            .map_err(load_error)?;
+        let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
+        for row in rows {
+            if let Some(parent) = int_of(row.get(self.parent_col)) {
+                out.entry(parent).or_default().push(row);
+            }
+        }
+        Ok(out)
     }
 }
 
 /// A nested list request: one parent and the list arguments. Requests with the same arguments
 /// (compared by `args_key`) are answered together by one statement.
 #[derive(Clone, Debug)]
-pub struct ChildPageKey {
+pub struct ChildPageKey<C> {
     parent: i32,
     args_key: Arc<str>,
-    args: Arc<(Condition, Sort<integration_run::Column>, PageArgs)>,
+    args: Arc<(Condition, Sort<C>, PageArgs)>,
 }
 
-impl PartialEq for ChildPageKey {
+impl<C> PartialEq for ChildPageKey<C> {
     fn eq(&self, other: &Self) -> bool {
         self.parent == other.parent && self.args_key == other.args_key
     }
 }
 
-impl Eq for ChildPageKey {}
+impl<C> Eq for ChildPageKey<C> {}
 
-impl Hash for ChildPageKey {
+impl<C> Hash for ChildPageKey<C> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.parent.hash(state);
         self.args_key.hash(state);
@@ -96,34 +160,55 @@ impl Hash for ChildPageKey {
 }
 
 /// Groups keys by their list arguments.
-fn by_args(keys: &[ChildPageKey]) -> HashMap<Arc<str>, Vec<&ChildPageKey>> {
-    let mut groups: HashMap<Arc<str>, Vec<&ChildPageKey>> = HashMap::new();
+fn by_args<C>(keys: &[ChildPageKey<C>]) -> HashMap<Arc<str>, Vec<&ChildPageKey<C>>> {
+    let mut groups: HashMap<Arc<str>, Vec<&ChildPageKey<C>>> = HashMap::new();
     for k in keys {
         groups.entry(k.args_key.clone()).or_default().push(k);
     }
     groups
 }
 
-/// Pages of runs per integration.
-#[derive(Debug)]
-pub struct RunPageLoader(DatabaseConnection);
+/// Pages of the children of many parents (e.g. the runs of each integration).
+pub struct ChildPages<E: EntityTrait> {
+    db: DatabaseConnection,
+    parent_col: E::Column,
+    id_col: E::Column,
+}
 
-impl Loader<ChildPageKey> for RunPageLoader {
-    type Value = Page<integration_run::Model>;
+impl<E: EntityTrait> std::fmt::Debug for ChildPages<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChildPages")
+    }
+}
+
+impl<E> Loader<ChildPageKey<E::Column>> for ChildPages<E>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync + 'static,
+{
+    type Value = Page<E::Model>;
     type Error = LoadError;
 
     async fn load(
         &self,
-        keys: &[ChildPageKey],
-    ) -> Result<HashMap<ChildPageKey, Self::Value>, Self::Error> {
+        keys: &[ChildPageKey<E::Column>],
+    ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {
             let (filter, sort, args) = &*group[0].args;
             let parents: Vec<i32> = group.iter().map(|k| k.parent).collect();
-            let mut pages =
-                runs::list_by_integrations(&self.0, &parents, filter.clone(), *sort, args)
-                    .await
-                    .map_err(load_error)?;
+            let mut pages = paging::fetch_pages_by_parent::<E, _>(
+                &self.db,
+                self.parent_col,
+                &parents,
+                filter.clone(),
+                *sort,
+                self.id_col,
+                args,
+            )
+            .await
+            .map_err(load_error)?;
             for key in group {
                 out.insert(key.clone(), pages.remove(&key.parent).unwrap_or_default());
             }
@@ -132,25 +217,43 @@ impl Loader<ChildPageKey> for RunPageLoader {
     }
 }
 
-/// Run counts per integration.
-#[derive(Debug)]
-pub struct RunCountLoader(DatabaseConnection);
+/// How many children each parent has (nested lists' `totalCount`).
+pub struct ChildCounts<E: EntityTrait> {
+    db: DatabaseConnection,
+    parent_col: E::Column,
+    _entity: PhantomData<E>,
+}
 
-impl Loader<ChildPageKey> for RunCountLoader {
+impl<E: EntityTrait> std::fmt::Debug for ChildCounts<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChildCounts")
+    }
+}
+
+impl<E> Loader<ChildPageKey<E::Column>> for ChildCounts<E>
+where
+    E: EntityTrait,
+    E::Column: Send + Sync + 'static,
+{
     type Value = u64;
     type Error = LoadError;
 
     async fn load(
         &self,
-        keys: &[ChildPageKey],
-    ) -> Result<HashMap<ChildPageKey, Self::Value>, Self::Error> {
+        keys: &[ChildPageKey<E::Column>],
+    ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {
             let (filter, _, _) = &*group[0].args;
             let parents: Vec<i32> = group.iter().map(|k| k.parent).collect();
-            let counts = runs::count_by_integrations(&self.0, &parents, filter.clone())
-                .await
-                .map_err(load_error)?;
+            let counts = paging::count_by_parent::<E, _>(
+                &self.db,
+                self.parent_col,
+                &parents,
+                filter.clone(),
+            )
+            .await
+            .map_err(load_error)?;
             for key in group {
                 out.insert(key.clone(), counts.get(&key.parent).copied().unwrap_or(0));
             }
@@ -159,13 +262,107 @@ impl Loader<ChildPageKey> for RunCountLoader {
     }
 }
 
+/// A paged child relation: its page loader and its count loader.
+pub struct ChildList<E: EntityTrait>
+where
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync + 'static,
+{
+    pages: DataLoader<ChildPages<E>>,
+    counts: DataLoader<ChildCounts<E>>,
+}
+
+impl<E: EntityTrait> std::fmt::Debug for ChildList<E>
+where
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync + 'static,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChildList")
+    }
+}
+
+impl<E: EntityTrait> ChildList<E>
+where
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync + 'static,
+{
+    fn new(db: &DatabaseConnection, parent_col: E::Column, id_col: E::Column) -> Arc<Self> {
+        Arc::new(Self {
+            pages: DataLoader::new(
+                ChildPages {
+                    db: db.clone(),
+                    parent_col,
+                    id_col,
+                },
+                tokio::spawn,
+            ),
+            counts: DataLoader::new(
+                ChildCounts {
+                    db: db.clone(),
+                    parent_col,
+                    _entity: PhantomData,
+                },
+                tokio::spawn,
+            ),
+        })
+    }
+
+    /// One parent's page, batched with the same request for the other parents, and its lazy count.
+    pub async fn page(
+        self: &Arc<Self>,
+        parent: i32,
+        args_key: String,
+        condition: Condition,
+        sort: Sort<E::Column>,
+        args: PageArgs,
+    ) -> Result<(Page<E::Model>, CountFn)> {
+        let key = ChildPageKey {
+            parent,
+            args_key: args_key.into(),
+            args: Arc::new((condition, sort, args)),
+        };
+        let page = self
+            .pages
+            .load_one(key.clone())
+            .await
+            .map_err(to_graphql)?
+            .unwrap_or_default();
+        let this = self.clone();
+        let count: CountFn = Arc::new(move || {
+            let this = this.clone();
+            let key = key.clone();
+            Box::pin(async move {
+                this.counts
+                    .load_one(key)
+                    .await
+                    .map_err(to_graphql)
+                    .map(|n| n.unwrap_or(0))
+            })
+        });
+        Ok((page, count))
+    }
+}
+
 /// Every loader of the schema; one instance, no cache, so nothing is ever served stale.
 #[derive(Clone)]
 pub struct Loaders {
-    integrations: Arc<DataLoader<IntegrationLoader>>,
-    users: Arc<DataLoader<UserLoader>>,
-    run_pages: Arc<DataLoader<RunPageLoader>>,
-    run_counts: Arc<DataLoader<RunCountLoader>>,
+    /// Integrations by id.
+    pub integrations: Arc<DataLoader<ById<integration::Entity>>>,
+    /// Runs by id.
+    pub runs: Arc<DataLoader<ById<integration_run::Entity>>>,
+    /// Users by id.
+    pub users: Arc<DataLoader<ById<user::Entity>>>,
+    /// An integration's runs.
+    pub runs_of_integration: Arc<ChildList<integration_run::Entity>>,
+    /// A run's errors.
+    pub errors_of_run: Arc<ChildList<integration_error::Entity>>,
+    /// A run's history records.
+    pub records_of_run: Arc<ChildList<integration_history_record::Entity>>,
+    /// A history record's responses.
+    pub responses_of_record: Arc<DataLoader<ChildrenOf<integration_record_response::Entity>>>,
+    /// An error's responses.
+    pub responses_of_error: Arc<DataLoader<ChildrenOf<integration_record_response::Entity>>>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -177,73 +374,74 @@ impl std::fmt::Debug for Loaders {
 impl Loaders {
     /// Loaders over a database.
     pub fn new(db: &DatabaseConnection) -> Self {
+        use integration_record_response::Column as R;
         Self {
-            integrations: Arc::new(DataLoader::new(IntegrationLoader(db.clone()), tokio::spawn)),
-            users: Arc::new(DataLoader::new(UserLoader(db.clone()), tokio::spawn)),
-            run_pages: Arc::new(DataLoader::new(RunPageLoader(db.clone()), tokio::spawn)),
-            run_counts: Arc::new(DataLoader::new(RunCountLoader(db.clone()), tokio::spawn)),
+            integrations: ById::loader(db, integration::Column::Id),
+            runs: ById::loader(db, integration_run::Column::Id),
+            users: ById::loader(db, user::Column::Id),
+            runs_of_integration: ChildList::new(
+                db,
+                integration_run::Column::IntegrationId,
+                integration_run::Column::Id,
+            ),
+            errors_of_run: ChildList::new(
+                db,
+                integration_error::Column::IntegrationRunId,
+                integration_error::Column::Id,
+            ),
+            records_of_run: ChildList::new(
+                db,
+                integration_history_record::Column::IntegrationRunId,
+                integration_history_record::Column::Id,
+            ),
+            responses_of_record: Arc::new(DataLoader::new(
+                ChildrenOf {
+                    db: db.clone(),
+                    parent_col: R::IntegrationHistoryRecordId,
+                    id_col: R::Id,
+                },
+                tokio::spawn,
+            )),
+            responses_of_error: Arc::new(DataLoader::new(
+                ChildrenOf {
+                    db: db.clone(),
+                    parent_col: R::IntegrationErrorId,
+                    id_col: R::Id,
+                },
+                tokio::spawn,
+            )),
         }
     }
 }
 
-/// The integration with this id (a run's integration always exists: foreign key).
-pub async fn integration(ctx: &Context<'_>, id: i32) -> Result<Integration> {
-    let loaders = ctx.data::<Loaders>()?;
-    loaders
-        .integrations
-        .load_one(id)
-        .await
-        .map_err(to_graphql)?
-        .map(Integration)
-        .ok_or_else(|| AppError::not_found_id("integration", id).extend())
+/// The loaders of the schema.
+pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
+    ctx.data::<Loaders>()
 }
 
-/// The user with this id, if any.
-pub async fn user(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<User>> {
+/// Loads one row by id through a `ById` loader; `None` when absent.
+pub async fn by_id<E>(loader: &DataLoader<ById<E>>, id: Option<i32>) -> Result<Option<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync,
+{
     let Some(id) = id else { return Ok(None) };
-    let loaders = ctx.data::<Loaders>()?;
-    Ok(loaders
-        .users
-        .load_one(id)
-        .await
-        .map_err(to_graphql)?
-        .map(User))
+    loader.load_one(id).await.map_err(to_graphql)
 }
 
-/// A page of an integration's runs, batched with the same request for the other integrations.
-pub async fn runs_of_integration(
-    ctx: &Context<'_>,
-    integration_id: i32,
-    filter: Option<IntegrationRunFilter>,
-    order: Option<IntegrationRunOrder>,
-    args: PageArgs,
-) -> Result<IntegrationRunConnection> {
-    let loaders = ctx.data::<Loaders>()?.clone();
-    let args_key: Arc<str> = format!("{filter:?}|{order:?}|{args:?}").into();
-    let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
-    let sort = order.unwrap_or_default().sort();
-    let key = ChildPageKey {
-        parent: integration_id,
-        args_key,
-        args: Arc::new((condition, sort, args)),
-    };
-    let page = loaders
-        .run_pages
-        .load_one(key.clone())
-        .await
-        .map_err(to_graphql)?
-        .unwrap_or_default();
-    let count = Arc::new(move || {
-        let loaders = loaders.clone();
-        let key = key.clone();
-        Box::pin(async move {
-            loaders
-                .run_counts
-                .load_one(key)
-                .await
-                .map_err(to_graphql)
-                .map(|n| n.unwrap_or(0))
-        }) as _
-    });
-    Ok(IntegrationRunConnection::new(page, count))
+/// Loads one row that a foreign key guarantees; a miss is an internal error.
+pub async fn required<E>(
+    loader: &DataLoader<ById<E>>,
+    entity: &'static str,
+    id: i32,
+) -> Result<E::Model>
+where
+    E: EntityTrait,
+    E::Model: Sync + Clone,
+    E::Column: Send + Sync,
+{
+    by_id(loader, Some(id))
+        .await?
+        .ok_or_else(|| AppError::not_found_id(entity, id).extend())
 }

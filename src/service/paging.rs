@@ -440,6 +440,30 @@ where
     Ok(E::find().filter(filter).count(db).await?)
 }
 
+/// How many items match `filter`, per parent, in one statement (nested lists' `totalCount`).
+pub async fn count_by_parent<E, C>(
+    db: &C,
+    parent_col: E::Column,
+    parents: &[i32],
+    filter: Condition,
+) -> AppResult<std::collections::HashMap<i32, u64>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let rows: Vec<(i32, i64)> = E::find()
+        .select_only()
+        .column(parent_col)
+        .column_as(parent_col.count(), "n")
+        .filter(filter)
+        .filter(parent_col.is_in(parents.iter().copied()))
+        .group_by(parent_col)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

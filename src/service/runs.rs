@@ -330,46 +330,7 @@ pub async fn list<C: ConnectionTrait>(
     .await
 }
 
-/// The same page of runs for each of many integrations, in one statement.
-pub async fn list_by_integrations<C: ConnectionTrait>(
-    db: &C,
-    integration_ids: &[i32],
-    filter: Condition,
-    sort: Sort<integration_run::Column>,
-    args: &PageArgs,
-) -> AppResult<std::collections::HashMap<i32, Page<integration_run::Model>>> {
-    paging::fetch_pages_by_parent::<integration_run::Entity, _>(
-        db,
-        integration_run::Column::IntegrationId,
-        integration_ids,
-        filter,
-        sort,
-        integration_run::Column::Id,
-        args,
-    )
-    .await
-}
-
 /// How many runs match.
 pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
     paging::count::<integration_run::Entity, _>(db, filter).await
-}
-
-/// How many runs match, per integration, in one statement.
-pub async fn count_by_integrations<C: ConnectionTrait>(
-    db: &C,
-    integration_ids: &[i32],
-    filter: Condition,
-) -> AppResult<std::collections::HashMap<i32, u64>> {
-    let rows: Vec<(i32, i64)> = integration_run::Entity::find()
-        .select_only()
-        .column(integration_run::Column::IntegrationId)
-        .column_as(integration_run::Column::Id.count(), "n")
-        .filter(filter)
-        .filter(integration_run::Column::IntegrationId.is_in(integration_ids.iter().copied()))
-        .group_by(integration_run::Column::IntegrationId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
 }

@@ -83,12 +83,12 @@ impl Integration {
 
     /// Who created it.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        loaders::user(ctx, self.0.created_by_id).await
+        super::user::load(ctx, self.0.created_by_id).await
     }
 
     /// Who last changed it.
     async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        loaders::user(ctx, self.0.updated_by_id).await
+        super::user::load(ctx, self.0.updated_by_id).await
     }
 
     /// The integration's runs, filtered, ordered and paged like `integrationRuns`.
@@ -116,7 +116,14 @@ impl Integration {
             offset,
             limit,
         };
-        loaders::runs_of_integration(ctx, self.0.id, filter, order_by, paging).await
+        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let sort = order_by.unwrap_or_default().sort();
+        let (page, count) = loaders::loaders(ctx)?
+            .runs_of_integration
+            .page(self.0.id, args_key, condition, sort, paging)
+            .await?;
+        Ok(IntegrationRunConnection::new(page, count))
     }
 }
 

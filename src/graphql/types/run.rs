@@ -30,7 +30,10 @@ impl IntegrationRun {
 
     /// The integration this is a run of.
     async fn integration(&self, ctx: &Context<'_>) -> Result<Integration> {
-        loaders::integration(ctx, self.0.integration_id).await
+        let loaders = loaders::loaders(ctx)?;
+        loaders::required(&loaders.integrations, "integration", self.0.integration_id)
+            .await
+            .map(Integration)
     }
 
     /// The id of the integration this is a run of.
@@ -85,12 +88,12 @@ impl IntegrationRun {
 
     /// Who created it.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        loaders::user(ctx, self.0.created_by_id).await
+        super::user::load(ctx, self.0.created_by_id).await
     }
 
     /// Who last changed it.
     async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        loaders::user(ctx, self.0.updated_by_id).await
+        super::user::load(ctx, self.0.updated_by_id).await
     }
 }
 

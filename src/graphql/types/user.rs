@@ -1,6 +1,6 @@
 //! The principal that made a change.
 
-use async_graphql::Object;
+use async_graphql::{Context, Object, Result};
 use entity::user;
 
 /// A user or API client that created or changed data.
@@ -24,4 +24,12 @@ impl User {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
+}
+
+/// The user with this id, if any, through the users loader.
+pub(crate) async fn load(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<User>> {
+    let loaders = crate::graphql::loaders::loaders(ctx)?;
+    Ok(crate::graphql::loaders::by_id(&loaders.users, id)
+        .await?
+        .map(User))
 }
