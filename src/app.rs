@@ -9,7 +9,7 @@ use crate::{
     config::{DatabaseConfig, ServeConfig},
     db,
     graphql::{AppSchema, build_schema},
-    http,
+    http, service,
 };
 
 /// Why the gateway could not start.
@@ -47,7 +47,10 @@ impl Application {
         serve: &ServeConfig,
     ) -> Result<Self, StartupError> {
         db::migrate(&db).await?;
-        let schema: AppSchema = build_schema(db.clone());
+        let actor = service::users::local_actor(&db)
+            .await
+            .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
+        let schema: AppSchema = build_schema(db.clone(), actor);
         let router = http::router(schema, db.clone(), serve.max_body_bytes);
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {

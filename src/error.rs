@@ -20,12 +20,20 @@ pub enum AppError {
     #[error("{}", validation_message(.0))]
     Validation(Vec<FieldError>),
     /// A run action that its current status does not allow.
-    #[error("{refused}{}", .unresolved_errors.map(|n| format!(" (the run has {n} unresolved integration error{}; resolve them first)", if n == 1 { "" } else { "s" })).unwrap_or_default())]
+    #[error("{refused}")]
     InvalidTransition {
         /// The refusal of the status machine.
         refused: TransitionRefused,
-        /// Set when `success` was refused because of unresolved errors.
-        unresolved_errors: Option<u64>,
+    },
+    /// `success`/`finish` refused because the run still has unresolved integration errors.
+    #[error("run {run_id} has {count} unresolved integration error{}: resolve them before {action}", if *.count == 1 { "" } else { "s" })]
+    UnresolvedErrors {
+        /// The run.
+        run_id: i32,
+        /// The refused action.
+        action: crate::domain::RunAction,
+        /// How many errors are still unresolved.
+        count: u64,
     },
     /// A unique value is already taken.
     #[error("{field} {value:?} has already been taken")]
@@ -68,6 +76,7 @@ impl AppError {
             AppError::NotFound { .. } => "NOT_FOUND",
             AppError::Validation(_) => "VALIDATION",
             AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
+            AppError::UnresolvedErrors { .. } => "UNRESOLVED_ERRORS",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -128,10 +137,7 @@ impl ErrorExtensions for AppError {
                         .collect();
                     ext.set("fields", fields);
                 }
-                AppError::InvalidTransition {
-                    refused,
-                    unresolved_errors,
-                } => {
+                AppError::InvalidTransition { refused } => {
                     ext.set("action", refused.action.as_str().to_ascii_uppercase());
                     ext.set("currentStatus", graphql_status(refused.current));
                     let allowed: Vec<String> = refused
@@ -140,9 +146,15 @@ impl ErrorExtensions for AppError {
                         .map(|a| a.as_str().to_ascii_uppercase())
                         .collect();
                     ext.set("allowedActions", allowed);
-                    if let Some(n) = unresolved_errors {
-                        ext.set("unresolvedErrors", *n);
-                    }
+                }
+                AppError::UnresolvedErrors {
+                    run_id,
+                    count,
+                    action,
+                } => {
+                    ext.set("runId", *run_id);
+                    ext.set("action", action.as_str().to_ascii_uppercase());
+                    ext.set("unresolvedErrors", *count);
                 }
                 AppError::Conflict { field, .. } => ext.set("field", *field),
                 AppError::Internal(_) => {}

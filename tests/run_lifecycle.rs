@@ -145,15 +145,14 @@ async fn success_is_refused_while_the_run_has_unresolved_errors() {
 
     let body = app.act("success", id).await;
     let err = &body["errors"][0];
-    assert_eq!(err["extensions"]["code"], "INVALID_TRANSITION");
-    assert_eq!(err["extensions"]["currentStatus"], "RUNNING");
+    assert_eq!(err["extensions"]["code"], "UNRESOLVED_ERRORS");
     assert_eq!(err["extensions"]["unresolvedErrors"], 1);
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("1 unresolved integration error")
+    assert_eq!(
+        err["message"],
+        format!("run {id} has 1 unresolved integration error: resolve them before success")
     );
+    let status = app.data(RUN_QUERY, json!({ "id": id })).await;
+    assert_eq!(status["integrationRun"]["status"], "RUNNING");
 
     let mut resolved: integration_error::ActiveModel =
         integration_error::Entity::find_by_id(error.id)

@@ -69,6 +69,86 @@ pub enum IntegrationType {
     OriginalFormat,
 }
 
+/// Who is alerted about a history record or error.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::ContactAlertType")]
+pub enum ContactAlertType {
+    /// The integration's technical contacts (`Technical`).
+    Technical,
+    /// The integration's functional contacts (`Functional`).
+    Functional,
+    /// Every contact (`Both`).
+    Both,
+}
+
+/// The kind of document; the REST and stored value is the vendor's class name (shown in each description).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::DocumentType")]
+pub enum DocumentType {
+    /// `ExternalOrderHeader`.
+    ExternalOrderHeader,
+    /// `OrderHeader`.
+    OrderHeader,
+    /// `InventoryTransaction`.
+    InventoryTransaction,
+    /// `InvoiceHeader`.
+    InvoiceHeader,
+    /// `ExpenseReport`.
+    ExpenseReport,
+    /// `RequisitionHeader`.
+    RequisitionHeader,
+    /// `Account`.
+    Account,
+    /// `Supplier`.
+    Supplier,
+    /// `User`.
+    User,
+    /// `Address`.
+    Address,
+    /// `RemitToAddress`.
+    RemitToAddress,
+    /// `Contract`.
+    Contract,
+    /// `ExchangeRate`.
+    ExchangeRate,
+    /// `Invoice`.
+    Invoice,
+    /// `Requisition`.
+    Requisition,
+    /// `Payment`.
+    Payment,
+    /// `ApprovalChain`.
+    ApprovalChain,
+    /// `LookupValue`.
+    LookupValue,
+    /// `Item`.
+    Item,
+    /// `SupplierInformation`.
+    SupplierInformation,
+    /// `Asn::Header`.
+    AsnHeader,
+    /// `AccountValidationRule`.
+    AccountValidationRule,
+    /// `ContingentWorkOrderHeader`.
+    ContingentWorkOrderHeader,
+    /// `Payables::External::Payable`.
+    PayablesExternalPayable,
+    /// `Charge`.
+    Charge,
+    /// `Payables::Invoice`.
+    PayablesInvoice,
+    /// `Payables::Expense`.
+    PayablesExpense,
+    /// `CoupaPay::Payment`.
+    CoupaPayPayment,
+    /// `CoupaPay::Statement`.
+    CoupaPayStatement,
+    /// `ReceiptRequest`.
+    ReceiptRequest,
+    /// `InventoryRequestHeader`.
+    InventoryRequestHeader,
+}
+
 /// Sort direction.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum OrderDirection {
@@ -100,5 +180,17 @@ impl StoredEnum for EndSystemType {
 impl StoredEnum for IntegrationType {
     fn stored(self) -> &'static str {
         domain::IntegrationType::from(self).as_str()
+    }
+}
+
+impl StoredEnum for ContactAlertType {
+    fn stored(self) -> &'static str {
+        domain::ContactAlertType::from(self).as_str()
+    }
+}
+
+impl StoredEnum for DocumentType {
+    fn stored(self) -> &'static str {
+        domain::DocumentType::from(self).as_str()
     }
 }

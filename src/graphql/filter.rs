@@ -195,7 +195,12 @@ pub trait StoredEnum: InputType + Copy {
     concrete(name = "RunStatusFilter", params(super::enums::RunStatus)),
     concrete(name = "DirectionFilter", params(super::enums::Direction)),
     concrete(name = "EndSystemTypeFilter", params(super::enums::EndSystemType)),
-    concrete(name = "IntegrationTypeFilter", params(super::enums::IntegrationType))
+    concrete(name = "IntegrationTypeFilter", params(super::enums::IntegrationType)),
+    concrete(
+        name = "ContactAlertTypeFilter",
+        params(super::enums::ContactAlertType)
+    ),
+    concrete(name = "DocumentTypeFilter", params(super::enums::DocumentType))
 )]
 pub struct EnumFilter<T: StoredEnum> {
     /// Equal to.

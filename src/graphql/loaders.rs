@@ -351,6 +351,8 @@ pub struct Loaders {
     pub integrations: Arc<DataLoader<ById<integration::Entity>>>,
     /// Runs by id.
     pub runs: Arc<DataLoader<ById<integration_run::Entity>>>,
+    /// History records by id.
+    pub records: Arc<DataLoader<ById<integration_history_record::Entity>>>,
     /// Users by id.
     pub users: Arc<DataLoader<ById<user::Entity>>>,
     /// An integration's runs.
@@ -378,6 +380,7 @@ impl Loaders {
         Self {
             integrations: ById::loader(db, integration::Column::Id),
             runs: ById::loader(db, integration_run::Column::Id),
+            records: ById::loader(db, integration_history_record::Column::Id),
             users: ById::loader(db, user::Column::Id),
             runs_of_integration: ChildList::new(
                 db,

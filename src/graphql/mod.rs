@@ -11,21 +11,32 @@ pub mod types;
 use async_graphql::{EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
 
+use crate::service::Actor;
+
 /// The gateway's schema type.
 pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
-/// Builds the schema once, with the database and the loaders as shared data.
-pub fn build_schema(db: DatabaseConnection) -> AppSchema {
+/// Builds the schema once, with the database, the loaders and the default actor as shared data.
+pub fn build_schema(db: DatabaseConnection, actor: Actor) -> AppSchema {
     let loaders = loaders::Loaders::new(&db);
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .data(db)
-        .data(loaders)
-        .finish()
+    Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(db)
+    .data(loaders)
+    .data(actor)
+    .finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
 }

@@ -1,8 +1,15 @@
 //! Use cases over the database, each in one transaction: the only code that writes.
 
+pub mod alerts;
+pub mod documents;
+pub mod errors;
+pub mod exports;
+pub mod history;
 pub mod integrations;
 pub mod paging;
+pub mod responses;
 pub mod runs;
+pub mod users;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{

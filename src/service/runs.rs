@@ -215,10 +215,7 @@ pub async fn apply_action(
             .map_err(|e: String| AppError::Internal(e.into()))?;
         let (from, to, sets_start, sets_end, needs_no_errors) = match transition(status, action) {
             Err(refused) => {
-                return Err(AppError::InvalidTransition {
-                    refused,
-                    unresolved_errors: None,
-                });
+                return Err(AppError::InvalidTransition { refused });
             }
             Ok(Transition::NoOp) => return Ok(run),
             Ok(Transition::Move {
@@ -277,13 +274,10 @@ pub async fn apply_action(
             let open = unresolved_errors(&txn, id).await?;
             let current = find_by_id(&txn, id).await?;
             if open > 0 && current.status == from.as_str() {
-                return Err(AppError::InvalidTransition {
-                    refused: crate::domain::TransitionRefused {
-                        action,
-                        current: from,
-                        allowed: from.allowed_actions(),
-                    },
-                    unresolved_errors: Some(open),
+                return Err(AppError::UnresolvedErrors {
+                    run_id: id,
+                    action,
+                    count: open,
                 });
             }
         }

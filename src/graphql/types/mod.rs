@@ -1,10 +1,29 @@
 //! GraphQL object types, their filters and orderings.
 
+pub mod alert;
+pub mod error;
+pub mod export;
+pub mod history_record;
 pub mod integration;
+pub mod response;
 pub mod run;
 pub mod user;
 
+pub use alert::{
+    IntegrationAlert, IntegrationAlertConnection, IntegrationAlertFilter, IntegrationAlertOrder,
+};
+pub use error::{
+    IntegrationError, IntegrationErrorConnection, IntegrationErrorFilter, IntegrationErrorOrder,
+};
+pub use export::{
+    DocumentExport, DocumentExportConnection, DocumentExportFilter, DocumentExportOrder,
+};
+pub use history_record::{
+    IntegrationHistoryRecord, IntegrationHistoryRecordConnection, IntegrationHistoryRecordFilter,
+    IntegrationHistoryRecordOrder,
+};
 pub use integration::{Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder};
+pub use response::IntegrationRecordResponse;
 pub use run::{
     IntegrationRun, IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
 };

@@ -5,7 +5,11 @@ use chrono::{DateTime, Utc};
 use entity::{integration, integration_run};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
-use super::{Integration, IntegrationFilter, User, stored};
+use super::{
+    Integration, IntegrationErrorConnection, IntegrationErrorFilter, IntegrationErrorOrder,
+    IntegrationFilter, IntegrationHistoryRecordConnection, IntegrationHistoryRecordFilter,
+    IntegrationHistoryRecordOrder, User, stored,
+};
 use crate::{
     domain,
     graphql::{
@@ -13,7 +17,7 @@ use crate::{
         filter::{self, EnumFilter, OrderedFilter},
         loaders,
     },
-    service::paging::{KeyKind, Sort},
+    service::paging::{KeyKind, PageArgs, Sort},
 };
 
 /// One run of an integration: a batch that moves documents to or from an external system.
@@ -74,6 +78,82 @@ impl IntegrationRun {
     /// The newest `updated_at` the run has exported (high-water mark of incremental exports).
     async fn max_updated_at(&self) -> Option<DateTime<Utc>> {
         self.0.max_updated_at
+    }
+
+    /// The errors this run hit (unresolved ones block success), filtered, ordered and paged.
+    #[allow(clippy::too_many_arguments)]
+    async fn integration_errors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only errors matching this filter.")] filter: Option<
+            IntegrationErrorFilter,
+        >,
+        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
+            IntegrationErrorOrder,
+        >,
+        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
+        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
+        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
+        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
+            i32,
+        >,
+    ) -> Result<IntegrationErrorConnection> {
+        let paging = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            offset,
+            limit,
+        };
+        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let sort = order_by.unwrap_or_default().sort();
+        let (page, count) = loaders::loaders(ctx)?
+            .errors_of_run
+            .page(self.0.id, args_key, condition, sort, paging)
+            .await?;
+        Ok(IntegrationErrorConnection::new(page, count))
+    }
+
+    /// The history records of this run, filtered, ordered and paged.
+    #[allow(clippy::too_many_arguments)]
+    async fn history_records(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only records matching this filter.")] filter: Option<
+            IntegrationHistoryRecordFilter,
+        >,
+        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
+            IntegrationHistoryRecordOrder,
+        >,
+        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
+        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
+        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
+        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
+            i32,
+        >,
+    ) -> Result<IntegrationHistoryRecordConnection> {
+        let paging = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            offset,
+            limit,
+        };
+        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let sort = order_by.unwrap_or_default().sort();
+        let (page, count) = loaders::loaders(ctx)?
+            .records_of_run
+            .page(self.0.id, args_key, condition, sort, paging)
+            .await?;
+        Ok(IntegrationHistoryRecordConnection::new(page, count))
     }
 
     /// When it was created.

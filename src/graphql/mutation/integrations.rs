@@ -1,17 +1,18 @@
-//! The root mutation: every write goes through one service function.
+//! Mutations of integrations and runs: every write goes through one service function.
 
 use async_graphql::{Context, InputObject, Json, Object, OneofObject, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::{
+use super::actor;
+use crate::graphql::{
     enums::{Direction, EndSystemType, IntegrationType},
     types::{Integration, IntegrationRun},
 };
 use crate::{
     domain::RunAction,
     service::{
-        self, Actor, IntegrationRef,
+        self, IntegrationRef,
         integrations::{IntegrationPatch, NewIntegration},
         runs::{self, RunInput},
     },
@@ -19,7 +20,7 @@ use crate::{
 
 /// Changes to integrations and runs.
 #[derive(Debug, Default)]
-pub struct MutationRoot;
+pub struct IntegrationMutations;
 
 /// A reference to an integration: by id or by code.
 #[derive(OneofObject, Clone, Debug)]
@@ -131,10 +132,6 @@ impl From<IntegrationRunInput> for RunInput {
     }
 }
 
-fn actor(ctx: &Context<'_>) -> Actor {
-    ctx.data_opt::<Actor>().copied().unwrap_or_default()
-}
-
 /// The one path of every lifecycle action.
 async fn act(
     ctx: &Context<'_>,
@@ -150,8 +147,8 @@ async fn act(
 }
 
 /// Changes to integrations and runs; every run status change goes through its lifecycle action.
-#[Object(name = "Mutation")]
-impl MutationRoot {
+#[Object]
+impl IntegrationMutations {
     /// Creates an integration.
     async fn create_integration(
         &self,

@@ -1,16 +1,12 @@
-//! The root query: look-ups and lists.
-
-use std::sync::Arc;
+//! Queries of integrations and runs.
 
 use async_graphql::{Context, Object, Result};
 use sea_orm::{Condition, DatabaseConnection};
 
-use super::{
-    connection::CountFn,
-    types::{
-        Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder, IntegrationRun,
-        IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
-    },
+use super::count_with;
+use crate::graphql::types::{
+    Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder, IntegrationRun,
+    IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
 };
 use crate::{
     error::AppError,
@@ -19,26 +15,11 @@ use crate::{
 
 /// Read access to integrations and their runs.
 #[derive(Debug, Default)]
-pub struct QueryRoot;
-
-/// A `totalCount` that runs `count(filter)` only when asked.
-fn count_with<F, Fut>(db: &DatabaseConnection, filter: &Condition, count: F) -> CountFn
-where
-    F: Fn(DatabaseConnection, Condition) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = crate::error::AppResult<u64>> + Send + 'static,
-{
-    let db = db.clone();
-    let filter = filter.clone();
-    let count = Arc::new(count);
-    Arc::new(move || {
-        let fut = count(db.clone(), filter.clone());
-        Box::pin(async move { Ok(fut.await?) })
-    })
-}
+pub struct IntegrationQueries;
 
 /// Read access to integrations and their runs.
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl IntegrationQueries {
     /// One integration, by id or by code (give exactly one); null when there is none.
     async fn integration(
         &self,

@@ -1,0 +1,25 @@
+//! The root mutation: every write goes through one service function.
+
+/// Of history records, errors and responses.
+pub mod documents;
+/// Of integrations and runs.
+pub mod integrations;
+
+use async_graphql::{Context, MergedObject};
+
+use crate::service::Actor;
+
+use integrations::IntegrationRefInput;
+
+/// Changes to integrations, runs, history records, errors and responses.
+#[derive(MergedObject, Debug, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    integrations::IntegrationMutations,
+    documents::DocumentMutations,
+);
+
+/// The principal of the request (the local user until authentication exists).
+fn actor(ctx: &Context<'_>) -> Actor {
+    ctx.data_opt::<Actor>().copied().unwrap_or_default()
+}

@@ -1,0 +1,275 @@
+//! The IntegrationError type, its filter and its ordering.
+
+use async_graphql::{Context, Enum, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::integration_error as error;
+use sea_orm::Condition;
+
+use super::{
+    Integration, IntegrationFilter, IntegrationRecordResponse, IntegrationRun,
+    IntegrationRunFilter, User,
+    history_record::{in_integrations, in_runs},
+    stored,
+};
+use crate::{
+    domain,
+    graphql::{
+        enums::{ContactAlertType, DocumentType, OrderDirection},
+        filter::{self, BooleanFilter, EnumFilter, OrderedFilter, StringFilter},
+        loaders,
+    },
+    service::paging::{KeyKind, Sort},
+};
+
+/// An error a run hit; unresolved errors block the run's success.
+#[derive(Clone, Debug)]
+pub struct IntegrationError(pub error::Model);
+
+/// An error a run hit; unresolved errors block the run's success.
+#[Object]
+impl IntegrationError {
+    /// The error's id.
+    async fn id(&self) -> i32 {
+        self.0.id
+    }
+
+    /// Who is alerted about it.
+    async fn contact_alert_type(&self) -> Result<ContactAlertType> {
+        Ok(stored::<domain::ContactAlertType>(&self.0.contact_alert_type)?.into())
+    }
+
+    /// The document's type, when the error concerns one document.
+    async fn document_type(&self) -> Result<Option<DocumentType>> {
+        match &self.0.document_type {
+            Some(t) => Ok(Some(stored::<domain::DocumentType>(t)?.into())),
+            None => Ok(None),
+        }
+    }
+
+    /// The document's id, when the error concerns one document.
+    async fn document_id(&self) -> Option<i32> {
+        self.0.document_id
+    }
+
+    /// The document's revision.
+    async fn document_revision(&self) -> Option<i32> {
+        self.0.document_revision
+    }
+
+    /// The document's status.
+    async fn document_status(&self) -> Option<&str> {
+        self.0.document_status.as_deref()
+    }
+
+    /// How the document was created.
+    async fn creation_method(&self) -> Option<&str> {
+        self.0.creation_method.as_deref()
+    }
+
+    /// The document's id in the external system.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+
+    /// The integration.
+    async fn integration(&self, ctx: &Context<'_>) -> Result<Option<Integration>> {
+        let loaders = loaders::loaders(ctx)?;
+        Ok(loaders::by_id(&loaders.integrations, self.0.integration_id)
+            .await?
+            .map(Integration))
+    }
+
+    /// The run that hit the error.
+    async fn integration_run(&self, ctx: &Context<'_>) -> Result<IntegrationRun> {
+        let loaders = loaders::loaders(ctx)?;
+        loaders::required(&loaders.runs, "integration run", self.0.integration_run_id)
+            .await
+            .map(IntegrationRun)
+    }
+
+    /// The run's id.
+    async fn integration_run_id(&self) -> i32 {
+        self.0.integration_run_id
+    }
+
+    /// The file being processed.
+    async fn integration_filename(&self) -> Option<&str> {
+        self.0.integration_filename.as_deref()
+    }
+
+    /// Whether the error is resolved (changed by resolve and unresolve).
+    async fn resolved(&self) -> bool {
+        self.0.resolved
+    }
+
+    /// The external system's responses, oldest first.
+    async fn responses(&self, ctx: &Context<'_>) -> Result<Vec<IntegrationRecordResponse>> {
+        let loaders = loaders::loaders(ctx)?;
+        Ok(loaders
+            .responses_of_error
+            .load_one(self.0.id)
+            .await
+            .map_err(loaders::to_graphql)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(IntegrationRecordResponse)
+            .collect())
+    }
+
+    /// The transaction status, by convention `Success` or `Error`.
+    async fn status(&self) -> Option<&str> {
+        self.0.status.as_deref()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Who created it.
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        super::user::load(ctx, self.0.created_by_id).await
+    }
+
+    /// Who last changed it.
+    async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        super::user::load(ctx, self.0.updated_by_id).await
+    }
+}
+
+/// Conditions on integration errors; fields combine with AND.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct IntegrationErrorFilter {
+    /// On the id.
+    pub id: Option<OrderedFilter<i32>>,
+    /// On resolved (`{eq: false}`: the open errors, which block success).
+    pub resolved: Option<BooleanFilter>,
+    /// On the transaction status.
+    pub status: Option<StringFilter>,
+    /// On the document type.
+    pub document_type: Option<EnumFilter<DocumentType>>,
+    /// On the document id.
+    pub document_id: Option<OrderedFilter<i32>>,
+    /// On the document revision.
+    pub document_revision: Option<OrderedFilter<i32>>,
+    /// On the document status.
+    pub document_status: Option<StringFilter>,
+    /// On the creation method.
+    pub creation_method: Option<StringFilter>,
+    /// On the external id.
+    pub external_id: Option<StringFilter>,
+    /// On the integration's id.
+    pub integration_id: Option<OrderedFilter<i32>>,
+    /// On the integration (e.g. `{code: {eq: "SAP"}}`).
+    pub integration: Option<IntegrationFilter>,
+    /// On the run's id.
+    pub integration_run_id: Option<OrderedFilter<i32>>,
+    /// On the run.
+    pub integration_run: Option<IntegrationRunFilter>,
+    /// On the file name.
+    pub integration_filename: Option<StringFilter>,
+    /// On the contact alert type.
+    pub contact_alert_type: Option<EnumFilter<ContactAlertType>>,
+    /// On the creation time.
+    pub created_at: Option<OrderedFilter<DateTime<Utc>>>,
+    /// On the time of the last change.
+    pub updated_at: Option<OrderedFilter<DateTime<Utc>>>,
+    /// All of these filters match.
+    pub and: Option<Vec<IntegrationErrorFilter>>,
+    /// At least one of these filters matches.
+    pub or: Option<Vec<IntegrationErrorFilter>>,
+    /// This filter does not match.
+    pub not: Option<Box<IntegrationErrorFilter>>,
+}
+
+impl IntegrationErrorFilter {
+    /// The SQL condition of this filter.
+    pub fn condition(&self) -> Condition {
+        use error::Column as C;
+        let c = Condition::all();
+        let c = filter::field(c, &self.id, C::Id);
+        let c = filter::field(c, &self.resolved, C::Resolved);
+        let c = filter::field(c, &self.status, C::Status);
+        let c = filter::field(c, &self.document_type, C::DocumentType);
+        let c = filter::field(c, &self.document_id, C::DocumentId);
+        let c = filter::field(c, &self.document_revision, C::DocumentRevision);
+        let c = filter::field(c, &self.document_status, C::DocumentStatus);
+        let c = filter::field(c, &self.creation_method, C::CreationMethod);
+        let c = filter::field(c, &self.external_id, C::ExternalId);
+        let c = filter::field(c, &self.integration_id, C::IntegrationId);
+        let c = match &self.integration {
+            Some(f) => c.add(in_integrations(C::IntegrationId, f)),
+            None => c,
+        };
+        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId);
+        let c = match &self.integration_run {
+            Some(f) => c.add(in_runs(C::IntegrationRunId, f)),
+            None => c,
+        };
+        let c = filter::field(c, &self.integration_filename, C::IntegrationFilename);
+        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType);
+        let c = filter::field(c, &self.created_at, C::CreatedAt);
+        let c = filter::field(c, &self.updated_at, C::UpdatedAt);
+        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+    }
+}
+
+/// What integration errors can be ordered by.
+#[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum IntegrationErrorOrderField {
+    /// The id.
+    #[default]
+    Id,
+    /// The document id.
+    DocumentId,
+    /// The document type.
+    DocumentType,
+    /// The creation time.
+    CreatedAt,
+    /// The time of the last change.
+    UpdatedAt,
+}
+
+/// An ordering of integration errors (ties broken by id).
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct IntegrationErrorOrder {
+    /// The field ordered by.
+    pub field: IntegrationErrorOrderField,
+    /// The direction (default ascending).
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+impl IntegrationErrorOrder {
+    /// The sort key of this ordering.
+    pub fn sort(self) -> Sort<error::Column> {
+        use IntegrationErrorOrderField as F;
+        use error::Column as C;
+        let (column, kind) = match self.field {
+            F::Id => (C::Id, KeyKind::Int),
+            F::DocumentId => (C::DocumentId, KeyKind::Int),
+            F::DocumentType => (C::DocumentType, KeyKind::Text),
+            F::CreatedAt => (C::CreatedAt, KeyKind::DateTime),
+            F::UpdatedAt => (C::UpdatedAt, KeyKind::DateTime),
+        };
+        Sort {
+            column,
+            kind,
+            nullable: matches!(self.field, F::DocumentId | F::DocumentType),
+            descending: self.direction == OrderDirection::Desc,
+        }
+    }
+}
+
+crate::graphql::connection::connection!(
+    IntegrationErrorConnection,
+    IntegrationErrorEdge,
+    IntegrationError,
+    error::Model,
+    "integration errors"
+);

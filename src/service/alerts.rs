@@ -1,0 +1,77 @@
+//! Alerts raised to an integration's contacts; stored so they can be listed and delivered.
+
+use chrono::{DateTime, Utc};
+use entity::integration_alert;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, Condition, ConnectionTrait};
+
+use super::{
+    Actor,
+    paging::{self, Page, PageArgs, Sort},
+};
+use crate::{domain::ContactAlertType, error::AppResult};
+
+/// What an alert is about.
+#[derive(Clone, Debug, Default)]
+pub struct AlertSource {
+    /// The integration whose contacts are alerted.
+    pub integration_id: Option<i32>,
+    /// The history record that raised it.
+    pub record_id: Option<i32>,
+    /// The error that raised it.
+    pub error_id: Option<i32>,
+    /// The run concerned.
+    pub run_id: Option<i32>,
+    /// The document's type (stored form).
+    pub document_type: Option<String>,
+    /// The document's id.
+    pub document_id: Option<i32>,
+    /// What the alert says.
+    pub message: Option<String>,
+}
+
+/// Stores an alert for the contacts of `audience`.
+pub async fn raise<C: ConnectionTrait>(
+    db: &C,
+    actor: Actor,
+    audience: ContactAlertType,
+    source: AlertSource,
+    at: DateTime<Utc>,
+) -> AppResult<integration_alert::Model> {
+    Ok(integration_alert::ActiveModel {
+        integration_id: Set(source.integration_id),
+        contact_alert_type: Set(audience.as_str().to_owned()),
+        integration_history_record_id: Set(source.record_id),
+        integration_error_id: Set(source.error_id),
+        integration_run_id: Set(source.run_id),
+        document_type: Set(source.document_type),
+        document_id: Set(source.document_id),
+        message: Set(source.message),
+        created_at: Set(at),
+        created_by_id: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// One page of alerts.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<integration_alert::Column>,
+    args: &PageArgs,
+) -> AppResult<Page<integration_alert::Model>> {
+    paging::fetch_page::<integration_alert::Entity, _>(
+        db,
+        filter,
+        sort,
+        integration_alert::Column::Id,
+        args,
+    )
+    .await
+}
+
+/// How many alerts match.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
+    paging::count::<integration_alert::Entity, _>(db, filter).await
+}

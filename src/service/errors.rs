@@ -1,0 +1,272 @@
+//! Integration errors: what a run hit. Unresolved ones block the run's `success`.
+
+use entity::integration_error as error;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait,
+};
+
+use super::{
+    Actor, IntegrationRef, alerts,
+    alerts::AlertSource,
+    begin_write,
+    documents::{
+        Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
+    },
+    now,
+    paging::{self, Page, PageArgs, Sort},
+};
+use crate::{
+    domain::{ContactAlertType, DocumentType},
+    error::{AppError, AppResult},
+};
+
+/// The fields of a new integration error.
+#[derive(Clone, Debug)]
+pub struct NewIntegrationError {
+    /// Who is alerted.
+    pub contact_alert_type: ContactAlertType,
+    /// The run that hit the error (required).
+    pub integration_run_id: i32,
+    /// The integration (defaults to the run's).
+    pub integration: Option<IntegrationRef>,
+    /// The document's type (one of the run API's 19).
+    pub document_type: Option<DocumentType>,
+    /// The document's id.
+    pub document_id: Option<i32>,
+    /// The document's revision.
+    pub document_revision: Option<i32>,
+    /// The document's status.
+    pub document_status: Option<String>,
+    /// How the document was created.
+    pub creation_method: Option<String>,
+    /// The document's id in the external system.
+    pub external_id: Option<String>,
+    /// The file being processed.
+    pub integration_filename: Option<String>,
+    /// The transaction status.
+    pub status: Option<String>,
+    /// The external system's responses.
+    pub responses: Vec<NewResponse>,
+}
+
+/// Changes to an error; `None` keeps a field.
+#[derive(Clone, Debug, Default)]
+pub struct IntegrationErrorPatch {
+    /// New contact alert type.
+    pub contact_alert_type: Option<ContactAlertType>,
+    /// New document type.
+    pub document_type: Option<DocumentType>,
+    /// New document id.
+    pub document_id: Option<i32>,
+    /// New document revision.
+    pub document_revision: Option<i32>,
+    /// New document status.
+    pub document_status: Option<String>,
+    /// New creation method.
+    pub creation_method: Option<String>,
+    /// New external id.
+    pub external_id: Option<String>,
+    /// New file name.
+    pub integration_filename: Option<String>,
+    /// New transaction status.
+    pub status: Option<String>,
+}
+
+fn check_document_type(checks: &mut Checks, document_type: Option<DocumentType>) {
+    if let Some(t) = document_type
+        && !t.allowed_for_errors()
+    {
+        checks.push(
+            "documentType",
+            format!("{t} is not a document type of integration errors"),
+        );
+    }
+}
+
+/// Finds an error by id.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<error::Model> {
+    error::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found_id("integration error", id))
+}
+
+async fn insert(
+    txn: &DatabaseTransaction,
+    actor: Actor,
+    input: NewIntegrationError,
+) -> AppResult<error::Model> {
+    let mut checks = Checks::default();
+    check_document_type(&mut checks, input.document_type);
+    checks.short("documentStatus", &input.document_status);
+    checks.short("creationMethod", &input.creation_method);
+    checks.short("externalId", &input.external_id);
+    checks.short("integrationFilename", &input.integration_filename);
+    checks.short("status", &input.status);
+    check_responses(&mut checks, &input.responses);
+    checks.finish()?;
+    let (integration_id, run_id) = resolve_links(
+        txn,
+        input.integration.as_ref(),
+        Some(input.integration_run_id),
+    )
+    .await?;
+    let at = now();
+    let model = error::ActiveModel {
+        integration_run_id: Set(run_id.unwrap_or(input.integration_run_id)),
+        integration_id: Set(integration_id),
+        contact_alert_type: Set(input.contact_alert_type.as_str().to_owned()),
+        document_type: Set(input.document_type.map(|t| t.as_str().to_owned())),
+        document_id: Set(input.document_id),
+        document_revision: Set(input.document_revision),
+        document_status: Set(input.document_status),
+        creation_method: Set(input.creation_method),
+        external_id: Set(input.external_id),
+        integration_filename: Set(input.integration_filename),
+        resolved: Set(false),
+        status: Set(input.status),
+        created_at: Set(at),
+        updated_at: Set(at),
+        created_by_id: Set(actor.user_id),
+        updated_by_id: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    insert_responses(
+        txn,
+        actor,
+        ResponseParent::Error(model.id),
+        &input.responses,
+        at,
+    )
+    .await?;
+    Ok(model)
+}
+
+/// Creates an error of a run, with its responses.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewIntegrationError,
+) -> AppResult<error::Model> {
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Creates an error and raises an alert to its integration's contacts of its contact-alert-type.
+pub async fn create_alert(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewIntegrationError,
+) -> AppResult<error::Model> {
+    let audience = input.contact_alert_type;
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input).await?;
+    let source = AlertSource {
+        integration_id: model.integration_id,
+        record_id: None,
+        error_id: Some(model.id),
+        run_id: Some(model.integration_run_id),
+        document_type: model.document_type.clone(),
+        document_id: model.document_id,
+        message: Some(format!(
+            "run {}: {}",
+            model.integration_run_id,
+            model.status.as_deref().unwrap_or("error")
+        )),
+    };
+    alerts::raise(&txn, actor, audience, source, model.created_at).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Updates an error's fields (never `resolved`).
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    patch: IntegrationErrorPatch,
+) -> AppResult<error::Model> {
+    let mut checks = Checks::default();
+    check_document_type(&mut checks, patch.document_type);
+    checks.short("documentStatus", &patch.document_status);
+    checks.short("creationMethod", &patch.creation_method);
+    checks.short("externalId", &patch.external_id);
+    checks.short("integrationFilename", &patch.integration_filename);
+    checks.short("status", &patch.status);
+    checks.finish()?;
+    let txn = begin_write(db).await?;
+    let mut model: error::ActiveModel = find_by_id(&txn, id).await?.into();
+    if let Some(v) = patch.contact_alert_type {
+        model.contact_alert_type = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = patch.document_type {
+        model.document_type = Set(Some(v.as_str().to_owned()));
+    }
+    if let Some(v) = patch.document_id {
+        model.document_id = Set(Some(v));
+    }
+    if let Some(v) = patch.document_revision {
+        model.document_revision = Set(Some(v));
+    }
+    if let Some(v) = patch.document_status {
+        model.document_status = Set(Some(v));
+    }
+    if let Some(v) = patch.creation_method {
+        model.creation_method = Set(Some(v));
+    }
+    if let Some(v) = patch.external_id {
+        model.external_id = Set(Some(v));
+    }
+    if let Some(v) = patch.integration_filename {
+        model.integration_filename = Set(Some(v));
+    }
+    if let Some(v) = patch.status {
+        model.status = Set(Some(v));
+    }
+    model.updated_at = Set(now());
+    model.updated_by_id = Set(actor.user_id);
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Sets `resolved`; setting it to what it already is changes nothing.
+pub async fn set_resolved(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    resolved: bool,
+) -> AppResult<error::Model> {
+    let txn = begin_write(db).await?;
+    let current = find_by_id(&txn, id).await?;
+    if current.resolved == resolved {
+        return Ok(current);
+    }
+    let mut model: error::ActiveModel = current.into();
+    model.resolved = Set(resolved);
+    model.updated_at = Set(now());
+    model.updated_by_id = Set(actor.user_id);
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// One page of errors.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<error::Column>,
+    args: &PageArgs,
+) -> AppResult<Page<error::Model>> {
+    paging::fetch_page::<error::Entity, _>(db, filter, sort, error::Column::Id, args).await
+}
+
+/// How many errors match.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
+    paging::count::<error::Entity, _>(db, filter).await
+}

@@ -1,0 +1,84 @@
+//! Document export state: per (document type, document id), whether and when an ERP picked it up.
+
+use chrono::{DateTime, Utc};
+use entity::document_export;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
+
+use super::paging::{self, Page, PageArgs, Sort};
+use crate::{domain::DocumentType, error::AppResult};
+
+/// Marks a document exported now, by this run and record (insert or update in one statement).
+pub async fn mark<C: ConnectionTrait>(
+    db: &C,
+    document_type: DocumentType,
+    document_id: i32,
+    run_id: Option<i32>,
+    record_id: Option<i32>,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    use document_export::Column as D;
+    let row = document_export::ActiveModel {
+        document_type: Set(document_type.as_str().to_owned()),
+        document_id: Set(document_id),
+        exported: Set(true),
+        last_exported_at: Set(Some(at)),
+        integration_run_id: Set(run_id),
+        integration_history_record_id: Set(record_id),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    document_export::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([D::DocumentType, D::DocumentId])
+                .update_columns([
+                    D::Exported,
+                    D::LastExportedAt,
+                    D::IntegrationRunId,
+                    D::IntegrationHistoryRecordId,
+                    D::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The export state of one document, if it was ever recorded.
+pub async fn find<C: ConnectionTrait>(
+    db: &C,
+    document_type: DocumentType,
+    document_id: i32,
+) -> AppResult<Option<document_export::Model>> {
+    Ok(document_export::Entity::find()
+        .filter(document_export::Column::DocumentType.eq(document_type.as_str()))
+        .filter(document_export::Column::DocumentId.eq(document_id))
+        .one(db)
+        .await?)
+}
+
+/// One page of export states.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<document_export::Column>,
+    args: &PageArgs,
+) -> AppResult<Page<document_export::Model>> {
+    paging::fetch_page::<document_export::Entity, _>(
+        db,
+        filter,
+        sort,
+        document_export::Column::Id,
+        args,
+    )
+    .await
+}
+
+/// How many export states match.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
+    paging::count::<document_export::Entity, _>(db, filter).await
+}

@@ -1,0 +1,388 @@
+//! Integration history records: per document, what happened to it in an integration, with every
+//! vendor action (create, update, acknowledge, create_alert, mark_exported,
+//! create_alert_and_mark_exported, resolve, unresolve). Each is one transaction.
+
+use entity::integration_history_record as record;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
+};
+
+use super::{
+    Actor, IntegrationRef, alerts,
+    alerts::AlertSource,
+    begin_write,
+    documents::{
+        Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
+    },
+    exports, now,
+    paging::{self, Page, PageArgs, Sort},
+};
+use crate::{
+    domain::{ContactAlertType, DocumentType},
+    error::{AppError, AppResult},
+};
+
+/// The transaction status the vendor uses for a document that went through.
+pub const STATUS_SUCCESS: &str = "Success";
+/// The transaction status the vendor uses for a document that failed.
+pub const STATUS_ERROR: &str = "Error";
+
+/// The fields of a new history record.
+#[derive(Clone, Debug)]
+pub struct NewHistoryRecord {
+    /// Who is alerted.
+    pub contact_alert_type: ContactAlertType,
+    /// The document's type.
+    pub document_type: DocumentType,
+    /// The document's id.
+    pub document_id: i32,
+    /// The document's revision.
+    pub document_revision: Option<i32>,
+    /// The document's status.
+    pub document_status: Option<String>,
+    /// How the document was created.
+    pub creation_method: Option<String>,
+    /// The document's id in the external system.
+    pub external_id: Option<String>,
+    /// The integration, by id or code.
+    pub integration: Option<IntegrationRef>,
+    /// The run, by id.
+    pub integration_run_id: Option<i32>,
+    /// The file of a bulk import/export.
+    pub integration_filename: Option<String>,
+    /// The transaction status (`Success`, `Error`); each action has its default.
+    pub status: Option<String>,
+    /// The external system's responses, created with the record.
+    pub responses: Vec<NewResponse>,
+}
+
+/// Changes to a history record; `None` keeps a field.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryRecordPatch {
+    /// New contact alert type.
+    pub contact_alert_type: Option<ContactAlertType>,
+    /// New document type.
+    pub document_type: Option<DocumentType>,
+    /// New document id.
+    pub document_id: Option<i32>,
+    /// New document revision.
+    pub document_revision: Option<i32>,
+    /// New document status.
+    pub document_status: Option<String>,
+    /// New creation method.
+    pub creation_method: Option<String>,
+    /// New external id.
+    pub external_id: Option<String>,
+    /// New integration.
+    pub integration: Option<IntegrationRef>,
+    /// New run.
+    pub integration_run_id: Option<i32>,
+    /// New transaction status.
+    pub status: Option<String>,
+}
+
+fn check_new(input: &NewHistoryRecord) -> AppResult<()> {
+    let mut checks = Checks::default();
+    checks.short("documentStatus", &input.document_status);
+    checks.short("creationMethod", &input.creation_method);
+    checks.short("externalId", &input.external_id);
+    checks.short("integrationFilename", &input.integration_filename);
+    checks.short("status", &input.status);
+    check_responses(&mut checks, &input.responses);
+    checks.finish()
+}
+
+/// Finds a history record by id.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<record::Model> {
+    record::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found_id("integration history record", id))
+}
+
+/// Inserts a record and its responses inside `txn`.
+async fn insert(
+    txn: &DatabaseTransaction,
+    actor: Actor,
+    input: NewHistoryRecord,
+    default_status: Option<&str>,
+    resolved: bool,
+) -> AppResult<record::Model> {
+    check_new(&input)?;
+    let (integration_id, run_id) =
+        resolve_links(txn, input.integration.as_ref(), input.integration_run_id).await?;
+    let at = now();
+    let model = record::ActiveModel {
+        contact_alert_type: Set(input.contact_alert_type.as_str().to_owned()),
+        document_type: Set(input.document_type.as_str().to_owned()),
+        document_id: Set(input.document_id),
+        document_revision: Set(input.document_revision),
+        document_status: Set(input.document_status),
+        creation_method: Set(input.creation_method),
+        external_id: Set(input.external_id),
+        integration_id: Set(integration_id),
+        integration_run_id: Set(run_id),
+        integration_filename: Set(input.integration_filename),
+        resolved: Set(resolved),
+        status: Set(input.status.or(default_status.map(str::to_owned))),
+        created_at: Set(at),
+        updated_at: Set(at),
+        created_by_id: Set(actor.user_id),
+        updated_by_id: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    insert_responses(
+        txn,
+        actor,
+        ResponseParent::Record(model.id),
+        &input.responses,
+        at,
+    )
+    .await?;
+    Ok(model)
+}
+
+fn alert_source(m: &record::Model) -> AlertSource {
+    AlertSource {
+        integration_id: m.integration_id,
+        record_id: Some(m.id),
+        error_id: None,
+        run_id: m.integration_run_id,
+        document_type: Some(m.document_type.clone()),
+        document_id: Some(m.document_id),
+        message: Some(format!(
+            "{} {}: {}",
+            m.document_type,
+            m.document_id,
+            m.status.as_deref().unwrap_or(STATUS_ERROR)
+        )),
+    }
+}
+
+async fn raise_alert(
+    txn: &DatabaseTransaction,
+    actor: Actor,
+    input_type: ContactAlertType,
+    model: &record::Model,
+) -> AppResult<()> {
+    alerts::raise(
+        txn,
+        actor,
+        input_type,
+        alert_source(model),
+        model.created_at,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn mark_exported_in(txn: &DatabaseTransaction, model: &record::Model) -> AppResult<()> {
+    let document_type: DocumentType = model
+        .document_type
+        .parse()
+        .map_err(|e: String| AppError::Internal(e.into()))?;
+    exports::mark(
+        txn,
+        document_type,
+        model.document_id,
+        model.integration_run_id,
+        Some(model.id),
+        model.created_at,
+    )
+    .await
+}
+
+/// Creates a history record with its responses.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewHistoryRecord,
+) -> AppResult<record::Model> {
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input, None, false).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Creates a record (status defaults to `Error`) and raises an alert to its integration's contacts
+/// of its contact-alert-type.
+pub async fn create_alert(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewHistoryRecord,
+) -> AppResult<record::Model> {
+    let audience = input.contact_alert_type;
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input, Some(STATUS_ERROR), false).await?;
+    raise_alert(&txn, actor, audience, &model).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Creates a record (status defaults to `Success`) and marks its document exported now.
+pub async fn mark_exported(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewHistoryRecord,
+) -> AppResult<record::Model> {
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input, Some(STATUS_SUCCESS), false).await?;
+    mark_exported_in(&txn, &model).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Both of the above, atomically: the record, the alert and the export state, or nothing.
+pub async fn create_alert_and_mark_exported(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewHistoryRecord,
+) -> AppResult<record::Model> {
+    let audience = input.contact_alert_type;
+    let txn = begin_write(db).await?;
+    let model = insert(&txn, actor, input, Some(STATUS_ERROR), false).await?;
+    raise_alert(&txn, actor, audience, &model).await?;
+    mark_exported_in(&txn, &model).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// The external system confirms it has the document: creates a resolved `Success` record and
+/// resolves every earlier unresolved record of the same document.
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: NewHistoryRecord,
+) -> AppResult<record::Model> {
+    let txn = begin_write(db).await?;
+    let input = NewHistoryRecord {
+        status: Some(STATUS_SUCCESS.to_owned()),
+        ..input
+    };
+    let model = insert(&txn, actor, input, None, true).await?;
+    record::Entity::update_many()
+        .col_expr(record::Column::Resolved, Expr::value(true))
+        .col_expr(record::Column::UpdatedAt, Expr::value(model.created_at))
+        .col_expr(record::Column::UpdatedById, Expr::value(actor.user_id))
+        .filter(record::Column::DocumentType.eq(model.document_type.as_str()))
+        .filter(record::Column::DocumentId.eq(model.document_id))
+        .filter(record::Column::Resolved.eq(false))
+        .filter(record::Column::Id.lt(model.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Updates a record's fields (never `resolved`: use resolve/unresolve/acknowledge).
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    patch: HistoryRecordPatch,
+) -> AppResult<record::Model> {
+    let mut checks = Checks::default();
+    checks.short("documentStatus", &patch.document_status);
+    checks.short("creationMethod", &patch.creation_method);
+    checks.short("externalId", &patch.external_id);
+    checks.short("status", &patch.status);
+    checks.finish()?;
+    let txn = begin_write(db).await?;
+    let current = find_by_id(&txn, id).await?;
+    let links_change = patch.integration.is_some() || patch.integration_run_id.is_some();
+    let mut model: record::ActiveModel = current.clone().into();
+    if links_change {
+        let integration = patch
+            .integration
+            .clone()
+            .or(current.integration_id.map(IntegrationRef::Id));
+        let run = patch.integration_run_id.or(current.integration_run_id);
+        // A new integration alone detaches the record from a run of another integration.
+        let run = if patch.integration.is_some() && patch.integration_run_id.is_none() {
+            None
+        } else {
+            run
+        };
+        let (integration_id, run_id) = resolve_links(&txn, integration.as_ref(), run).await?;
+        model.integration_id = Set(integration_id);
+        model.integration_run_id = Set(run_id);
+    }
+    if let Some(v) = patch.contact_alert_type {
+        model.contact_alert_type = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = patch.document_type {
+        model.document_type = Set(v.as_str().to_owned());
+    }
+    if let Some(v) = patch.document_id {
+        model.document_id = Set(v);
+    }
+    if let Some(v) = patch.document_revision {
+        model.document_revision = Set(Some(v));
+    }
+    if let Some(v) = patch.document_status {
+        model.document_status = Set(Some(v));
+    }
+    if let Some(v) = patch.creation_method {
+        model.creation_method = Set(Some(v));
+    }
+    if let Some(v) = patch.external_id {
+        model.external_id = Set(Some(v));
+    }
+    if let Some(v) = patch.status {
+        model.status = Set(Some(v));
+    }
+    model.updated_at = Set(now());
+    model.updated_by_id = Set(actor.user_id);
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Sets `resolved`; setting it to what it already is changes nothing.
+pub async fn set_resolved(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    resolved: bool,
+) -> AppResult<record::Model> {
+    let txn = begin_write(db).await?;
+    let current = find_by_id(&txn, id).await?;
+    if current.resolved == resolved {
+        return Ok(current);
+    }
+    let mut model: record::ActiveModel = current.into();
+    model.resolved = Set(resolved);
+    model.updated_at = Set(now());
+    model.updated_by_id = Set(actor.user_id);
+    let model = model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Marks a record resolved.
+pub async fn resolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResult<record::Model> {
+    set_resolved(db, actor, id, true).await
+}
+
+/// Marks a record unresolved (open again).
+pub async fn unresolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResult<record::Model> {
+    set_resolved(db, actor, id, false).await
+}
+
+/// One page of history records.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<record::Column>,
+    args: &PageArgs,
+) -> AppResult<Page<record::Model>> {
+    paging::fetch_page::<record::Entity, _>(db, filter, sort, record::Column::Id, args).await
+}
+
+/// How many history records match.
+pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
+    paging::count::<record::Entity, _>(db, filter).await
+}
