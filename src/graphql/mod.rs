@@ -6,6 +6,7 @@ pub mod filter;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod request_errors;
 pub mod types;
 
 use async_graphql::{EmptySubscription, Schema};
@@ -27,6 +28,7 @@ pub fn build_schema(db: DatabaseConnection, actor: Actor) -> AppSchema {
     .data(db)
     .data(loaders)
     .data(actor)
+    .extension(request_errors::RequestErrorCodes)
     .finish()
 }
 

@@ -10,6 +10,36 @@ use sea_orm::{
 use super::paging::{self, Page, PageArgs, Sort};
 use crate::{domain::DocumentType, error::AppResult};
 
+/// Starts tracking a document as not exported yet, unless its state is already known.
+pub async fn track<C: ConnectionTrait>(
+    db: &C,
+    document_type: DocumentType,
+    document_id: i32,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    use document_export::Column as D;
+    let row = document_export::ActiveModel {
+        document_type: Set(document_type.as_str().to_owned()),
+        document_id: Set(document_id),
+        exported: Set(false),
+        last_exported_at: Set(None),
+        integration_run_id: Set(None),
+        integration_history_record_id: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    document_export::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([D::DocumentType, D::DocumentId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Marks a document exported now, by this run and record (insert or update in one statement).
 pub async fn mark<C: ConnectionTrait>(
     db: &C,

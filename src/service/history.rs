@@ -142,6 +142,8 @@ async fn insert(
         at,
     )
     .await?;
+    // A document the gateway has heard of is one an ERP may still have to pick up.
+    exports::track(txn, input.document_type, input.document_id, at).await?;
     Ok(model)
 }
 

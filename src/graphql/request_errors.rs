@@ -1,0 +1,84 @@
+//! Request errors (validation and variable coercion, found before anything runs) get
+//! `extensions.code = "VALIDATION"` and, when the message names one, the input `field`, so clients
+//! handle a missing required field or an unknown enum value like any other VALIDATION error.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    ServerError, ValidationResult,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
+};
+
+/// The schema extension that tags request errors.
+#[derive(Debug, Default)]
+pub struct RequestErrorCodes;
+
+impl ExtensionFactory for RequestErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RequestErrorCodes)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for RequestErrorCodes {
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx)
+            .await
+            .map_err(|errors| errors.into_iter().map(tag).collect())
+    }
+}
+
+fn tag(mut error: ServerError) -> ServerError {
+    let field = field_of(&error.message);
+    let ext = error.extensions.get_or_insert_with(Default::default);
+    ext.set("code", "VALIDATION");
+    if let Some(field) = field {
+        ext.set("field", field);
+    }
+    error
+}
+
+/// The first double-quoted text after `marker` in `message`.
+fn quoted_after<'a>(message: &'a str, marker: &str) -> Option<&'a str> {
+    let start = message.find(marker)? + marker.len();
+    let rest = message[start..].strip_prefix('"')?;
+    rest.find('"').map(|end| &rest[..end])
+}
+
+/// The input path a message of async-graphql's names: `argument "input.documentType"` or
+/// `argument "input", field "documentType"` → `input.documentType`; `variable "$t"` → `$t`.
+fn field_of(message: &str) -> Option<String> {
+    if let Some(argument) = quoted_after(message, "argument ") {
+        return Some(match quoted_after(message, ", field ") {
+            Some(field) => format!("{argument}.{field}"),
+            None => argument.to_owned(),
+        });
+    }
+    quoted_after(message, "variable ")
+        .or_else(|| quoted_after(message, "Variable "))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn the_field_is_read_from_async_graphql_messages() {
+        assert_eq!(
+            field_of(r#"Invalid value for argument "input.totalRecords", expected type "Int""#),
+            Some("input.totalRecords".into())
+        );
+        assert_eq!(
+            field_of(
+                r#"Invalid value for argument "input", field "documentType" of type "DocumentType!" is required but not provided"#
+            ),
+            Some("input.documentType".into())
+        );
+        assert_eq!(field_of(r#"Unknown field "nope" on type "Query""#), None);
+    }
+}
