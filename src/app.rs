@@ -1,6 +1,6 @@
 //! The whole application as values tests can build: connect, migrate, schema, router, listener.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, time::Duration};
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use crate::{
     config::{DatabaseConfig, ServeConfig},
     db,
-    graphql::{AppSchema, build_schema},
+    graphql::{AppSchema, SchemaOptions, build_schema},
     http, service,
 };
 
@@ -50,7 +50,11 @@ impl Application {
         let actor = service::users::local_actor(&db)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
-        let schema: AppSchema = build_schema(db.clone(), actor);
+        let options = SchemaOptions {
+            actor,
+            loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
+        };
+        let schema: AppSchema = build_schema(db.clone(), options);
         let router = http::router(schema, db.clone(), serve.max_body_bytes);
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {

@@ -59,6 +59,9 @@ pub struct ServeConfig {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// How long (ms) a DataLoader waits after its first key to batch the other keys of a level.
+    #[arg(long, env = "DATALOADER_DELAY_MS", default_value_t = 1)]
+    pub dataloader_delay_ms: u64,
 }
 
 impl Default for ServeConfig {
@@ -66,6 +69,7 @@ impl Default for ServeConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_body_bytes: 1024 * 1024,
+            dataloader_delay_ms: 1,
         }
     }
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{TestApp, spawn_app};
+use common::{TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
 const PAGE: &str = "query($first: Int, $after: String, $last: Int, $before: String, $offset: Int, $limit: Int, $filter: IntegrationRunFilter, $orderBy: IntegrationRunOrder) {
@@ -212,7 +212,8 @@ async fn filters_by_status_integration_and_time_range() {
 
 #[tokio::test]
 async fn nested_runs_of_many_integrations_cost_one_statement_per_level() {
-    let app = spawn_app().await;
+    // A generous batching window, so the count measures batching, not the speed of a debug build.
+    let app = spawn_app_with(|s| s.dataloader_delay_ms = 25).await;
     for code in ["A", "B", "C", "D", "E"] {
         app.integration(code).await;
         for _ in 0..4 {

@@ -17,7 +17,7 @@ use migration::sea_orm::{
 };
 use migration::{Migrator, MigratorTrait};
 
-const INDEXES: [&str; 20] = [
+const INDEXES: [&str; 22] = [
     "idx_integration_runs_integration_id_created_at",
     "idx_integration_runs_status",
     "idx_integration_runs_created_at",
@@ -38,6 +38,8 @@ const INDEXES: [&str; 20] = [
     "idx_integration_record_responses_integration_error_id",
     "idx_document_exports_exported_document_type",
     "idx_document_exports_last_exported_at",
+    "idx_integration_alerts_integration_id_created_at",
+    "idx_integration_alerts_created_at",
 ];
 
 /// Named constraints PostgreSQL must report under exactly these names.
@@ -65,7 +67,7 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "document_exports_document_type_chk",
 ];
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "users",
     "integrations",
     "integration_runs",
@@ -73,6 +75,7 @@ const TABLES: [&str; 7] = [
     "integration_history_records",
     "integration_record_responses",
     "document_exports",
+    "integration_alerts",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {

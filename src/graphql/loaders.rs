@@ -5,6 +5,7 @@ use std::{
     hash::{Hash, Hasher},
     marker::PhantomData,
     sync::Arc,
+    time::Duration,
 };
 
 use async_graphql::{
@@ -85,14 +86,21 @@ where
     E::Model: Sync + Clone,
     E::Column: Send + Sync,
 {
-    fn loader(db: &DatabaseConnection, id_col: E::Column) -> Arc<DataLoader<Self>> {
-        Arc::new(DataLoader::new(
-            Self {
-                db: db.clone(),
-                id_col,
-            },
-            tokio::spawn,
-        ))
+    fn loader(
+        db: &DatabaseConnection,
+        id_col: E::Column,
+        delay: Duration,
+    ) -> Arc<DataLoader<Self>> {
+        Arc::new(
+            DataLoader::new(
+                Self {
+                    db: db.clone(),
+                    id_col,
+                },
+                tokio::spawn,
+            )
+            .delay(delay),
+        )
     }
 }
 
@@ -287,7 +295,12 @@ where
     E::Model: Sync + Clone,
     E::Column: Send + Sync + 'static,
 {
-    fn new(db: &DatabaseConnection, parent_col: E::Column, id_col: E::Column) -> Arc<Self> {
+    fn new(
+        db: &DatabaseConnection,
+        parent_col: E::Column,
+        id_col: E::Column,
+        delay: Duration,
+    ) -> Arc<Self> {
         Arc::new(Self {
             pages: DataLoader::new(
                 ChildPages {
@@ -296,7 +309,8 @@ where
                     id_col,
                 },
                 tokio::spawn,
-            ),
+            )
+            .delay(delay),
             counts: DataLoader::new(
                 ChildCounts {
                     db: db.clone(),
@@ -304,7 +318,8 @@ where
                     _entity: PhantomData,
                 },
                 tokio::spawn,
-            ),
+            )
+            .delay(delay),
         })
     }
 
@@ -374,45 +389,54 @@ impl std::fmt::Debug for Loaders {
 }
 
 impl Loaders {
-    /// Loaders over a database.
-    pub fn new(db: &DatabaseConnection) -> Self {
+    /// Loaders over a database; each waits `delay` after its first key to gather the others.
+    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
         use integration_record_response::Column as R;
         Self {
-            integrations: ById::loader(db, integration::Column::Id),
-            runs: ById::loader(db, integration_run::Column::Id),
-            records: ById::loader(db, integration_history_record::Column::Id),
-            users: ById::loader(db, user::Column::Id),
+            integrations: ById::loader(db, integration::Column::Id, delay),
+            runs: ById::loader(db, integration_run::Column::Id, delay),
+            records: ById::loader(db, integration_history_record::Column::Id, delay),
+            users: ById::loader(db, user::Column::Id, delay),
             runs_of_integration: ChildList::new(
                 db,
                 integration_run::Column::IntegrationId,
                 integration_run::Column::Id,
+                delay,
             ),
             errors_of_run: ChildList::new(
                 db,
                 integration_error::Column::IntegrationRunId,
                 integration_error::Column::Id,
+                delay,
             ),
             records_of_run: ChildList::new(
                 db,
                 integration_history_record::Column::IntegrationRunId,
                 integration_history_record::Column::Id,
+                delay,
             ),
-            responses_of_record: Arc::new(DataLoader::new(
-                ChildrenOf {
-                    db: db.clone(),
-                    parent_col: R::IntegrationHistoryRecordId,
-                    id_col: R::Id,
-                },
-                tokio::spawn,
-            )),
-            responses_of_error: Arc::new(DataLoader::new(
-                ChildrenOf {
-                    db: db.clone(),
-                    parent_col: R::IntegrationErrorId,
-                    id_col: R::Id,
-                },
-                tokio::spawn,
-            )),
+            responses_of_record: Arc::new(
+                DataLoader::new(
+                    ChildrenOf {
+                        db: db.clone(),
+                        parent_col: R::IntegrationHistoryRecordId,
+                        id_col: R::Id,
+                    },
+                    tokio::spawn,
+                )
+                .delay(delay),
+            ),
+            responses_of_error: Arc::new(
+                DataLoader::new(
+                    ChildrenOf {
+                        db: db.clone(),
+                        parent_col: R::IntegrationErrorId,
+                        id_col: R::Id,
+                    },
+                    tokio::spawn,
+                )
+                .delay(delay),
+            ),
         }
     }
 }

@@ -10,6 +10,8 @@ pub mod request_errors;
 pub mod types;
 
 use async_graphql::{EmptySubscription, Schema};
+use std::time::Duration;
+
 use sea_orm::DatabaseConnection;
 
 use crate::service::Actor;
@@ -17,9 +19,19 @@ use crate::service::Actor;
 /// The gateway's schema type.
 pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
+/// How the schema is built.
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaOptions {
+    /// The principal of changes while no authentication is configured.
+    pub actor: Actor,
+    /// How long a DataLoader waits after its first key for the other keys of a level.
+    pub loader_delay: Duration,
+}
+
 /// Builds the schema once, with the database, the loaders and the default actor as shared data.
-pub fn build_schema(db: DatabaseConnection, actor: Actor) -> AppSchema {
-    let loaders = loaders::Loaders::new(&db);
+pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
+    let actor = options.actor;
+    let loaders = loaders::Loaders::new(&db, options.loader_delay);
     Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    ServerError, ValidationResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
+    Response, ServerError, ValidationResult,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation},
 };
 
 /// The schema extension that tags request errors.
@@ -30,6 +30,35 @@ impl Extension for RequestErrorCodes {
             .await
             .map_err(|errors| errors.into_iter().map(tag).collect())
     }
+
+    /// Arguments that pass validation can still fail to parse into their Rust type (e.g. a oneOf
+    /// input given two members); those field errors are input errors too.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        if !response.errors.is_empty() {
+            response.errors = std::mem::take(&mut response.errors)
+                .into_iter()
+                .map(|e| if is_argument_error(&e) { tag(e) } else { e })
+                .collect();
+        }
+        response
+    }
+}
+
+/// An argument that failed to parse, as async-graphql words it, and not one of ours (coded).
+fn is_argument_error(error: &ServerError) -> bool {
+    let uncoded = error
+        .extensions
+        .as_ref()
+        .is_none_or(|ext| ext.get("code").is_none());
+    uncoded
+        && (error.message.starts_with("Invalid value for argument")
+            || error.message.contains("(occurred while parsing"))
 }
 
 fn tag(mut error: ServerError) -> ServerError {

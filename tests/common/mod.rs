@@ -28,6 +28,11 @@ pub struct TestApp {
 
 /// Starts the gateway on 127.0.0.1:0 over a new SQLite file.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with changed serve settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     let config = DatabaseConfig {
@@ -41,10 +46,11 @@ pub async fn spawn_app() -> TestApp {
     pool.set_metric_callback(move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
-    let serve = ServeConfig {
+    let mut serve = ServeConfig {
         listen: "127.0.0.1:0".parse().unwrap(),
         ..ServeConfig::default()
     };
+    configure(&mut serve);
     let app = Application::with_db(pool.clone(), &serve)
         .await
         .expect("build app");
