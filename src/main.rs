@@ -62,6 +62,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!(
                 integrations = report.integrations,
                 runs = report.runs,
+                records = report.records,
+                errors = report.errors,
                 "demo data loaded"
             );
             Ok(())

@@ -3,12 +3,19 @@
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    domain::{Direction, EndSystemType, IntegrationType, RunAction},
+    domain::{
+        ContactAlertType, Direction, DocumentType, EndSystemType, IntegrationType, RunAction,
+    },
     error::{AppError, AppResult},
     service::{
-        Actor, IntegrationRef, integrations,
+        Actor, IntegrationRef,
+        documents::NewResponse,
+        errors::{self, NewIntegrationError},
+        history::{self, NewHistoryRecord},
+        integrations,
         integrations::NewIntegration,
         runs::{self, RunInput},
+        users,
     },
 };
 
@@ -19,11 +26,15 @@ pub struct SeedReport {
     pub integrations: usize,
     /// Runs created.
     pub runs: usize,
+    /// History records created.
+    pub records: usize,
+    /// Integration errors created.
+    pub errors: usize,
 }
 
 /// Loads the demo data set; integrations that already exist (by code) are reused.
 pub async fn demo(db: &DatabaseConnection) -> AppResult<SeedReport> {
-    let actor = Actor::default();
+    let actor = users::local_actor(db).await?;
     let specs = [
         (
             "SAP-INVOICES",
@@ -99,6 +110,11 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<SeedReport> {
             )
             .await?;
             report.runs += 1;
+            if matches!(i, 1 | 4) {
+                report.errors += seed_errors(db, actor, run.id, i == 4).await?;
+            }
+            report.records +=
+                seed_records(db, actor, run.id, integration.id * 1000 + i as i32 * 10).await?;
             for (step, action) in walk.iter().enumerate() {
                 let processed = if *action == RunAction::Success {
                     total
@@ -120,4 +136,73 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<SeedReport> {
         }
     }
     Ok(report)
+}
+
+/// Two errors of a run with the external system's responses; the second resolved when `resolve`.
+async fn seed_errors(
+    db: &DatabaseConnection,
+    actor: Actor,
+    run_id: i32,
+    resolve: bool,
+) -> AppResult<usize> {
+    for (n, document_id) in [(0, 11), (1, 12)] {
+        let error = errors::create(
+            db,
+            actor,
+            NewIntegrationError {
+                contact_alert_type: ContactAlertType::Technical,
+                integration_run_id: run_id,
+                integration: None,
+                document_type: Some(DocumentType::Invoice),
+                document_id: Some(document_id),
+                document_revision: Some(1),
+                document_status: Some("approved".into()),
+                creation_method: None,
+                external_id: None,
+                integration_filename: Some("invoices.csv".into()),
+                status: Some("Error".into()),
+                responses: vec![NewResponse {
+                    response_code: Some("422".into()),
+                    response_message: Some("supplier is blocked in the ERP".into()),
+                }],
+            },
+        )
+        .await?;
+        if resolve && n == 1 {
+            errors::set_resolved(db, actor, error.id, true).await?;
+        }
+    }
+    Ok(2)
+}
+
+/// History records of a run in every state: open, alerted, exported, acknowledged.
+async fn seed_records(
+    db: &DatabaseConnection,
+    actor: Actor,
+    run_id: i32,
+    base: i32,
+) -> AppResult<usize> {
+    let record = |document_id: i32, status: &str| NewHistoryRecord {
+        contact_alert_type: ContactAlertType::Both,
+        document_type: DocumentType::InvoiceHeader,
+        document_id,
+        document_revision: Some(1),
+        document_status: Some("approved".into()),
+        creation_method: Some("api".into()),
+        external_id: Some(format!("ERP-{document_id}")),
+        integration: None,
+        integration_run_id: Some(run_id),
+        integration_filename: None,
+        status: Some(status.into()),
+        responses: vec![NewResponse {
+            response_code: Some(if status == "Error" { "500" } else { "200" }.into()),
+            response_message: Some(format!("{status} for document {document_id}")),
+        }],
+    };
+    history::create(db, actor, record(base + 1, "Error")).await?;
+    history::create_alert(db, actor, record(base + 2, "Error")).await?;
+    history::mark_exported(db, actor, record(base + 3, "Success")).await?;
+    history::create(db, actor, record(base + 4, "Error")).await?;
+    history::acknowledge(db, actor, record(base + 4, "Success")).await?;
+    Ok(5)
 }

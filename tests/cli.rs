@@ -22,7 +22,7 @@ fn schema_prints_the_sdl() {
 }
 
 #[test]
-fn migrate_then_seed_demo_loads_runs_in_every_status_and_can_be_repeated() {
+fn migrate_then_seed_demo_loads_every_state_and_can_be_repeated() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
     let out = gateway(&url, &["migrate"]);
@@ -52,6 +52,29 @@ fn migrate_then_seed_demo_loads_runs_in_every_status_and_can_be_repeated() {
                 .await
                 .unwrap();
             assert_eq!(n, 6, "{status}: 3 integrations × 2 seeds");
+        }
+        use entity::{document_export, integration_error, integration_history_record};
+        let records = integration_history_record::Entity::find()
+            .count(&db)
+            .await
+            .unwrap();
+        assert_eq!(
+            records, 150,
+            "5 records × 5 runs × 3 integrations × 2 seeds"
+        );
+        let open_errors = integration_error::Entity::find()
+            .filter(integration_error::Column::Resolved.eq(false))
+            .count(&db)
+            .await
+            .unwrap();
+        assert!(open_errors > 0);
+        for exported in [true, false] {
+            let n = document_export::Entity::find()
+                .filter(document_export::Column::Exported.eq(exported))
+                .count(&db)
+                .await
+                .unwrap();
+            assert!(n > 0, "export states with exported = {exported}");
         }
     });
 }
