@@ -2,12 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::integration_alert;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, Condition, ConnectionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
-use super::{
-    Actor,
-    paging::{self, Page, PageArgs, Sort},
-};
+use super::Actor;
 use crate::{domain::ContactAlertType, error::AppResult};
 
 /// What an alert is about.
@@ -52,26 +49,4 @@ pub async fn raise<C: ConnectionTrait>(
     }
     .insert(db)
     .await?)
-}
-
-/// One page of alerts.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<integration_alert::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<integration_alert::Model>> {
-    paging::fetch_page::<integration_alert::Entity, _>(
-        db,
-        filter,
-        sort,
-        integration_alert::Column::Id,
-        args,
-    )
-    .await
-}
-
-/// How many alerts match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<integration_alert::Entity, _>(db, filter).await
 }

@@ -2,8 +2,8 @@
 
 use entity::integration_error as error;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, Condition, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait,
 };
 
 use super::{
@@ -14,7 +14,6 @@ use super::{
         Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
     },
     now,
-    paging::{self, Page, PageArgs, Sort},
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
@@ -254,19 +253,4 @@ pub async fn set_resolved(
     let model = model.update(&txn).await?;
     txn.commit().await?;
     Ok(model)
-}
-
-/// One page of errors.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<error::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<error::Model>> {
-    paging::fetch_page::<error::Entity, _>(db, filter, sort, error::Column::Id, args).await
-}
-
-/// How many errors match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<error::Entity, _>(db, filter).await
 }

@@ -3,11 +3,9 @@
 use chrono::{DateTime, Utc};
 use entity::document_export;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 
-use super::paging::{self, Page, PageArgs, Sort};
 use crate::{domain::DocumentType, error::AppResult};
 
 /// Starts tracking a document as not exported yet, unless its state is already known.
@@ -89,26 +87,4 @@ pub async fn find<C: ConnectionTrait>(
         .filter(document_export::Column::DocumentId.eq(document_id))
         .one(db)
         .await?)
-}
-
-/// One page of export states.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<document_export::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<document_export::Model>> {
-    paging::fetch_page::<document_export::Entity, _>(
-        db,
-        filter,
-        sort,
-        document_export::Column::Id,
-        args,
-    )
-    .await
-}
-
-/// How many export states match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<document_export::Entity, _>(db, filter).await
 }

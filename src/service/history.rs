@@ -4,8 +4,8 @@
 
 use entity::integration_history_record as record;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
 };
 
 use super::{
@@ -16,7 +16,6 @@ use super::{
         Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
     },
     exports, now,
-    paging::{self, Page, PageArgs, Sort},
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
@@ -372,19 +371,4 @@ pub async fn resolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResul
 /// Marks a record unresolved (open again).
 pub async fn unresolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResult<record::Model> {
     set_resolved(db, actor, id, false).await
-}
-
-/// One page of history records.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<record::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<record::Model>> {
-    paging::fetch_page::<record::Entity, _>(db, filter, sort, record::Column::Id, args).await
-}
-
-/// How many history records match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<record::Entity, _>(db, filter).await
 }

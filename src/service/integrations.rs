@@ -2,14 +2,11 @@
 
 use entity::integration;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
 };
 
-use super::{
-    Actor, IntegrationRef, begin_write, now,
-    paging::{self, Page, PageArgs, Sort},
-};
+use super::{Actor, IntegrationRef, begin_write, now};
 use crate::{
     domain::{
         Direction, EndSystemType, IntegrationType,
@@ -244,20 +241,4 @@ pub async fn update(
     })?;
     txn.commit().await?;
     Ok(model)
-}
-
-/// One page of integrations.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<integration::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<integration::Model>> {
-    paging::fetch_page::<integration::Entity, _>(db, filter, sort, integration::Column::Id, args)
-        .await
-}
-
-/// How many integrations match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<integration::Entity, _>(db, filter).await
 }

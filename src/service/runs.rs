@@ -10,10 +10,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{
-    Actor, IntegrationRef, begin_write, integrations, now,
-    paging::{self, Page, PageArgs, Sort},
-};
+use super::{Actor, IntegrationRef, begin_write, integrations, now};
 use crate::{
     domain::{
         RunAction, RunStatus, Transition,
@@ -305,26 +302,4 @@ pub async fn set_max_updated_at(
         },
     )
     .await
-}
-
-/// One page of runs.
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    filter: Condition,
-    sort: Sort<integration_run::Column>,
-    args: &PageArgs,
-) -> AppResult<Page<integration_run::Model>> {
-    paging::fetch_page::<integration_run::Entity, _>(
-        db,
-        filter,
-        sort,
-        integration_run::Column::Id,
-        args,
-    )
-    .await
-}
-
-/// How many runs match.
-pub async fn count<C: ConnectionTrait>(db: &C, filter: Condition) -> AppResult<u64> {
-    paging::count::<integration_run::Entity, _>(db, filter).await
 }

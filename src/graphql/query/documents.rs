@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, Result};
 use sea_orm::{Condition, DatabaseConnection};
 
-use super::count_with;
+use super::root_page;
 use crate::{
     error::AppError,
     graphql::{
@@ -16,7 +16,7 @@ use crate::{
             IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder,
         },
     },
-    service::{alerts, errors, exports, history, paging::PageArgs},
+    service::{errors, exports, history, paging::PageArgs},
 };
 
 /// Read access to history records, errors, export states and alerts.
@@ -77,10 +77,14 @@ impl DocumentQueries {
             limit,
         };
         let sort = order_by.unwrap_or_default().sort();
-        let page = history::list(db, condition.clone(), sort, &args).await?;
-        let count = count_with(db, &condition, |db, c| async move {
-            history::count(&db, c).await
-        });
+        let (page, count) = root_page::<entity::integration_history_record::Entity>(
+            db,
+            condition,
+            sort,
+            entity::integration_history_record::Column::Id,
+            &args,
+        )
+        .await?;
         Ok(IntegrationHistoryRecordConnection::new(page, count))
     }
 
@@ -125,10 +129,14 @@ impl DocumentQueries {
             limit,
         };
         let sort = order_by.unwrap_or_default().sort();
-        let page = errors::list(db, condition.clone(), sort, &args).await?;
-        let count = count_with(db, &condition, |db, c| async move {
-            errors::count(&db, c).await
-        });
+        let (page, count) = root_page::<entity::integration_error::Entity>(
+            db,
+            condition,
+            sort,
+            entity::integration_error::Column::Id,
+            &args,
+        )
+        .await?;
         Ok(IntegrationErrorConnection::new(page, count))
     }
 
@@ -177,10 +185,14 @@ impl DocumentQueries {
             limit,
         };
         let sort = order_by.unwrap_or_default().sort();
-        let page = exports::list(db, condition.clone(), sort, &args).await?;
-        let count = count_with(db, &condition, |db, c| async move {
-            exports::count(&db, c).await
-        });
+        let (page, count) = root_page::<entity::document_export::Entity>(
+            db,
+            condition,
+            sort,
+            entity::document_export::Column::Id,
+            &args,
+        )
+        .await?;
         Ok(DocumentExportConnection::new(page, count))
     }
 
@@ -215,10 +227,14 @@ impl DocumentQueries {
             limit,
         };
         let sort = order_by.unwrap_or_default().sort();
-        let page = alerts::list(db, condition.clone(), sort, &args).await?;
-        let count = count_with(db, &condition, |db, c| async move {
-            alerts::count(&db, c).await
-        });
+        let (page, count) = root_page::<entity::integration_alert::Entity>(
+            db,
+            condition,
+            sort,
+            entity::integration_alert::Column::Id,
+            &args,
+        )
+        .await?;
         Ok(IntegrationAlertConnection::new(page, count))
     }
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, Result};
 use sea_orm::{Condition, DatabaseConnection};
 
-use super::count_with;
+use super::root_page;
 use crate::graphql::types::{
     Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder, IntegrationRun,
     IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
@@ -70,16 +70,14 @@ impl IntegrationQueries {
             offset,
             limit,
         };
-        let page = integrations::list(
+        let (page, count) = root_page::<entity::integration::Entity>(
             db,
-            condition.clone(),
+            condition,
             order_by.unwrap_or_default().sort(),
+            entity::integration::Column::Id,
             &args,
         )
         .await?;
-        let count = count_with(db, &condition, |db, c| async move {
-            integrations::count(&db, c).await
-        });
         Ok(IntegrationConnection::new(page, count))
     }
 
@@ -125,18 +123,14 @@ impl IntegrationQueries {
             offset,
             limit,
         };
-        let page = runs::list(
+        let (page, count) = root_page::<entity::integration_run::Entity>(
             db,
-            condition.clone(),
+            condition,
             order_by.unwrap_or_default().sort(),
+            entity::integration_run::Column::Id,
             &args,
         )
         .await?;
-        let count = count_with(
-            db,
-            &condition,
-            |db, c| async move { runs::count(&db, c).await },
-        );
         Ok(IntegrationRunConnection::new(page, count))
     }
 }

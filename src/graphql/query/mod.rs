@@ -7,27 +7,35 @@ pub mod integrations;
 
 use std::sync::Arc;
 
-use async_graphql::MergedObject;
-use sea_orm::{Condition, DatabaseConnection};
+use async_graphql::{MergedObject, Result};
+use sea_orm::{Condition, DatabaseConnection, EntityTrait};
 
 use super::connection::CountFn;
+use crate::service::paging::{self, Page, PageArgs, Sort};
 
 /// Read access to integrations, runs, errors, history records, export states and alerts.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(integrations::IntegrationQueries, documents::DocumentQueries);
 
-/// A `totalCount` that runs `count(filter)` only when asked.
-fn count_with<F, Fut>(db: &DatabaseConnection, filter: &Condition, count: F) -> CountFn
+/// One page of a root list, and its `totalCount` that counts only when asked.
+async fn root_page<E>(
+    db: &DatabaseConnection,
+    filter: Condition,
+    sort: Sort<E::Column>,
+    id_col: E::Column,
+    args: &PageArgs,
+) -> Result<(Page<E::Model>, CountFn)>
 where
-    F: Fn(DatabaseConnection, Condition) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = crate::error::AppResult<u64>> + Send + 'static,
+    E: EntityTrait,
+    E::Model: Sync,
 {
+    let page = paging::fetch_page::<E, _>(db, filter.clone(), sort, id_col, args).await?;
     let db = db.clone();
-    let filter = filter.clone();
-    let count = Arc::new(count);
-    Arc::new(move || {
-        let fut = count(db.clone(), filter.clone());
-        Box::pin(async move { Ok(fut.await?) })
-    })
+    let count: CountFn = Arc::new(move || {
+        let db = db.clone();
+        let filter = filter.clone();
+        Box::pin(async move { Ok(paging::count::<E, _>(&db, filter).await?) })
+    });
+    Ok((page, count))
 }
