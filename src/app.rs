@@ -53,6 +53,7 @@ impl Application {
         let options = SchemaOptions {
             actor,
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
+            max_batch_items: serve.max_batch_items,
         };
         let schema: AppSchema = build_schema(db.clone(), options);
         let router = http::router(schema, db.clone(), serve.max_body_bytes);

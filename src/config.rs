@@ -62,6 +62,9 @@ pub struct ServeConfig {
     /// How long (ms) a DataLoader waits after its first key to batch the other keys of a level.
     #[arg(long, env = "DATALOADER_DELAY_MS", default_value_t = 1)]
     pub dataloader_delay_ms: u64,
+    /// The most items one batch mutation (createIntegrationHistoryRecords, …) takes.
+    #[arg(long, env = "MAX_BATCH_ITEMS", default_value_t = 1000)]
+    pub max_batch_items: usize,
 }
 
 impl Default for ServeConfig {
@@ -70,6 +73,7 @@ impl Default for ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             max_body_bytes: 1024 * 1024,
             dataloader_delay_ms: 1,
+            max_batch_items: 1000,
         }
     }
 }

@@ -26,7 +26,13 @@ pub struct SchemaOptions {
     pub actor: Actor,
     /// How long a DataLoader waits after its first key for the other keys of a level.
     pub loader_delay: Duration,
+    /// The most items a batch mutation takes.
+    pub max_batch_items: usize,
 }
+
+/// The most items a batch mutation takes (schema data).
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLimit(pub usize);
 
 /// Builds the schema once, with the database, the loaders and the default actor as shared data.
 pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
@@ -40,6 +46,7 @@ pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema
     .data(db)
     .data(loaders)
     .data(actor)
+    .data(BatchLimit(options.max_batch_items))
     .extension(request_errors::RequestErrorCodes)
     .finish()
 }

@@ -100,28 +100,142 @@ pub async fn insert_responses<C: ConnectionTrait>(
     responses: &[NewResponse],
     at: DateTime<Utc>,
 ) -> AppResult<()> {
-    if responses.is_empty() {
-        return Ok(());
-    }
-    let (record, error) = match parent {
-        ResponseParent::Record(id) => (Some(id), None),
-        ResponseParent::Error(id) => (None, Some(id)),
-    };
-    let rows = responses
-        .iter()
-        .map(|r| integration_record_response::ActiveModel {
-            integration_history_record_id: Set(record),
-            integration_error_id: Set(error),
-            response_code: Set(r.response_code.clone()),
-            response_message: Set(r.response_message.clone()),
-            created_at: Set(at),
-            updated_at: Set(at),
-            created_by_id: Set(actor.user_id),
-            updated_by_id: Set(actor.user_id),
-            ..Default::default()
+    let rows: Vec<_> = responses.iter().map(|r| (parent, r)).collect();
+    insert_responses_many(db, actor, &rows, at).await
+}
+
+/// Inserts responses of many records or errors, in multi-row statements.
+pub async fn insert_responses_many<C: ConnectionTrait>(
+    db: &C,
+    actor: Actor,
+    responses: &[(ResponseParent, &NewResponse)],
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    for chunk in responses.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().map(|(parent, r)| {
+            let (record, error) = match parent {
+                ResponseParent::Record(id) => (Some(*id), None),
+                ResponseParent::Error(id) => (None, Some(*id)),
+            };
+            integration_record_response::ActiveModel {
+                integration_history_record_id: Set(record),
+                integration_error_id: Set(error),
+                response_code: Set(r.response_code.clone()),
+                response_message: Set(r.response_message.clone()),
+                created_at: Set(at),
+                updated_at: Set(at),
+                created_by_id: Set(actor.user_id),
+                updated_by_id: Set(actor.user_id),
+                ..Default::default()
+            }
         });
-    integration_record_response::Entity::insert_many(rows)
-        .exec(db)
-        .await?;
+        integration_record_response::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
+
+/// Prefixes an item's field errors with its place in a batch (`inputs[3].externalId`).
+pub fn at_index(index: usize, errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| FieldError::new(format!("inputs[{index}].{}", e.field), e.message))
+        .collect()
+}
+
+/// The integration and run of each item of a batch, resolved with two statements for the whole
+/// batch; an item naming a missing integration or run, or a run of another integration, gets a
+/// field error instead.
+pub async fn resolve_links_many<C: ConnectionTrait>(
+    db: &C,
+    items: &[(Option<IntegrationRef>, Option<i32>)],
+) -> AppResult<Vec<Result<(Option<i32>, Option<i32>), FieldError>>> {
+    use std::collections::HashMap;
+
+    use entity::{integration, integration_run};
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+
+    let ids: Vec<i32> = items
+        .iter()
+        .filter_map(|(r, _)| match r {
+            Some(IntegrationRef::Id(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let codes: Vec<&str> = items
+        .iter()
+        .filter_map(|(r, _)| match r {
+            Some(IntegrationRef::Code(code)) => Some(code.as_str()),
+            _ => None,
+        })
+        .collect();
+    let run_ids: Vec<i32> = items.iter().filter_map(|(_, run)| *run).collect();
+
+    let mut by_id: HashMap<i32, i32> = HashMap::new();
+    let mut by_code: HashMap<String, i32> = HashMap::new();
+    if !ids.is_empty() || !codes.is_empty() {
+        let found = integration::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(integration::Column::Id.is_in(ids))
+                    .add(integration::Column::Code.is_in(codes)),
+            )
+            .all(db)
+            .await?;
+        for i in found {
+            by_id.insert(i.id, i.id);
+            by_code.insert(i.code, i.id);
+        }
+    }
+    let mut run_integration: HashMap<i32, i32> = HashMap::new();
+    if !run_ids.is_empty() {
+        let found = integration_run::Entity::find()
+            .filter(integration_run::Column::Id.is_in(run_ids))
+            .all(db)
+            .await?;
+        for r in found {
+            run_integration.insert(r.id, r.integration_id);
+        }
+    }
+
+    Ok(items
+        .iter()
+        .map(|(integration, run)| {
+            let integration_id = match integration {
+                None => None,
+                Some(IntegrationRef::Id(id)) => Some(*by_id.get(id).ok_or_else(|| {
+                    FieldError::new(
+                        "integration",
+                        format!("integration with id {id} does not exist"),
+                    )
+                })?),
+                Some(IntegrationRef::Code(code)) => Some(*by_code.get(code).ok_or_else(|| {
+                    FieldError::new(
+                        "integration",
+                        format!("integration with code {code:?} does not exist"),
+                    )
+                })?),
+            };
+            let Some(run_id) = run else {
+                return Ok((integration_id, None));
+            };
+            let owner = *run_integration.get(run_id).ok_or_else(|| {
+                FieldError::new(
+                    "integrationRunId",
+                    format!("integration run with id {run_id} does not exist"),
+                )
+            })?;
+            match integration_id {
+                Some(id) if id != owner => Err(FieldError::new(
+                    "integrationRun",
+                    format!("run {run_id} belongs to integration {owner}, not to integration {id}"),
+                )),
+                _ => Ok((Some(owner), Some(*run_id))),
+            }
+        })
+        .collect())
+}
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+pub const INSERT_CHUNK: usize = 500;

@@ -11,7 +11,8 @@ use super::{
     alerts::AlertSource,
     begin_write,
     documents::{
-        Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
+        Checks, INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses,
+        insert_responses, insert_responses_many, resolve_links, resolve_links_many,
     },
     now,
 };
@@ -91,11 +92,7 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<error:
         .ok_or_else(|| AppError::not_found_id("integration error", id))
 }
 
-async fn insert(
-    txn: &DatabaseTransaction,
-    actor: Actor,
-    input: NewIntegrationError,
-) -> AppResult<error::Model> {
+fn check_fields(input: &NewIntegrationError) -> Checks {
     let mut checks = Checks::default();
     check_document_type(&mut checks, input.document_type);
     checks.short("documentStatus", &input.document_status);
@@ -104,7 +101,43 @@ async fn insert(
     checks.short("integrationFilename", &input.integration_filename);
     checks.short("status", &input.status);
     check_responses(&mut checks, &input.responses);
-    checks.finish()?;
+    checks
+}
+
+fn row(
+    input: &NewIntegrationError,
+    integration_id: Option<i32>,
+    run_id: i32,
+    actor: Actor,
+    at: chrono::DateTime<chrono::Utc>,
+) -> error::ActiveModel {
+    error::ActiveModel {
+        integration_run_id: Set(run_id),
+        integration_id: Set(integration_id),
+        contact_alert_type: Set(input.contact_alert_type.as_str().to_owned()),
+        document_type: Set(input.document_type.map(|t| t.as_str().to_owned())),
+        document_id: Set(input.document_id),
+        document_revision: Set(input.document_revision),
+        document_status: Set(input.document_status.clone()),
+        creation_method: Set(input.creation_method.clone()),
+        external_id: Set(input.external_id.clone()),
+        integration_filename: Set(input.integration_filename.clone()),
+        resolved: Set(false),
+        status: Set(input.status.clone()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        created_by_id: Set(actor.user_id),
+        updated_by_id: Set(actor.user_id),
+        ..Default::default()
+    }
+}
+
+async fn insert(
+    txn: &DatabaseTransaction,
+    actor: Actor,
+    input: NewIntegrationError,
+) -> AppResult<error::Model> {
+    check_fields(&input).finish()?;
     let (integration_id, run_id) = resolve_links(
         txn,
         input.integration.as_ref(),
@@ -112,25 +145,13 @@ async fn insert(
     )
     .await?;
     let at = now();
-    let model = error::ActiveModel {
-        integration_run_id: Set(run_id.unwrap_or(input.integration_run_id)),
-        integration_id: Set(integration_id),
-        contact_alert_type: Set(input.contact_alert_type.as_str().to_owned()),
-        document_type: Set(input.document_type.map(|t| t.as_str().to_owned())),
-        document_id: Set(input.document_id),
-        document_revision: Set(input.document_revision),
-        document_status: Set(input.document_status),
-        creation_method: Set(input.creation_method),
-        external_id: Set(input.external_id),
-        integration_filename: Set(input.integration_filename),
-        resolved: Set(false),
-        status: Set(input.status),
-        created_at: Set(at),
-        updated_at: Set(at),
-        created_by_id: Set(actor.user_id),
-        updated_by_id: Set(actor.user_id),
-        ..Default::default()
-    }
+    let model = row(
+        &input,
+        integration_id,
+        run_id.unwrap_or(input.integration_run_id),
+        actor,
+        at,
+    )
     .insert(txn)
     .await?;
     insert_responses(
@@ -253,4 +274,75 @@ pub async fn set_resolved(
     let model = model.update(&txn).await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// Creates many errors (with their responses) in one transaction and a few multi-row statements,
+/// answered in input order; one bad item writes nothing, and every bad item is named.
+pub async fn create_many(
+    db: &DatabaseConnection,
+    actor: Actor,
+    inputs: Vec<NewIntegrationError>,
+    max_items: usize,
+) -> AppResult<Vec<error::Model>> {
+    if inputs.len() > max_items {
+        return Err(AppError::field(
+            "inputs",
+            format!(
+                "at most {max_items} items per call ({} given)",
+                inputs.len()
+            ),
+        ));
+    }
+    if inputs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        errors.extend(at_index(i, check_fields(input).0));
+    }
+    let txn = begin_write(db).await?;
+    let refs: Vec<_> = inputs
+        .iter()
+        .map(|i| (i.integration.clone(), Some(i.integration_run_id)))
+        .collect();
+    let links = resolve_links_many(&txn, &refs).await?;
+    for (i, link) in links.iter().enumerate() {
+        if let Err(e) = link {
+            errors.extend(at_index(i, vec![e.clone()]));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let at = now();
+    let rows: Vec<error::ActiveModel> = inputs
+        .iter()
+        .zip(&links)
+        .map(|(input, link)| {
+            let (integration_id, _) = link.clone().unwrap_or_default();
+            row(input, integration_id, input.integration_run_id, actor, at)
+        })
+        .collect();
+    let mut models = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut inserted = error::Entity::insert_many(chunk.to_vec())
+            .exec_with_returning(&txn)
+            .await?;
+        // Ids are handed out in VALUES order; RETURNING's own order is not promised.
+        inserted.sort_by_key(|m| m.id);
+        models.extend(inserted);
+    }
+    let responses: Vec<(ResponseParent, &NewResponse)> = models
+        .iter()
+        .zip(&inputs)
+        .flat_map(|(m, input)| {
+            input
+                .responses
+                .iter()
+                .map(move |r| (ResponseParent::Error(m.id), r))
+        })
+        .collect();
+    insert_responses_many(&txn, actor, &responses, at).await?;
+    txn.commit().await?;
+    Ok(models)
 }

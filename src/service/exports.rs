@@ -6,73 +6,96 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 
+use super::documents::INSERT_CHUNK;
 use crate::{domain::DocumentType, error::AppResult};
 
-/// Starts tracking a document as not exported yet, unless its state is already known.
+/// A document whose export state changes, and the run and record that change it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExportMark {
+    /// The document's type.
+    pub document_type: DocumentType,
+    /// The document's id.
+    pub document_id: i32,
+    /// The run that exported it.
+    pub run_id: Option<i32>,
+    /// The record that marked it.
+    pub record_id: Option<i32>,
+}
+
+/// The rows of one statement, one per document (the last mark of a document wins): PostgreSQL
+/// refuses an upsert that touches one row twice.
+fn rows(
+    marks: &[ExportMark],
+    exported: bool,
+    at: DateTime<Utc>,
+) -> Vec<document_export::ActiveModel> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, m) in marks.iter().enumerate() {
+        seen.insert((m.document_type, m.document_id), i);
+    }
+    let mut keep: Vec<usize> = seen.into_values().collect();
+    keep.sort_unstable();
+    keep.into_iter()
+        .map(|i| {
+            let m = marks[i];
+            document_export::ActiveModel {
+                document_type: Set(m.document_type.as_str().to_owned()),
+                document_id: Set(m.document_id),
+                exported: Set(exported),
+                last_exported_at: Set(exported.then_some(at)),
+                integration_run_id: Set(if exported { m.run_id } else { None }),
+                integration_history_record_id: Set(if exported { m.record_id } else { None }),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// Starts tracking documents as not exported yet, unless their state is already known.
 pub async fn track<C: ConnectionTrait>(
     db: &C,
-    document_type: DocumentType,
-    document_id: i32,
+    marks: &[ExportMark],
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     use document_export::Column as D;
-    let row = document_export::ActiveModel {
-        document_type: Set(document_type.as_str().to_owned()),
-        document_id: Set(document_id),
-        exported: Set(false),
-        last_exported_at: Set(None),
-        integration_run_id: Set(None),
-        integration_history_record_id: Set(None),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    };
-    document_export::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([D::DocumentType, D::DocumentId])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    for chunk in rows(marks, false, at).chunks(INSERT_CHUNK) {
+        document_export::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([D::DocumentType, D::DocumentId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
-/// Marks a document exported now, by this run and record (insert or update in one statement).
+/// Marks documents exported now, by their run and record (insert or update, one statement per chunk).
 pub async fn mark<C: ConnectionTrait>(
     db: &C,
-    document_type: DocumentType,
-    document_id: i32,
-    run_id: Option<i32>,
-    record_id: Option<i32>,
+    marks: &[ExportMark],
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     use document_export::Column as D;
-    let row = document_export::ActiveModel {
-        document_type: Set(document_type.as_str().to_owned()),
-        document_id: Set(document_id),
-        exported: Set(true),
-        last_exported_at: Set(Some(at)),
-        integration_run_id: Set(run_id),
-        integration_history_record_id: Set(record_id),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    };
-    document_export::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([D::DocumentType, D::DocumentId])
-                .update_columns([
-                    D::Exported,
-                    D::LastExportedAt,
-                    D::IntegrationRunId,
-                    D::IntegrationHistoryRecordId,
-                    D::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
+    for chunk in rows(marks, true, at).chunks(INSERT_CHUNK) {
+        document_export::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([D::DocumentType, D::DocumentId])
+                    .update_columns([
+                        D::Exported,
+                        D::LastExportedAt,
+                        D::IntegrationRunId,
+                        D::IntegrationHistoryRecordId,
+                        D::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 

@@ -15,7 +15,9 @@ use super::{
     documents::{
         Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
     },
-    exports, now,
+    documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
+    exports::{self, ExportMark},
+    now,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
@@ -82,6 +84,10 @@ pub struct HistoryRecordPatch {
 }
 
 fn check_new(input: &NewHistoryRecord) -> AppResult<()> {
+    check_fields(input).finish()
+}
+
+fn check_fields(input: &NewHistoryRecord) -> Checks {
     let mut checks = Checks::default();
     checks.short("documentStatus", &input.document_status);
     checks.short("creationMethod", &input.creation_method);
@@ -89,7 +95,7 @@ fn check_new(input: &NewHistoryRecord) -> AppResult<()> {
     checks.short("integrationFilename", &input.integration_filename);
     checks.short("status", &input.status);
     check_responses(&mut checks, &input.responses);
-    checks.finish()
+    checks
 }
 
 /// Finds a history record by id.
@@ -142,7 +148,7 @@ async fn insert(
     )
     .await?;
     // A document the gateway has heard of is one an ERP may still have to pick up.
-    exports::track(txn, input.document_type, input.document_id, at).await?;
+    exports::track(txn, &[export_mark(&model, input.document_type)], at).await?;
     Ok(model)
 }
 
@@ -180,20 +186,21 @@ async fn raise_alert(
     Ok(())
 }
 
+fn export_mark(model: &record::Model, document_type: DocumentType) -> ExportMark {
+    ExportMark {
+        document_type,
+        document_id: model.document_id,
+        run_id: model.integration_run_id,
+        record_id: Some(model.id),
+    }
+}
+
 async fn mark_exported_in(txn: &DatabaseTransaction, model: &record::Model) -> AppResult<()> {
     let document_type: DocumentType = model
         .document_type
         .parse()
         .map_err(|e: String| AppError::Internal(e.into()))?;
-    exports::mark(
-        txn,
-        document_type,
-        model.document_id,
-        model.integration_run_id,
-        Some(model.id),
-        model.created_at,
-    )
-    .await
+    exports::mark(txn, &[export_mark(model, document_type)], model.created_at).await
 }
 
 /// Creates a history record with its responses.
@@ -371,4 +378,117 @@ pub async fn resolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResul
 /// Marks a record unresolved (open again).
 pub async fn unresolve(db: &DatabaseConnection, actor: Actor, id: i32) -> AppResult<record::Model> {
     set_resolved(db, actor, id, false).await
+}
+
+/// What a batch does besides creating its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchEffect {
+    /// Only create them.
+    Create,
+    /// Also mark each document exported (the ERP's "I picked these up"); status defaults to `Success`.
+    MarkExported,
+}
+
+/// Creates many records (with their responses) in one transaction and a few multi-row statements,
+/// answered in input order; one bad item writes nothing, and every bad item is named
+/// (`inputs[3].externalId`).
+pub async fn create_many(
+    db: &DatabaseConnection,
+    actor: Actor,
+    inputs: Vec<NewHistoryRecord>,
+    effect: BatchEffect,
+    max_items: usize,
+) -> AppResult<Vec<record::Model>> {
+    if inputs.len() > max_items {
+        return Err(AppError::field(
+            "inputs",
+            format!(
+                "at most {max_items} items per call ({} given)",
+                inputs.len()
+            ),
+        ));
+    }
+    if inputs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut errors = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        errors.extend(at_index(i, check_fields(input).0));
+    }
+    let txn = begin_write(db).await?;
+    let refs: Vec<_> = inputs
+        .iter()
+        .map(|i| (i.integration.clone(), i.integration_run_id))
+        .collect();
+    let links = resolve_links_many(&txn, &refs).await?;
+    for (i, link) in links.iter().enumerate() {
+        if let Err(e) = link {
+            errors.extend(at_index(i, vec![e.clone()]));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let default_status = match effect {
+        BatchEffect::Create => None,
+        BatchEffect::MarkExported => Some(STATUS_SUCCESS),
+    };
+    let at = now();
+    let rows: Vec<record::ActiveModel> = inputs
+        .iter()
+        .zip(&links)
+        .map(|(input, link)| {
+            let (integration_id, run_id) = link.clone().unwrap_or_default();
+            record::ActiveModel {
+                contact_alert_type: Set(input.contact_alert_type.as_str().to_owned()),
+                document_type: Set(input.document_type.as_str().to_owned()),
+                document_id: Set(input.document_id),
+                document_revision: Set(input.document_revision),
+                document_status: Set(input.document_status.clone()),
+                creation_method: Set(input.creation_method.clone()),
+                external_id: Set(input.external_id.clone()),
+                integration_id: Set(integration_id),
+                integration_run_id: Set(run_id),
+                integration_filename: Set(input.integration_filename.clone()),
+                resolved: Set(false),
+                status: Set(input.status.clone().or(default_status.map(str::to_owned))),
+                created_at: Set(at),
+                updated_at: Set(at),
+                created_by_id: Set(actor.user_id),
+                updated_by_id: Set(actor.user_id),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let mut models = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut inserted = record::Entity::insert_many(chunk.to_vec())
+            .exec_with_returning(&txn)
+            .await?;
+        // Ids are handed out in VALUES order; RETURNING's own order is not promised.
+        inserted.sort_by_key(|m| m.id);
+        models.extend(inserted);
+    }
+    let responses: Vec<(ResponseParent, &NewResponse)> = models
+        .iter()
+        .zip(&inputs)
+        .flat_map(|(m, input)| {
+            input
+                .responses
+                .iter()
+                .map(move |r| (ResponseParent::Record(m.id), r))
+        })
+        .collect();
+    insert_responses_many(&txn, actor, &responses, at).await?;
+    let marks: Vec<ExportMark> = models
+        .iter()
+        .zip(&inputs)
+        .map(|(m, input)| export_mark(m, input.document_type))
+        .collect();
+    match effect {
+        BatchEffect::Create => exports::track(&txn, &marks, at).await?,
+        BatchEffect::MarkExported => exports::mark(&txn, &marks, at).await?,
+    }
+    txn.commit().await?;
+    Ok(models)
 }

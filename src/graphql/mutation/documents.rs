@@ -6,13 +6,14 @@ use sea_orm::DatabaseConnection;
 use super::{IntegrationRefInput, actor};
 use crate::{
     graphql::{
+        BatchLimit,
         enums::{ContactAlertType, DocumentType},
         types::{IntegrationError, IntegrationHistoryRecord, IntegrationRecordResponse},
     },
     service::{
         documents::{NewResponse, ResponseParent},
         errors::{self, IntegrationErrorPatch, NewIntegrationError},
-        history::{self, HistoryRecordPatch, NewHistoryRecord},
+        history::{self, BatchEffect, HistoryRecordPatch, NewHistoryRecord},
         responses,
     },
 };
@@ -207,6 +208,10 @@ fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
 }
 
+fn batch_limit(ctx: &Context<'_>) -> Result<usize> {
+    Ok(ctx.data::<BatchLimit>()?.0)
+}
+
 /// Changes to history records, integration errors and responses.
 #[Object]
 impl DocumentMutations {
@@ -378,6 +383,57 @@ impl DocumentMutations {
         Ok(IntegrationError(
             errors::create_alert(db(ctx)?, actor(ctx), input.into()).await?,
         ))
+    }
+
+    /// Creates many history records (with their responses) at once, all or nothing, answered in
+    /// input order; a VALIDATION error names the index and field of every bad item.
+    async fn create_integration_history_records(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new records (at most the server's batch limit, 1,000 by default).")]
+        inputs: Vec<NewHistoryRecordInput>,
+    ) -> Result<Vec<IntegrationHistoryRecord>> {
+        let inputs = inputs.into_iter().map(Into::into).collect();
+        let limit = batch_limit(ctx)?;
+        let models =
+            history::create_many(db(ctx)?, actor(ctx), inputs, BatchEffect::Create, limit).await?;
+        Ok(models.into_iter().map(IntegrationHistoryRecord).collect())
+    }
+
+    /// The ERP's "I picked these up": creates a record per document (status defaults to
+    /// `Success`) and marks every document exported, all or nothing, answered in input order.
+    async fn mark_integration_history_exported_batch(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "One record per exported document (at most the batch limit).")]
+        inputs: Vec<NewHistoryRecordInput>,
+    ) -> Result<Vec<IntegrationHistoryRecord>> {
+        let inputs = inputs.into_iter().map(Into::into).collect();
+        let limit = batch_limit(ctx)?;
+        let models = history::create_many(
+            db(ctx)?,
+            actor(ctx),
+            inputs,
+            BatchEffect::MarkExported,
+            limit,
+        )
+        .await?;
+        Ok(models.into_iter().map(IntegrationHistoryRecord).collect())
+    }
+
+    /// Creates many integration errors (with their responses) at once, all or nothing, answered
+    /// in input order.
+    async fn create_integration_errors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new errors (at most the batch limit).")] inputs: Vec<
+            NewIntegrationErrorInput,
+        >,
+    ) -> Result<Vec<IntegrationError>> {
+        let inputs = inputs.into_iter().map(Into::into).collect();
+        let limit = batch_limit(ctx)?;
+        let models = errors::create_many(db(ctx)?, actor(ctx), inputs, limit).await?;
+        Ok(models.into_iter().map(IntegrationError).collect())
     }
 
     /// Adds a response of the external system to a history record or an integration error.
