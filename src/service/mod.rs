@@ -1,5 +1,6 @@
 //! Use cases over the database, each in one transaction: the only code that writes.
 
+pub mod aggregates;
 pub mod alerts;
 pub mod documents;
 pub mod errors;

@@ -1,5 +1,7 @@
 //! The root query: look-ups and lists of every object.
 
+/// Dashboard aggregates.
+pub mod aggregates;
 /// Of history records, errors, export states and alerts.
 pub mod documents;
 /// Of integrations and runs.
@@ -16,7 +18,11 @@ use crate::service::paging::{self, Page, PageArgs, Sort};
 /// Read access to integrations, runs, errors, history records, export states and alerts.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(integrations::IntegrationQueries, documents::DocumentQueries);
+pub struct QueryRoot(
+    integrations::IntegrationQueries,
+    documents::DocumentQueries,
+    aggregates::AggregateQueries,
+);
 
 /// One page of a root list, and its `totalCount` that counts only when asked.
 async fn root_page<E>(

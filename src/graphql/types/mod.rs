@@ -1,5 +1,6 @@
 //! GraphQL object types, their filters and orderings.
 
+pub mod aggregate;
 pub mod alert;
 pub mod error;
 pub mod export;

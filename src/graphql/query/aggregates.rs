@@ -1,0 +1,61 @@
+//! Dashboard aggregates: one GROUP BY each.
+
+use async_graphql::{Context, Object, Result};
+use sea_orm::{Condition, DatabaseConnection};
+
+use crate::{
+    graphql::types::{
+        IntegrationHistoryRecordFilter, IntegrationRunFilter,
+        aggregate::{
+            IntegrationHistoryRecordCount, IntegrationHistoryRecordGroupBy, IntegrationRunCount,
+            IntegrationRunGroupBy,
+        },
+    },
+    service::aggregates,
+};
+
+/// Counts for dashboards.
+#[derive(Debug, Default)]
+pub struct AggregateQueries;
+
+/// Counts for dashboards.
+#[Object]
+impl AggregateQueries {
+    /// Runs matching the filter, counted per group (with sums of totalRecords and
+    /// recordsProcessed); no groupBy gives one group for all.
+    async fn integration_run_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only runs matching this filter.")] filter: Option<IntegrationRunFilter>,
+        #[graphql(desc = "The dimensions to group by, in this order.", default)] group_by: Vec<
+            IntegrationRunGroupBy,
+        >,
+    ) -> Result<Vec<IntegrationRunCount>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
+        let groups = aggregates::run_counts(db, condition, &dims).await?;
+        Ok(groups.into_iter().map(IntegrationRunCount).collect())
+    }
+
+    /// History records matching the filter, counted per group; no groupBy gives one group for all.
+    async fn integration_history_record_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only records matching this filter.")] filter: Option<
+            IntegrationHistoryRecordFilter,
+        >,
+        #[graphql(desc = "The dimensions to group by, in this order.", default)] group_by: Vec<
+            IntegrationHistoryRecordGroupBy,
+        >,
+    ) -> Result<Vec<IntegrationHistoryRecordCount>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
+        let groups = aggregates::record_counts(db, condition, &dims).await?;
+        Ok(groups
+            .into_iter()
+            .map(IntegrationHistoryRecordCount)
+            .collect())
+    }
+}
