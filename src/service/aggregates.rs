@@ -91,7 +91,7 @@ fn group(query: &mut SelectStatement, expr: SimpleExpr, alias: &str) {
 /// `COALESCE(SUM(col), 0)`: a group whose values are all NULL sums to 0.
 fn sum_or_zero(col: run::Column) -> SimpleExpr {
     let sum: SimpleExpr = Func::sum(Expr::col(col)).into();
-    let zero: SimpleExpr = Expr::val(0i64).into();
+    let zero: SimpleExpr = Expr::val(0i64);
     Func::coalesce([sum, zero]).into()
 }
 
@@ -132,12 +132,12 @@ pub async fn run_counts<C: ConnectionTrait>(
         match d {
             RunDimension::Status => group(
                 &mut query,
-                Expr::col((run::Entity, run::Column::Status)).into(),
+                Expr::col((run::Entity, run::Column::Status)),
                 "status",
             ),
             RunDimension::Integration => group(
                 &mut query,
-                Expr::col((run::Entity, run::Column::IntegrationId)).into(),
+                Expr::col((run::Entity, run::Column::IntegrationId)),
                 "integration_id",
             ),
             RunDimension::Day => group(&mut query, day_of(backend, table, "created_at"), "day"),
@@ -181,7 +181,7 @@ pub async fn record_counts<C: ConnectionTrait>(
     let mut query = Query::select();
     query.from(record::Entity).cond_where(filter);
     for d in &dims {
-        let col = |c: record::Column| -> SimpleExpr { Expr::col((record::Entity, c)).into() };
+        let col = |c: record::Column| -> SimpleExpr { Expr::col((record::Entity, c)) };
         match d {
             RecordDimension::Status => group(&mut query, col(record::Column::Status), "status"),
             RecordDimension::DocumentType => group(
