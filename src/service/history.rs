@@ -411,16 +411,28 @@ pub async fn create_many(
     if inputs.is_empty() {
         return Ok(Vec::new());
     }
+    let txn = begin_write(db).await?;
+    let models = create_many_in(&txn, actor, &inputs, effect).await?;
+    txn.commit().await?;
+    Ok(models)
+}
+
+/// Like `create_many`, inside the caller's transaction and without the size limit (imports use it).
+pub async fn create_many_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: Actor,
+    inputs: &[NewHistoryRecord],
+    effect: BatchEffect,
+) -> AppResult<Vec<record::Model>> {
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         errors.extend(at_index(i, check_fields(input).0));
     }
-    let txn = begin_write(db).await?;
     let refs: Vec<_> = inputs
         .iter()
         .map(|i| (i.integration.clone(), i.integration_run_id))
         .collect();
-    let links = resolve_links_many(&txn, &refs).await?;
+    let links = resolve_links_many(txn, &refs).await?;
     for (i, link) in links.iter().enumerate() {
         if let Err(e) = link {
             errors.extend(at_index(i, vec![e.clone()]));
@@ -463,7 +475,7 @@ pub async fn create_many(
     let mut models = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(INSERT_CHUNK) {
         let mut inserted = record::Entity::insert_many(chunk.to_vec())
-            .exec_with_returning(&txn)
+            .exec_with_returning(txn)
             .await?;
         // Ids are handed out in VALUES order; RETURNING's own order is not promised.
         inserted.sort_by_key(|m| m.id);
@@ -471,7 +483,7 @@ pub async fn create_many(
     }
     let responses: Vec<(ResponseParent, &NewResponse)> = models
         .iter()
-        .zip(&inputs)
+        .zip(inputs)
         .flat_map(|(m, input)| {
             input
                 .responses
@@ -479,16 +491,15 @@ pub async fn create_many(
                 .map(move |r| (ResponseParent::Record(m.id), r))
         })
         .collect();
-    insert_responses_many(&txn, actor, &responses, at).await?;
+    insert_responses_many(txn, actor, &responses, at).await?;
     let marks: Vec<ExportMark> = models
         .iter()
-        .zip(&inputs)
+        .zip(inputs)
         .map(|(m, input)| export_mark(m, input.document_type))
         .collect();
     match effect {
-        BatchEffect::Create => exports::track(&txn, &marks, at).await?,
-        BatchEffect::MarkExported => exports::mark(&txn, &marks, at).await?,
+        BatchEffect::Create => exports::track(txn, &marks, at).await?,
+        BatchEffect::MarkExported => exports::mark(txn, &marks, at).await?,
     }
-    txn.commit().await?;
     Ok(models)
 }
