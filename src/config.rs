@@ -27,6 +27,8 @@ pub enum Command {
     Schema,
     /// Load data into the database (migrations are applied first).
     Seed(SeedConfig),
+    /// Import history records or integration errors from a CSV file (vendor flat-file layout).
+    Import(ImportConfig),
 }
 
 /// Where the data lives and how many connections to keep.
@@ -84,4 +86,39 @@ pub struct SeedConfig {
     /// Load the demo data set: a few integrations and runs in every status.
     #[arg(long, required = true)]
     pub demo: bool,
+}
+
+/// What a CSV file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportKindArg {
+    /// Integration history records.
+    History,
+    /// Integration errors.
+    Errors,
+}
+
+/// How `import` reads and writes a file.
+#[derive(Clone, Debug, Args)]
+pub struct ImportConfig {
+    /// The CSV file: a header line of dash-case columns (document-type, document-id,
+    /// contact-alert-type, status, integration-code, integration-run-id, response-code, …).
+    pub file: std::path::PathBuf,
+    /// What the file holds.
+    #[arg(long, value_enum, default_value = "history")]
+    pub kind: ImportKindArg,
+    /// Code of the integration of rows that name none (and of the run, with --run).
+    #[arg(long)]
+    pub integration: Option<String>,
+    /// Create a run for the import and walk it pending → running → successful/failed.
+    #[arg(long, requires = "integration")]
+    pub run: bool,
+    /// Write the good rows and reject the bad ones (instead of all or nothing).
+    #[arg(long)]
+    pub continue_on_error: bool,
+    /// Where rejected rows go, with their reason (default: FILE.rejects.csv, written only if needed).
+    #[arg(long)]
+    pub reject_file: Option<std::path::PathBuf>,
+    /// Rows per chunk (one multi-row write each).
+    #[arg(long, default_value_t = 1000)]
+    pub chunk_rows: usize,
 }

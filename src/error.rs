@@ -89,6 +89,12 @@ impl From<FieldError> for AppError {
     }
 }
 
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::Internal(Box::new(e))
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(e: DbErr) -> Self {
         AppError::Internal(Box::new(e))

@@ -3,6 +3,8 @@
 
 /// The whole application: connect, migrate, build the schema and router, serve.
 pub mod app;
+/// The CLI's long-running commands (import).
+pub mod cli;
 /// Command line and environment configuration.
 pub mod config;
 /// Database connection and migrations.

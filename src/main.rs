@@ -53,6 +53,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        Command::Import(config) => {
+            let conn = db::connect(&cli.database)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&conn).await.map_err(|e| e.to_string())?;
+            let report = integration_gateway::cli::import(&conn, &config).await?;
+            // All or nothing: a rolled-back file is a failure of the command.
+            if report.rows > 0 && !report.committed {
+                return Err("import failed: nothing was written".into());
+            }
+            Ok(())
+        }
         Command::Seed(_) => {
             let conn = db::connect(&cli.database)
                 .await

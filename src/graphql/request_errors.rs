@@ -58,6 +58,7 @@ fn is_argument_error(error: &ServerError) -> bool {
         .is_none_or(|ext| ext.get("code").is_none());
     uncoded
         && (error.message.starts_with("Invalid value for argument")
+            || error.message.starts_with("Expected input type")
             || error.message.contains("(occurred while parsing"))
 }
 

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod errors;
 pub mod exports;
 pub mod history;
+pub mod import;
 pub mod integrations;
 pub mod paging;
 pub mod responses;

@@ -2,6 +2,8 @@
 
 /// Of history records, errors and responses.
 pub mod documents;
+/// CSV imports over HTTP.
+pub mod import;
 /// Of integrations and runs.
 pub mod integrations;
 
@@ -17,6 +19,7 @@ use integrations::IntegrationRefInput;
 pub struct MutationRoot(
     integrations::IntegrationMutations,
     documents::DocumentMutations,
+    import::ImportMutations,
 );
 
 /// The principal of the request (the local user until authentication exists).
