@@ -5,12 +5,16 @@
 
 /// `document_exports`: the export state of one document.
 pub mod document_export;
+/// `event_sequence`: the counter that orders events in commit order.
+pub mod event_sequence;
 /// `integrations`: the configured integrations.
 pub mod integration;
 /// `integration_alerts`: alerts raised to an integration's contacts.
 pub mod integration_alert;
 /// `integration_errors`: the errors a run hits.
 pub mod integration_error;
+/// `integration_events`: the transactional outbox of changes.
+pub mod integration_event;
 /// `integration_history_records`: per document, what happened to it in an integration.
 pub mod integration_history_record;
 /// `integration_record_responses`: what the external system answered to a record or an error.

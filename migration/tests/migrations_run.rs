@@ -17,7 +17,7 @@ use migration::sea_orm::{
 };
 use migration::{Migrator, MigratorTrait};
 
-const INDEXES: [&str; 22] = [
+const INDEXES: [&str; 23] = [
     "idx_integration_runs_integration_id_created_at",
     "idx_integration_runs_status",
     "idx_integration_runs_created_at",
@@ -40,6 +40,7 @@ const INDEXES: [&str; 22] = [
     "idx_document_exports_last_exported_at",
     "idx_integration_alerts_integration_id_created_at",
     "idx_integration_alerts_created_at",
+    "idx_integration_events_created_at",
 ];
 
 /// Named constraints PostgreSQL must report under exactly these names.
@@ -67,7 +68,7 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "document_exports_document_type_chk",
 ];
 
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 10] = [
     "users",
     "integrations",
     "integration_runs",
@@ -76,6 +77,8 @@ const TABLES: [&str; 8] = [
     "integration_record_responses",
     "document_exports",
     "integration_alerts",
+    "integration_events",
+    "event_sequence",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {

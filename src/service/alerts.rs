@@ -50,3 +50,15 @@ pub async fn raise<C: ConnectionTrait>(
     .insert(db)
     .await?)
 }
+
+/// The event of a raised alert.
+pub(crate) fn alert_event(a: &integration_alert::Model) -> super::events::NewEvent {
+    super::events::NewEvent {
+        integration_id: a.integration_id,
+        run_id: a.integration_run_id,
+        document_type: a.document_type.clone(),
+        document_id: a.document_id,
+        contact_alert_type: Some(a.contact_alert_type.clone()),
+        ..super::events::NewEvent::new(super::events::EventType::AlertRaised, a.id)
+    }
+}

@@ -14,6 +14,7 @@ use super::{
         Checks, INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses,
         insert_responses, insert_responses_many, resolve_links, resolve_links_many,
     },
+    events::{self, EventType, NewEvent},
     now,
 };
 use crate::{
@@ -81,6 +82,18 @@ fn check_document_type(checks: &mut Checks, document_type: Option<DocumentType>)
             "documentType",
             format!("{t} is not a document type of integration errors"),
         );
+    }
+}
+
+/// The event of a change to an error.
+fn error_event(event_type: EventType, m: &error::Model) -> NewEvent {
+    NewEvent {
+        integration_id: m.integration_id,
+        run_id: Some(m.integration_run_id),
+        document_type: m.document_type.clone(),
+        document_id: m.document_id,
+        new_status: m.status.clone(),
+        ..NewEvent::new(event_type, m.id)
     }
 }
 
@@ -173,6 +186,12 @@ pub async fn create(
 ) -> AppResult<error::Model> {
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input).await?;
+    events::record(
+        &txn,
+        actor,
+        vec![error_event(EventType::ErrorCreated, &model)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -199,7 +218,12 @@ pub async fn create_alert(
             model.status.as_deref().unwrap_or("error")
         )),
     };
-    alerts::raise(&txn, actor, audience, source, model.created_at).await?;
+    let alert = alerts::raise(&txn, actor, audience, source, model.created_at).await?;
+    let changes = vec![
+        error_event(EventType::ErrorCreated, &model),
+        alerts::alert_event(&alert),
+    ];
+    events::record(&txn, actor, changes).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -251,6 +275,12 @@ pub async fn update(
     model.updated_at = Set(now());
     model.updated_by_id = Set(actor.user_id);
     let model = model.update(&txn).await?;
+    events::record(
+        &txn,
+        actor,
+        vec![error_event(EventType::ErrorUpdated, &model)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -272,6 +302,12 @@ pub async fn set_resolved(
     model.updated_at = Set(now());
     model.updated_by_id = Set(actor.user_id);
     let model = model.update(&txn).await?;
+    let event_type = if resolved {
+        EventType::ErrorResolved
+    } else {
+        EventType::ErrorUnresolved
+    };
+    events::record(&txn, actor, vec![error_event(event_type, &model)]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -354,5 +390,10 @@ pub async fn create_many_in<C: ConnectionTrait>(
         })
         .collect();
     insert_responses_many(txn, actor, &responses, at).await?;
+    let changes = models
+        .iter()
+        .map(|m| error_event(EventType::ErrorCreated, m))
+        .collect();
+    events::record(txn, actor, changes).await?;
     Ok(models)
 }

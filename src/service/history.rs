@@ -16,6 +16,7 @@ use super::{
         Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
     },
     documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
+    events::{self, EventType, NewEvent},
     exports::{self, ExportMark},
     now,
 };
@@ -169,13 +170,26 @@ fn alert_source(m: &record::Model) -> AlertSource {
     }
 }
 
+/// The event of a change to a record.
+pub(crate) fn record_event(event_type: EventType, m: &record::Model) -> NewEvent {
+    NewEvent {
+        integration_id: m.integration_id,
+        run_id: m.integration_run_id,
+        document_type: Some(m.document_type.clone()),
+        document_id: Some(m.document_id),
+        new_status: m.status.clone(),
+        ..NewEvent::new(event_type, m.id)
+    }
+}
+
+/// Raises the alert of a record; answers its event.
 async fn raise_alert(
     txn: &DatabaseTransaction,
     actor: Actor,
     input_type: ContactAlertType,
     model: &record::Model,
-) -> AppResult<()> {
-    alerts::raise(
+) -> AppResult<NewEvent> {
+    let alert = alerts::raise(
         txn,
         actor,
         input_type,
@@ -183,7 +197,7 @@ async fn raise_alert(
         model.created_at,
     )
     .await?;
-    Ok(())
+    Ok(alerts::alert_event(&alert))
 }
 
 fn export_mark(model: &record::Model, document_type: DocumentType) -> ExportMark {
@@ -211,6 +225,12 @@ pub async fn create(
 ) -> AppResult<record::Model> {
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input, None, false).await?;
+    events::record(
+        &txn,
+        actor,
+        vec![record_event(EventType::RecordCreated, &model)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -225,7 +245,9 @@ pub async fn create_alert(
     let audience = input.contact_alert_type;
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input, Some(STATUS_ERROR), false).await?;
-    raise_alert(&txn, actor, audience, &model).await?;
+    let alert = raise_alert(&txn, actor, audience, &model).await?;
+    let created = record_event(EventType::RecordCreated, &model);
+    events::record(&txn, actor, vec![created, alert]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -239,6 +261,9 @@ pub async fn mark_exported(
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input, Some(STATUS_SUCCESS), false).await?;
     mark_exported_in(&txn, &model).await?;
+    let created = record_event(EventType::RecordCreated, &model);
+    let exported = record_event(EventType::RecordExported, &model);
+    events::record(&txn, actor, vec![created, exported]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -252,8 +277,11 @@ pub async fn create_alert_and_mark_exported(
     let audience = input.contact_alert_type;
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input, Some(STATUS_ERROR), false).await?;
-    raise_alert(&txn, actor, audience, &model).await?;
+    let alert = raise_alert(&txn, actor, audience, &model).await?;
     mark_exported_in(&txn, &model).await?;
+    let created = record_event(EventType::RecordCreated, &model);
+    let exported = record_event(EventType::RecordExported, &model);
+    events::record(&txn, actor, vec![created, alert, exported]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -271,6 +299,13 @@ pub async fn acknowledge(
         ..input
     };
     let model = insert(&txn, actor, input, None, true).await?;
+    let earlier = record::Entity::find()
+        .filter(record::Column::DocumentType.eq(model.document_type.as_str()))
+        .filter(record::Column::DocumentId.eq(model.document_id))
+        .filter(record::Column::Resolved.eq(false))
+        .filter(record::Column::Id.lt(model.id))
+        .all(&txn)
+        .await?;
     record::Entity::update_many()
         .col_expr(record::Column::Resolved, Expr::value(true))
         .col_expr(record::Column::UpdatedAt, Expr::value(model.created_at))
@@ -281,6 +316,16 @@ pub async fn acknowledge(
         .filter(record::Column::Id.lt(model.id))
         .exec(&txn)
         .await?;
+    let mut changes = vec![
+        record_event(EventType::RecordCreated, &model),
+        record_event(EventType::RecordAcknowledged, &model),
+    ];
+    changes.extend(
+        earlier
+            .iter()
+            .map(|m| record_event(EventType::RecordResolved, m)),
+    );
+    events::record(&txn, actor, changes).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -345,6 +390,12 @@ pub async fn update(
     model.updated_at = Set(now());
     model.updated_by_id = Set(actor.user_id);
     let model = model.update(&txn).await?;
+    events::record(
+        &txn,
+        actor,
+        vec![record_event(EventType::RecordUpdated, &model)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -366,6 +417,12 @@ pub async fn set_resolved(
     model.updated_at = Set(now());
     model.updated_by_id = Set(actor.user_id);
     let model = model.update(&txn).await?;
+    let event_type = if resolved {
+        EventType::RecordResolved
+    } else {
+        EventType::RecordUnresolved
+    };
+    events::record(&txn, actor, vec![record_event(event_type, &model)]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -501,5 +558,17 @@ pub async fn create_many_in<C: ConnectionTrait>(
         BatchEffect::Create => exports::track(txn, &marks, at).await?,
         BatchEffect::MarkExported => exports::mark(txn, &marks, at).await?,
     }
+    let mut changes: Vec<NewEvent> = models
+        .iter()
+        .map(|m| record_event(EventType::RecordCreated, m))
+        .collect();
+    if effect == BatchEffect::MarkExported {
+        changes.extend(
+            models
+                .iter()
+                .map(|m| record_event(EventType::RecordExported, m)),
+        );
+    }
+    events::record(txn, actor, changes).await?;
     Ok(models)
 }

@@ -4,6 +4,7 @@ pub mod aggregates;
 pub mod alerts;
 pub mod documents;
 pub mod errors;
+pub mod events;
 pub mod exports;
 pub mod history;
 pub mod import;

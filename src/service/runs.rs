@@ -10,7 +10,11 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{Actor, IntegrationRef, begin_write, integrations, now};
+use super::{
+    Actor, IntegrationRef, begin_write,
+    events::{self, EventType, NewEvent},
+    integrations, now,
+};
 use crate::{
     domain::{
         RunAction, RunStatus, Transition,
@@ -72,6 +76,15 @@ impl RunInput {
         } else {
             Err(AppError::Validation(errors))
         }
+    }
+}
+
+/// The event of a change to a run.
+fn run_event(event_type: EventType, m: &integration_run::Model) -> NewEvent {
+    NewEvent {
+        integration_id: Some(m.integration_id),
+        run_id: Some(m.id),
+        ..NewEvent::new(event_type, m.id)
     }
 }
 
@@ -146,6 +159,11 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(check_violation)?;
+    let created = NewEvent {
+        new_status: Some(model.status.clone()),
+        ..run_event(EventType::RunCreated, &model)
+    };
+    events::record(&txn, actor, vec![created]).await?;
     txn.commit().await?;
     Ok(model)
 }
@@ -175,6 +193,7 @@ pub async fn update(
     }
     update.exec(&txn).await.map_err(check_violation)?;
     let run = find_by_id(&txn, id).await?;
+    events::record(&txn, actor, vec![run_event(EventType::RunUpdated, &run)]).await?;
     txn.commit().await?;
     Ok(run)
 }
@@ -264,6 +283,13 @@ pub async fn apply_action(
         let result = update.exec(&txn).await.map_err(check_violation)?;
         if result.rows_affected == 1 {
             let run = find_by_id(&txn, id).await?;
+            let changed = NewEvent {
+                previous_status: Some(from.as_str().to_owned()),
+                new_status: Some(to.as_str().to_owned()),
+                action: Some(action.as_str().to_owned()),
+                ..run_event(EventType::RunStatusChanged, &run)
+            };
+            events::record(&txn, actor, vec![changed]).await?;
             txn.commit().await?;
             return Ok(run);
         }
