@@ -6,6 +6,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::{
+    broker::{Broker, BrokerOptions},
     config::{DatabaseConfig, ServeConfig},
     db,
     graphql::{AppSchema, SchemaOptions, build_schema},
@@ -38,19 +39,35 @@ impl Application {
         serve: &ServeConfig,
     ) -> Result<Self, StartupError> {
         let db = db::connect(database).await?;
-        Self::with_db(db, serve).await
+        Self::with_db(db, database, serve).await
     }
 
     /// Like [`Application::build`] over an open pool (tests use it to count statements).
     pub async fn with_db(
         db: DatabaseConnection,
+        database: &DatabaseConfig,
         serve: &ServeConfig,
     ) -> Result<Self, StartupError> {
         db::migrate(&db).await?;
         let actor = service::users::local_actor(&db)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
+        let broker_options = BrokerOptions {
+            capacity: serve.subscriber_buffer,
+            retention: Duration::from_secs(serve.event_retention_hours * 3600),
+            ..BrokerOptions::default()
+        };
+        // The dispatcher polls the log on a pool of its own, apart from request traffic.
+        let broker_db = db::connect(&DatabaseConfig {
+            database_max_connections: 2,
+            ..database.clone()
+        })
+        .await?;
+        let broker = Broker::start(broker_db, broker_options)
+            .await
+            .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
         let options = SchemaOptions {
+            broker,
             actor,
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,

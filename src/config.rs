@@ -67,6 +67,12 @@ pub struct ServeConfig {
     /// The most items one batch mutation (createIntegrationHistoryRecords, …) takes.
     #[arg(long, env = "MAX_BATCH_ITEMS", default_value_t = 1000)]
     pub max_batch_items: usize,
+    /// How many events a subscriber may fall behind before it is dropped with SLOW_CONSUMER.
+    #[arg(long, env = "SUBSCRIBER_BUFFER", default_value_t = 1024)]
+    pub subscriber_buffer: usize,
+    /// How long (hours) events are kept for replay with afterSequence.
+    #[arg(long, env = "EVENT_RETENTION_HOURS", default_value_t = 168)]
+    pub event_retention_hours: u64,
 }
 
 impl Default for ServeConfig {
@@ -76,6 +82,8 @@ impl Default for ServeConfig {
             max_body_bytes: 1024 * 1024,
             dataloader_delay_ms: 1,
             max_batch_items: 1000,
+            subscriber_buffer: 1024,
+            event_retention_hours: 168,
         }
     }
 }

@@ -35,6 +35,15 @@ pub enum AppError {
         /// How many errors are still unresolved.
         count: u64,
     },
+    /// A subscriber fell too far behind the events and was dropped; it can resume after
+    /// `last_delivered` with `afterSequence`.
+    #[error(
+        "this subscription fell more than its buffer behind and was closed; resume with afterSequence: {last_delivered}"
+    )]
+    SlowConsumer {
+        /// The sequence of the last event delivered to it.
+        last_delivered: i64,
+    },
     /// A unique value is already taken.
     #[error("{field} {value:?} has already been taken")]
     Conflict {
@@ -77,6 +86,7 @@ impl AppError {
             AppError::Validation(_) => "VALIDATION",
             AppError::InvalidTransition { .. } => "INVALID_TRANSITION",
             AppError::UnresolvedErrors { .. } => "UNRESOLVED_ERRORS",
+            AppError::SlowConsumer { .. } => "SLOW_CONSUMER",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -161,6 +171,9 @@ impl ErrorExtensions for AppError {
                     ext.set("runId", *run_id);
                     ext.set("action", action.as_str().to_ascii_uppercase());
                     ext.set("unresolvedErrors", *count);
+                }
+                AppError::SlowConsumer { last_delivered } => {
+                    ext.set("lastDeliveredSequence", *last_delivered)
                 }
                 AppError::Conflict { field, .. } => ext.set("field", *field),
                 AppError::Internal(_) => {}

@@ -3,6 +3,8 @@
 
 /// The whole application: connect, migrate, build the schema and router, serve.
 pub mod app;
+/// Fan-out of committed events to subscribers.
+pub mod broker;
 /// The CLI's long-running commands (import).
 pub mod cli;
 /// Command line and environment configuration.

@@ -149,6 +149,24 @@ pub enum DocumentType {
     InventoryRequestHeader,
 }
 
+/// A lifecycle action of a run.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::RunAction")]
+pub enum RunAction {
+    /// Start or resume.
+    Run,
+    /// Pause.
+    Pause,
+    /// Requeue.
+    Pending,
+    /// Finish successfully.
+    Success,
+    /// The vendor's alias of SUCCESS.
+    Finish,
+    /// Finish as failed.
+    Fail,
+}
+
 /// Sort direction.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub enum OrderDirection {

@@ -366,6 +366,10 @@ pub struct Loaders {
     pub integrations: Arc<DataLoader<ById<integration::Entity>>>,
     /// Runs by id.
     pub runs: Arc<DataLoader<ById<integration_run::Entity>>>,
+    /// Integration errors by id.
+    pub errors: Arc<DataLoader<ById<integration_error::Entity>>>,
+    /// Alerts by id.
+    pub alerts: Arc<DataLoader<ById<entity::integration_alert::Entity>>>,
     /// History records by id.
     pub records: Arc<DataLoader<ById<integration_history_record::Entity>>>,
     /// Users by id.
@@ -396,6 +400,8 @@ impl Loaders {
             integrations: ById::loader(db, integration::Column::Id, delay),
             runs: ById::loader(db, integration_run::Column::Id, delay),
             records: ById::loader(db, integration_history_record::Column::Id, delay),
+            errors: ById::loader(db, integration_error::Column::Id, delay),
+            alerts: ById::loader(db, entity::integration_alert::Column::Id, delay),
             users: ById::loader(db, user::Column::Id, delay),
             runs_of_integration: ChildList::new(
                 db,

@@ -5,22 +5,25 @@ pub mod enums;
 pub mod filter;
 pub mod loaders;
 pub mod mutation;
+pub mod publish;
 pub mod query;
 pub mod request_errors;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema};
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
-use crate::service::Actor;
+use crate::{broker::Broker, service::Actor};
 
 /// The gateway's schema type.
-pub type AppSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type AppSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
 /// How the schema is built.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct SchemaOptions {
     /// The principal of changes while no authentication is configured.
     pub actor: Actor,
@@ -28,36 +31,41 @@ pub struct SchemaOptions {
     pub loader_delay: Duration,
     /// The most items a batch mutation takes.
     pub max_batch_items: usize,
+    /// The event fan-out subscriptions read from.
+    pub broker: Arc<Broker>,
 }
 
 /// The most items a batch mutation takes (schema data).
 #[derive(Clone, Copy, Debug)]
 pub struct BatchLimit(pub usize);
 
-/// Builds the schema once, with the database, the loaders and the default actor as shared data.
-pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
-    let actor = options.actor;
-    let loaders = loaders::Loaders::new(&db, options.loader_delay);
+fn builder() -> async_graphql::SchemaBuilder<
+    query::QueryRoot,
+    mutation::MutationRoot,
+    subscription::SubscriptionRoot,
+> {
     Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
-    .data(db)
-    .data(loaders)
-    .data(actor)
-    .data(BatchLimit(options.max_batch_items))
-    .extension(request_errors::RequestErrorCodes)
-    .finish()
+}
+
+/// Builds the schema once, with the database, the loaders and the default actor as shared data.
+pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
+    let loaders = loaders::Loaders::new(&db, options.loader_delay);
+    builder()
+        .data(db)
+        .data(loaders)
+        .data(options.actor)
+        .data(BatchLimit(options.max_batch_items))
+        .data(options.broker.clone())
+        .extension(request_errors::RequestErrorCodes)
+        .extension(publish::PublishAfterMutation(options.broker))
+        .finish()
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(
-        query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
-        EmptySubscription,
-    )
-    .finish()
-    .sdl()
+    builder().finish().sdl()
 }

@@ -54,6 +54,9 @@ use serde::{Deserialize, Serialize};
 /// the document.
 const PERSISTED_QUERY_EXTENSION: &str = "persistedQuery";
 
+/// How long a WebSocket peer has to answer the server's keep-alive ping.
+const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// This body is sent only if serde_json can't serialize one of our own bodies. That shouldn't
 /// happen, but a panic on the request path would be worse.
 const FALLBACK_ERROR_BODY: &[u8] =
@@ -511,7 +514,13 @@ async fn graphql_get<E: Executor>(
         // drop the connection ("Server did not respond with sent protocols").
         return ws
             .protocols(ALL_WEBSOCKET_PROTOCOLS)
-            .on_upgrade(move |socket| GraphQLWebSocket::new(socket, executor, protocol).serve())
+            .on_upgrade(move |socket| {
+                // Pings keep idle connections alive through proxies; a peer that stops
+                // answering them is closed.
+                GraphQLWebSocket::new(socket, executor, protocol)
+                    .keepalive_timeout(KEEPALIVE)
+                    .serve()
+            })
             .into_response();
     }
     let mut response = graphql_get_http(state, &headers, &uri).await;

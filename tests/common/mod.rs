@@ -51,7 +51,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp
         ..ServeConfig::default()
     };
     configure(&mut serve);
-    let app = Application::with_db(pool.clone(), &serve)
+    let app = Application::with_db(pool.clone(), &config, &serve)
         .await
         .expect("build app");
     let addr = app.local_addr().unwrap();
@@ -135,5 +135,103 @@ impl TestApp {
             "mutation($id: Int!) {{ {action}IntegrationRun(id: $id) {{ id status startTime endTime updatedAt }} }}"
         );
         self.gql(&query, json!({ "id": id })).await
+    }
+}
+
+/// A GraphQL WebSocket client speaking either subprotocol.
+pub struct WsClient {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    legacy: bool,
+}
+
+impl TestApp {
+    /// Opens /graphql as a WebSocket with `protocol` (`graphql-transport-ws` or `graphql-ws`)
+    /// and completes the connection handshake.
+    pub async fn ws(&self, protocol: &str) -> WsClient {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://{}/graphql", self.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+        let (socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        assert_eq!(response.headers()["sec-websocket-protocol"], protocol);
+        let mut client = WsClient {
+            socket,
+            legacy: protocol == "graphql-ws",
+        };
+        client
+            .send(json!({ "type": "connection_init", "payload": {} }))
+            .await;
+        let ack = client.receive().await;
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        client
+    }
+}
+
+impl WsClient {
+    async fn send(&mut self, message: Value) {
+        use futures_util::SinkExt;
+        self.socket
+            .send(tokio_tungstenite::tungstenite::Message::Text(
+                message.to_string().into(),
+            ))
+            .await
+            .unwrap();
+    }
+
+    /// The next protocol message (keep-alives answered and skipped).
+    async fn receive(&mut self) -> Value {
+        use futures_util::StreamExt;
+        loop {
+            let message =
+                tokio::time::timeout(std::time::Duration::from_secs(20), self.socket.next())
+                    .await
+                    .expect("a message within 20 s")
+                    .expect("the socket is open")
+                    .expect("a readable message");
+            let tokio_tungstenite::tungstenite::Message::Text(text) = message else {
+                continue;
+            };
+            let value: Value = serde_json::from_str(&text).unwrap();
+            match value["type"].as_str() {
+                Some("ka") | Some("pong") => continue,
+                Some("ping") => {
+                    self.send(json!({ "type": "pong" })).await;
+                    continue;
+                }
+                _ => return value,
+            }
+        }
+    }
+
+    /// Starts subscription `id`.
+    pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        let kind = if self.legacy { "start" } else { "subscribe" };
+        self.send(json!({ "id": id, "type": kind, "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+
+    /// The next event's `data`, or panics with the protocol message that came instead.
+    pub async fn next_data(&mut self) -> Value {
+        let message = self.next_message().await;
+        let payload = &message["payload"];
+        assert!(payload.get("errors").is_none(), "{message}");
+        payload["data"].clone()
+    }
+
+    /// The next `next`/`data`/`error`/`complete` message.
+    pub async fn next_message(&mut self) -> Value {
+        self.receive().await
+    }
+
+    /// Closes the connection.
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
     }
 }

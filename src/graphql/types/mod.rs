@@ -3,6 +3,7 @@
 pub mod aggregate;
 pub mod alert;
 pub mod error;
+pub mod event;
 pub mod export;
 pub mod history_record;
 pub mod integration;

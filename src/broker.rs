@@ -1,0 +1,128 @@
+//! Fan-out of committed events to subscribers.
+//!
+//! Writers only commit rows to the event log; a dispatcher reads new rows by sequence (woken after
+//! each mutation, and polling as a safety net for writers in other processes) and broadcasts them
+//! in sequence order. Each subscriber may fall behind by at most the channel's capacity: one that
+//! lags further is told so (SLOW_CONSUMER) and dropped, and never slows writers or other
+//! subscribers.
+
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
+
+use chrono::Utc;
+use entity::integration_event as event;
+use sea_orm::{Condition, DatabaseConnection};
+use tokio::sync::{Notify, broadcast};
+
+use crate::{error::AppResult, service::events};
+
+/// A committed event, shared by every subscriber.
+pub type SharedEvent = Arc<event::Model>;
+
+/// How the broker runs.
+#[derive(Clone, Copy, Debug)]
+pub struct BrokerOptions {
+    /// How many events a subscriber may fall behind before it is dropped.
+    pub capacity: usize,
+    /// How often the log is read when nothing wakes the dispatcher (writes of other processes).
+    pub poll: Duration,
+    /// How long events are kept for replay.
+    pub retention: Duration,
+}
+
+impl Default for BrokerOptions {
+    fn default() -> Self {
+        Self {
+            capacity: 1024,
+            poll: Duration::from_millis(250),
+            retention: Duration::from_secs(7 * 24 * 3600),
+        }
+    }
+}
+
+/// The event fan-out of one gateway process.
+#[derive(Debug)]
+pub struct Broker {
+    sender: broadcast::Sender<SharedEvent>,
+    wake: Notify,
+}
+
+impl Broker {
+    /// Starts the dispatcher (and the retention pruner) after the newest stored event.
+    pub async fn start(db: DatabaseConnection, options: BrokerOptions) -> AppResult<Arc<Self>> {
+        let (sender, _) = broadcast::channel(options.capacity.max(1));
+        let broker = Arc::new(Self {
+            sender,
+            wake: Notify::new(),
+        });
+        let last = events::last_sequence(&db).await?;
+        tokio::spawn(dispatch(Arc::downgrade(&broker), db, last, options));
+        Ok(broker)
+    }
+
+    /// Asks the dispatcher to read the log now (called after a write commits).
+    pub fn notify(&self) {
+        self.wake.notify_one();
+    }
+
+    /// A receiver of every event dispatched from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<SharedEvent> {
+        self.sender.subscribe()
+    }
+
+    /// How many subscribers are listening.
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+}
+
+/// Reads new events in sequence order and broadcasts them, until the broker is dropped.
+async fn dispatch(
+    broker: Weak<Broker>,
+    db: DatabaseConnection,
+    mut last: i64,
+    options: BrokerOptions,
+) {
+    const PAGE: u64 = 500;
+    let mut last_prune = std::time::Instant::now() - options.retention;
+    loop {
+        let Some(b) = broker.upgrade() else { return };
+        loop {
+            match events::after(&db, last, Condition::all(), PAGE).await {
+                Ok(rows) => {
+                    let n = rows.len() as u64;
+                    for row in rows {
+                        last = row.sequence;
+                        // No receiver is not an error: events stay in the log for replay.
+                        let _ = b.sender.send(Arc::new(row));
+                    }
+                    if n < PAGE {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the event log failed; retrying");
+                    break;
+                }
+            }
+        }
+        if last_prune.elapsed() >= Duration::from_secs(3600) {
+            last_prune = std::time::Instant::now();
+            let cutoff = Utc::now()
+                - chrono::Duration::from_std(options.retention)
+                    .unwrap_or(chrono::Duration::days(7));
+            match events::prune(&db, cutoff).await {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "pruned the event log"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning the event log failed"),
+            }
+        }
+        let wake = async { b.wake.notified().await };
+        tokio::select! {
+            _ = wake => {}
+            _ = tokio::time::sleep(options.poll) => {}
+        }
+    }
+}

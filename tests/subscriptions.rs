@@ -1,0 +1,325 @@
+//! Subscriptions over real WebSockets, on both subprotocols: live events in order, filters,
+//! replay with afterSequence, many subscribers, slow consumers.
+
+mod common;
+
+use common::{TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+
+const RUN_CHANGES: &str = "subscription($run: Int, $statuses: [RunStatus!], $after: Int) {
+  integrationRunStatusChanged(runId: $run, statuses: $statuses, afterSequence: $after) {
+    sequence action previousStatus status run { id status integration { code } }
+  }
+}";
+
+fn change(data: &Value) -> (String, String, String) {
+    let c = &data["integrationRunStatusChanged"];
+    (
+        c["action"].as_str().unwrap().to_owned(),
+        c["previousStatus"].as_str().unwrap().to_owned(),
+        c["status"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn triple(a: &str, p: &str, s: &str) -> (String, String, String) {
+    (a.into(), p.into(), s.into())
+}
+
+async fn walk_on(protocol: &str) {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    let mut ws = app.ws(protocol).await;
+    // afterSequence 0 replays from the start of the log, so the test does not depend on when the
+    // server registers the subscription.
+    ws.subscribe("1", RUN_CHANGES, json!({ "run": run, "after": 0 }))
+        .await;
+    app.act("run", run).await;
+    app.act("run", run).await; // the no-op repeat sends nothing
+    app.act("pause", run).await;
+    app.act("run", run).await;
+    let first = ws.next_data().await;
+    assert_eq!(change(&first), triple("RUN", "PENDING", "RUNNING"));
+    assert_eq!(
+        first["integrationRunStatusChanged"]["run"]["integration"]["code"],
+        "SAP"
+    );
+    assert_eq!(
+        change(&ws.next_data().await),
+        triple("PAUSE", "RUNNING", "PAUSED")
+    );
+    let third = ws.next_data().await;
+    assert_eq!(change(&third), triple("RUN", "PAUSED", "RUNNING"));
+    assert_eq!(
+        third["integrationRunStatusChanged"]["run"]["status"],
+        "RUNNING"
+    );
+    ws.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_transport_ws_delivers_every_transition_in_order() {
+    walk_on("graphql-transport-ws").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_legacy_graphql_ws_protocol_delivers_them_too() {
+    walk_on("graphql-ws").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_keeps_out_what_does_not_match() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let watched = app.run("SAP").await;
+    let other = app.run("SAP").await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe(
+        "1",
+        RUN_CHANGES,
+        json!({ "run": watched, "statuses": ["FAILED"], "after": 0 }),
+    )
+    .await;
+    app.act("run", other).await;
+    app.act("fail", other).await; // another run
+    app.act("run", watched).await; // not a failure
+    app.act("fail", watched).await;
+    let data = ws.next_data().await;
+    assert_eq!(change(&data), triple("FAIL", "RUNNING", "FAILED"));
+    assert_eq!(data["integrationRunStatusChanged"]["run"]["id"], watched);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_that_resumes_after_its_last_sequence_gets_every_missed_event_once() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe("1", RUN_CHANGES, json!({ "run": run, "after": 0 }))
+        .await;
+    app.act("run", run).await;
+    let last = ws.next_data().await["integrationRunStatusChanged"]["sequence"]
+        .as_i64()
+        .unwrap();
+    ws.close().await;
+
+    // Missed while away.
+    app.act("pause", run).await;
+    app.act("run", run).await;
+    app.act("pending", run).await;
+
+    let mut ws = app.ws("graphql-ws").await;
+    ws.subscribe("2", RUN_CHANGES, json!({ "run": run, "after": last }))
+        .await;
+    let mut got = Vec::new();
+    let mut sequences = Vec::new();
+    for _ in 0..3 {
+        let data = ws.next_data().await;
+        sequences.push(
+            data["integrationRunStatusChanged"]["sequence"]
+                .as_i64()
+                .unwrap(),
+        );
+        got.push(change(&data));
+    }
+    assert_eq!(
+        got,
+        vec![
+            triple("PAUSE", "RUNNING", "PAUSED"),
+            triple("RUN", "PAUSED", "RUNNING"),
+            triple("PENDING", "RUNNING", "PENDING")
+        ]
+    );
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]));
+    // Then live, with no duplicate at the seam.
+    app.act("fail", run).await;
+    let live = ws.next_data().await;
+    assert_eq!(change(&live), triple("FAIL", "PENDING", "FAILED"));
+    assert!(
+        live["integrationRunStatusChanged"]["sequence"]
+            .as_i64()
+            .unwrap()
+            > sequences[2]
+    );
+}
+
+async fn record_input(app: &TestApp, n: usize) -> Vec<Value> {
+    let _ = app;
+    (0..n)
+        .map(|i| json!({ "contactAlertType": "TECHNICAL", "documentType": "INVOICE", "documentId": i }))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_records_errors_and_alerts_are_delivered_with_their_filters() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe(
+        "records",
+        "subscription { integrationHistoryRecordChanged(documentType: INVOICE, documentId: 7, afterSequence: 0) { change record { documentId status resolved } } }",
+        json!({}),
+    )
+    .await;
+    ws.subscribe(
+        "alerts",
+        "subscription { integrationAlertRaised(contactAlertType: FUNCTIONAL, afterSequence: 0) { alert { contactAlertType documentId } } }",
+        json!({}),
+    )
+    .await;
+    ws.subscribe(
+        "errors",
+        "subscription($run: Int) { integrationErrorChanged(runId: $run, afterSequence: 0) { change error { id resolved } } }",
+        json!({ "run": run }),
+    )
+    .await;
+    let create = "mutation($input: NewHistoryRecordInput!) { createIntegrationHistoryAlert(input: $input) { id } }";
+    // A technical alert does not reach functional contacts; one for BOTH does.
+    app.data(create, json!({ "input": { "contactAlertType": "TECHNICAL", "documentType": "INVOICE", "documentId": 7 } })).await;
+    app.data(create, json!({ "input": { "contactAlertType": "BOTH", "documentType": "SUPPLIER", "documentId": 8 } })).await;
+    let error = app
+        .data(
+            "mutation($run: Int!) { createIntegrationError(input: {contactAlertType: TECHNICAL, integrationRunId: $run}) { id } }",
+            json!({ "run": run }),
+        )
+        .await["createIntegrationError"]["id"]
+        .clone();
+    app.data(
+        "mutation($id: Int!) { resolveIntegrationError(id: $id) { id } }",
+        json!({ "id": error }),
+    )
+    .await;
+
+    let mut by_id: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    for _ in 0..4 {
+        let m = ws.next_message().await;
+        by_id
+            .entry(m["id"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(m["payload"]["data"].clone());
+    }
+    assert_eq!(
+        by_id["records"],
+        vec![
+            json!({ "integrationHistoryRecordChanged": { "change": "CREATED", "record": { "documentId": 7, "status": "Error", "resolved": false } } })
+        ]
+    );
+    assert_eq!(
+        by_id["alerts"],
+        vec![
+            json!({ "integrationAlertRaised": { "alert": { "contactAlertType": "BOTH", "documentId": 8 } } })
+        ]
+    );
+    assert_eq!(
+        by_id["errors"],
+        vec![
+            json!({ "integrationErrorChanged": { "change": "CREATED", "error": { "id": error, "resolved": false } } }),
+            json!({ "integrationErrorChanged": { "change": "RESOLVED", "error": { "id": error, "resolved": true } } }),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_consumer_is_dropped_with_its_last_sequence_and_can_resume() {
+    let app = spawn_app_with(|s| s.subscriber_buffer = 8).await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    let query = "subscription($after: Int) { integrationHistoryRecordChanged(afterSequence: $after) { sequence record { documentId } } }";
+    ws.subscribe("1", query, json!({})).await;
+    // A canary proves the live subscription is registered before the burst (no replay here:
+    // the live path is what must lag).
+    let create = "mutation($inputs: [NewHistoryRecordInput!]!) { createIntegrationHistoryRecords(inputs: $inputs) { id } }";
+    loop {
+        app.data(create, json!({ "inputs": [{ "contactAlertType": "BOTH", "documentType": "ITEM", "documentId": -1 }] }))
+            .await;
+        let canary =
+            tokio::time::timeout(std::time::Duration::from_millis(500), ws.next_message()).await;
+        if canary.is_ok() {
+            break;
+        }
+    }
+    let inputs = record_input(&app, 500).await;
+    app.data(
+        "mutation($inputs: [NewHistoryRecordInput!]!) { createIntegrationHistoryRecords(inputs: $inputs) { id } }",
+        json!({ "inputs": inputs }),
+    )
+    .await;
+    // 500 events at once overflow a buffer of 8: some arrive, then SLOW_CONSUMER.
+    let mut seen: Vec<i64> = Vec::new();
+    let last = loop {
+        let m = ws.next_message().await;
+        if let Some(errors) = m["payload"]
+            .as_array()
+            .or(m["payload"]["errors"].as_array())
+        {
+            let e = &errors[0];
+            assert_eq!(e["extensions"]["code"], "SLOW_CONSUMER", "{m}");
+            break e["extensions"]["lastDeliveredSequence"].as_i64().unwrap();
+        }
+        assert_eq!(m["type"], "next", "{m}");
+        let id = m["payload"]["data"]["integrationHistoryRecordChanged"]["record"]["documentId"]
+            .as_i64()
+            .unwrap();
+        if id >= 0 {
+            seen.push(id);
+        }
+    };
+    assert!(seen.len() < 500);
+    // Resume: everything after the last delivered event, exactly once.
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe("2", query, json!({ "after": last })).await;
+    while seen.len() < 500 {
+        let data = ws.next_data().await;
+        let id = data["integrationHistoryRecordChanged"]["record"]["documentId"]
+            .as_i64()
+            .unwrap();
+        if id >= 0 {
+            seen.push(id);
+        }
+    }
+    assert_eq!(seen, (0..500).collect::<Vec<i64>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_subscribers_of_one_run_each_receive_every_transition_in_order() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    let mut clients = Vec::new();
+    for i in 0..1000 {
+        let protocol = if i % 2 == 0 {
+            "graphql-transport-ws"
+        } else {
+            "graphql-ws"
+        };
+        let mut ws = app.ws(protocol).await;
+        ws.subscribe("1", RUN_CHANGES, json!({ "run": run, "after": 0 }))
+            .await;
+        clients.push(ws);
+    }
+    for action in ["run", "pause", "run", "success"] {
+        app.act(action, run).await;
+    }
+    let expected = vec![
+        triple("RUN", "PENDING", "RUNNING"),
+        triple("PAUSE", "RUNNING", "PAUSED"),
+        triple("RUN", "PAUSED", "RUNNING"),
+        triple("SUCCESS", "RUNNING", "SUCCESSFUL"),
+    ];
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                for _ in 0..4 {
+                    got.push(change(&ws.next_data().await));
+                }
+                ws.close().await;
+                got
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), expected);
+    }
+}
