@@ -323,3 +323,54 @@ async fn a_thousand_subscribers_of_one_run_each_receive_every_transition_in_orde
         assert_eq!(task.await.unwrap(), expected);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_also_stream_over_http_as_multipart_mixed() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    app.act("run", run).await;
+    app.act("pause", run).await;
+    let mut resp = app
+        .client
+        .post(app.url("/graphql"))
+        .header(
+            "accept",
+            r#"multipart/mixed;subscriptionSpec="1.0", application/json"#,
+        )
+        .json(&json!({ "query": RUN_CHANGES, "variables": { "run": run, "after": 0 } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("multipart/mixed")
+    );
+    let mut body = String::new();
+    let mut parts: Vec<Value> = Vec::new();
+    while parts.len() < 2 {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(20), resp.chunk())
+            .await
+            .expect("a part within 20 s")
+            .unwrap()
+            .expect("the stream stays open");
+        body.push_str(&String::from_utf8_lossy(&chunk));
+        parts = body
+            .split("--graphql")
+            .filter_map(|p| p.split("\r\n\r\n").nth(1))
+            .filter_map(|json| serde_json::from_str::<Value>(json.trim()).ok())
+            .filter(|v| v.get("data").is_some())
+            .collect();
+    }
+    assert_eq!(
+        change(&parts[0]["data"]),
+        triple("RUN", "PENDING", "RUNNING")
+    );
+    assert_eq!(
+        change(&parts[1]["data"]),
+        triple("PAUSE", "RUNNING", "PAUSED")
+    );
+}

@@ -290,16 +290,52 @@ fn check_query_present(req: &GqlRequest) -> Result<(), &'static str> {
 /// before anything executes. An unparsable document or an ambiguous operation returns false;
 /// execution then reports the real error.
 fn is_mutation(req: &GqlRequest) -> bool {
-    let Ok(doc) = parse_query(&req.query) else {
-        return false;
-    };
+    operation_type(req) == Some(OperationType::Mutation)
+}
+
+/// The type of the operation a request runs, when its query parses.
+fn operation_type(req: &GqlRequest) -> Option<OperationType> {
+    let doc = parse_query(&req.query).ok()?;
     let op = match &doc.operations {
         DocumentOperations::Single(op) => Some(op),
         DocumentOperations::Multiple(ops) => {
             req.operation_name.as_deref().and_then(|name| ops.get(name))
         }
     };
-    op.is_some_and(|op| op.node.ty == OperationType::Mutation)
+    op.map(|op| op.node.ty)
+}
+
+/// Whether the client takes subscriptions as a `multipart/mixed` HTTP stream (Apollo's
+/// multipart subscription protocol).
+fn accepts_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.to_ascii_lowercase().contains("multipart/mixed"))
+}
+
+/// How often an idle multipart subscription sends a heartbeat part.
+const MULTIPART_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Streams a subscription over HTTP as `multipart/mixed` parts, one per event.
+fn multipart_subscription<E: Executor>(executor: E, request: GqlRequest) -> Response {
+    let stream = executor.execute_stream(request, None);
+    let body = futures_util::StreamExt::map(
+        async_graphql::http::create_multipart_mixed_stream(stream, MULTIPART_HEARTBEAT),
+        Ok::<_, std::convert::Infallible>,
+    );
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(
+                r#"multipart/mixed; boundary="graphql"; subscriptionSpec="1.0""#,
+            ),
+        )],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
 }
 
 /// Detects a request error, meaning execution never started. async-graphql reports parse,
@@ -408,8 +444,12 @@ fn acceptable_body_type(headers: &HeaderMap) -> bool {
 
 /// POST: reads a JSON (single or batch) or multipart GraphQL request and executes it.
 async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Request) -> Response {
-    let Some(format) = negotiate(req.headers()).format else {
-        return not_acceptable();
+    let multipart = accepts_multipart(req.headers());
+    let format = match negotiate(req.headers()).format {
+        Some(format) => format,
+        // `Accept: multipart/mixed` alone still reads JSON errors.
+        None if multipart => ResponseFormat::Json,
+        None => return not_acceptable(),
     };
     if !acceptable_body_type(req.headers()) {
         return error_response(
@@ -432,6 +472,9 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
         BatchRequest::Single(request) => {
             if let Err(message) = check_query_present(&request) {
                 return error_response(StatusCode::BAD_REQUEST, format, message);
+            }
+            if multipart && operation_type(&request) == Some(OperationType::Subscription) {
+                return multipart_subscription(state.executor, request);
             }
             single_response(state.executor.execute(request).await, format)
         }
