@@ -374,3 +374,44 @@ async fn subscriptions_also_stream_over_http_as_multipart_mixed() {
         triple("PAUSE", "RUNNING", "PAUSED")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rolled_back_change_publishes_nothing() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe(
+        "1",
+        "subscription { integrationHistoryRecordChanged(afterSequence: 0) { change record { documentId } } }",
+        json!({}),
+    )
+    .await;
+    // The second half of this mutation fails inside its transaction, which rolls back.
+    app.db
+        .execute_unprepared(
+            "CREATE TRIGGER fail_mark BEFORE INSERT ON document_exports WHEN NEW.exported = 1 \
+             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
+        )
+        .await
+        .unwrap();
+    let mutation = |name: &str| {
+        format!("mutation($input: NewHistoryRecordInput!) {{ {name}(input: $input) {{ id }} }}")
+    };
+    let failed = app
+        .gql(
+            &mutation("createIntegrationHistoryAlertAndMarkExported"),
+            json!({ "input": { "contactAlertType": "BOTH", "documentType": "INVOICE", "documentId": 1 } }),
+        )
+        .await;
+    assert_eq!(failed["errors"][0]["extensions"]["code"], "INTERNAL");
+    app.data(
+        &mutation("createIntegrationHistoryRecord"),
+        json!({ "input": { "contactAlertType": "BOTH", "documentType": "INVOICE", "documentId": 2 } }),
+    )
+    .await;
+    let data = ws.next_data().await;
+    assert_eq!(
+        data,
+        json!({ "integrationHistoryRecordChanged": { "change": "CREATED", "record": { "documentId": 2 } } })
+    );
+}

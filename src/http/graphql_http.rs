@@ -54,6 +54,9 @@ use serde::{Deserialize, Serialize};
 /// the document.
 const PERSISTED_QUERY_EXTENSION: &str = "persistedQuery";
 
+/// Read and write buffer of a WebSocket connection (larger messages still pass).
+const WS_BUFFER: usize = 4 * 1024;
+
 /// How long a WebSocket peer has to answer the server's keep-alive ping.
 const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -557,6 +560,10 @@ async fn graphql_get<E: Executor>(
         // drop the connection ("Server did not respond with sent protocols").
         return ws
             .protocols(ALL_WEBSOCKET_PROTOCOLS)
+            // GraphQL messages are small; tungstenite's 128 KiB default buffers made an idle
+            // subscriber cost ~130 KiB of server memory (benches/subscriptions.rs).
+            .read_buffer_size(WS_BUFFER)
+            .write_buffer_size(WS_BUFFER)
             .on_upgrade(move |socket| {
                 // Pings keep idle connections alive through proxies; a peer that stops
                 // answering them is closed.
