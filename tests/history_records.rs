@@ -4,7 +4,7 @@ mod common;
 
 use common::{TestApp, spawn_app};
 use entity::integration_history_record;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 const RECORD_FIELDS: &str = "id contactAlertType documentType documentId documentRevision documentStatus creationMethod externalId integrationRunId integrationFilename resolved status createdAt updatedAt createdBy { name } integration { code } integrationRun { id } responses { responseCode responseMessage }";
@@ -238,13 +238,7 @@ async fn alerts_are_stored_with_their_integration_and_contact_type() {
 async fn alert_and_mark_exported_is_all_or_nothing() {
     let app = spawn_app().await;
     // Force the second half (marking the export) to fail inside the transaction.
-    app.db
-        .execute_unprepared(
-            "CREATE TRIGGER fail_mark BEFORE INSERT ON document_exports WHEN NEW.exported = 1 \
-             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
-        )
-        .await
-        .unwrap();
+    app.force_export_failures().await;
     let body = record_action(
         &app,
         "createIntegrationHistoryAlertAndMarkExported",

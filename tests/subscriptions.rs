@@ -377,7 +377,6 @@ async fn subscriptions_also_stream_over_http_as_multipart_mixed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rolled_back_change_publishes_nothing() {
-    use sea_orm::ConnectionTrait;
     let app = spawn_app().await;
     let mut ws = app.ws("graphql-transport-ws").await;
     ws.subscribe(
@@ -387,13 +386,7 @@ async fn a_rolled_back_change_publishes_nothing() {
     )
     .await;
     // The second half of this mutation fails inside its transaction, which rolls back.
-    app.db
-        .execute_unprepared(
-            "CREATE TRIGGER fail_mark BEFORE INSERT ON document_exports WHEN NEW.exported = 1 \
-             BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
-        )
-        .await
-        .unwrap();
+    app.force_export_failures().await;
     let mutation = |name: &str| {
         format!("mutation($input: NewHistoryRecordInput!) {{ {name}(input: $input) {{ id }} }}")
     };

@@ -26,6 +26,37 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Creates an empty database for one test on the PostgreSQL server of `admin_url` (a URL of a
+/// database on it, e.g. `postgres://postgres@127.0.0.1:55433/postgres`) and answers its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sea_orm::ConnectionTrait;
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "test_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let admin = sea_orm::Database::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
+    admin.close().await.ok();
+    let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
+    format!("{base}/{name}")
+}
+
+/// Whether the tests run on PostgreSQL (`TEST_DATABASE_URL`) rather than SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
 /// Starts the gateway on 127.0.0.1:0 over a new SQLite file.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -34,7 +65,10 @@ pub async fn spawn_app() -> TestApp {
 /// Like [`spawn_app`], with changed serve settings.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    let url = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => fresh_postgres_database(&admin).await,
+        _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+    };
     let config = DatabaseConfig {
         database_url: url,
         database_max_connections: 8,
@@ -66,6 +100,26 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp
 }
 
 impl TestApp {
+    /// Makes every attempt to mark a document exported fail inside its transaction (a trigger),
+    /// to prove that a change failing half way leaves nothing behind.
+    pub async fn force_export_failures(&self) {
+        use sea_orm::ConnectionTrait;
+        let statements: &[&str] = if on_postgres() {
+            &[
+                "CREATE FUNCTION fail_mark() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'forced failure'; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER fail_mark BEFORE INSERT ON document_exports FOR EACH ROW WHEN (NEW.exported) EXECUTE FUNCTION fail_mark()",
+            ]
+        } else {
+            &[
+                "CREATE TRIGGER fail_mark BEFORE INSERT ON document_exports WHEN NEW.exported = 1 \
+               BEGIN SELECT RAISE(ABORT, 'forced failure'); END;",
+            ]
+        };
+        for sql in statements {
+            self.db.execute_unprepared(sql).await.unwrap();
+        }
+    }
+
     /// The URL of a path on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
