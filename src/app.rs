@@ -63,7 +63,11 @@ impl Application {
             ..database.clone()
         })
         .await?;
-        let broker = Broker::start(broker_db, broker_options)
+        let listen_url = database
+            .database_url
+            .starts_with("postgres")
+            .then(|| database.database_url.clone());
+        let broker = Broker::start(broker_db, broker_options, listen_url)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
         let options = SchemaOptions {

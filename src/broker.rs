@@ -50,8 +50,14 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// Starts the dispatcher (and the retention pruner) after the newest stored event.
-    pub async fn start(db: DatabaseConnection, options: BrokerOptions) -> AppResult<Arc<Self>> {
+    /// Starts the dispatcher (and the retention pruner) after the newest stored event; on
+    /// PostgreSQL (`listen_url`) also a LISTEN connection, so changes committed by other gateway
+    /// instances are dispatched at once.
+    pub async fn start(
+        db: DatabaseConnection,
+        options: BrokerOptions,
+        listen_url: Option<String>,
+    ) -> AppResult<Arc<Self>> {
         let (sender, _) = broadcast::channel(options.capacity.max(1));
         let broker = Arc::new(Self {
             sender,
@@ -59,6 +65,9 @@ impl Broker {
         });
         let last = events::last_sequence(&db).await?;
         tokio::spawn(dispatch(Arc::downgrade(&broker), db, last, options));
+        if let Some(url) = listen_url {
+            tokio::spawn(listen(Arc::downgrade(&broker), url));
+        }
         Ok(broker)
     }
 
@@ -75,6 +84,55 @@ impl Broker {
     /// How many subscribers are listening.
     pub fn subscribers(&self) -> usize {
         self.sender.receiver_count()
+    }
+}
+
+/// Wakes the dispatcher on every NOTIFY of the event channel. A notification lost while the
+/// connection was away costs nothing: the dispatcher reads by sequence, and it is woken after
+/// every reconnection to catch up. Reconnects with backoff, until the broker is dropped.
+async fn listen(broker: Weak<Broker>, url: String) {
+    use sea_orm::sqlx::postgres::PgListener;
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let connected = async {
+            let mut listener = PgListener::connect(&url).await?;
+            listener.listen(events::NOTIFY_CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        }
+        .await;
+        let mut listener = match connected {
+            Ok(l) => l,
+            Err(e) => {
+                if broker.upgrade().is_none() {
+                    return;
+                }
+                tracing::warn!(error = %e, retry_in = ?backoff, "cannot LISTEN for events; retrying");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(100);
+        tracing::info!("listening for events committed by any gateway instance");
+        loop {
+            let Some(b) = broker.upgrade() else { return };
+            // Whatever was committed while we were (re)connecting.
+            b.notify();
+            drop(b);
+            match listener.try_recv().await {
+                Ok(Some(_)) => {
+                    if let Some(b) = broker.upgrade() {
+                        b.notify();
+                    }
+                }
+                // The connection dropped; try_recv reconnects on the next call.
+                Ok(None) => tracing::warn!("the LISTEN connection dropped; reconnecting"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the LISTEN connection failed; reconnecting");
+                    break;
+                }
+            }
+        }
     }
 }
 

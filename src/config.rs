@@ -50,6 +50,34 @@ pub struct DatabaseConfig {
         global = true
     )]
     pub database_max_connections: u32,
+    /// How long (seconds) a request waits for a pooled connection before failing.
+    #[arg(
+        long,
+        env = "DATABASE_ACQUIRE_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub database_acquire_timeout_secs: u64,
+    /// PostgreSQL statement timeout in milliseconds (0: none).
+    #[arg(
+        long,
+        env = "DATABASE_STATEMENT_TIMEOUT_MS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub database_statement_timeout_ms: u64,
+}
+
+impl DatabaseConfig {
+    /// The defaults for a database URL.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            database_max_connections: 8,
+            database_acquire_timeout_secs: 30,
+            database_statement_timeout_ms: 0,
+        }
+    }
 }
 
 /// Settings of the HTTP server.

@@ -14,8 +14,12 @@ use crate::config::DatabaseConfig;
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
     let mut opt = ConnectOptions::new(config.database_url.clone());
     opt.max_connections(config.database_max_connections)
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(Duration::from_secs(config.database_acquire_timeout_secs))
         .sqlx_logging(false);
+    if config.database_statement_timeout_ms > 0 && config.database_url.starts_with("postgres") {
+        let timeout = format!("{}ms", config.database_statement_timeout_ms);
+        opt.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", timeout.as_str())]));
+    }
     if config.database_url.starts_with("sqlite:") {
         // Pragmas must be set per connection (not in after_connect, which runs once per pool).
         opt.map_sqlx_sqlite_opts(|o: SqliteConnectOptions| {

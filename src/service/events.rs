@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::{event_sequence, integration_event as event};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -180,8 +181,20 @@ pub async fn record<C: ConnectionTrait>(
             .exec_without_returning(db)
             .await?;
     }
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Delivered to every LISTENing gateway when (and only if) the transaction commits.
+        db.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [NOTIFY_CHANNEL.into(), last.to_string().into()],
+        ))
+        .await?;
+    }
     Ok(())
 }
+
+/// The PostgreSQL channel that announces committed events (the payload is the last sequence).
+pub const NOTIFY_CHANNEL: &str = "integration_events";
 
 /// Stored events after `sequence` that match `filter`, oldest first, at most `limit`.
 pub async fn after<C: ConnectionTrait>(

@@ -16,6 +16,7 @@ use integration_gateway::{
 };
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// A running gateway on its own database.
 pub struct TestApp {
@@ -28,7 +29,7 @@ pub struct TestApp {
 
 /// Creates an empty database for one test on the PostgreSQL server of `admin_url` (a URL of a
 /// database on it, e.g. `postgres://postgres@127.0.0.1:55433/postgres`) and answers its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
     use sea_orm::ConnectionTrait;
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
@@ -69,10 +70,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp
         Ok(admin) if admin.starts_with("postgres") => fresh_postgres_database(&admin).await,
         _ => format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
     };
-    let config = DatabaseConfig {
-        database_url: url,
-        database_max_connections: 8,
-    };
+    let config = DatabaseConfig::new(url);
     let mut pool = db::connect(&config).await.expect("connect");
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -204,8 +202,15 @@ impl TestApp {
     /// Opens /graphql as a WebSocket with `protocol` (`graphql-transport-ws` or `graphql-ws`)
     /// and completes the connection handshake.
     pub async fn ws(&self, protocol: &str) -> WsClient {
+        WsClient::connect(self.addr, protocol).await
+    }
+}
+
+impl WsClient {
+    /// Opens /graphql on `addr` as a WebSocket with `protocol` and completes the handshake.
+    pub async fn connect(addr: SocketAddr, protocol: &str) -> WsClient {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        let mut request = format!("ws://{}/graphql", self.addr)
+        let mut request = format!("ws://{addr}/graphql")
             .into_client_request()
             .unwrap();
         request
@@ -288,4 +293,54 @@ impl WsClient {
     pub async fn close(mut self) {
         let _ = self.socket.close(None).await;
     }
+}
+
+/// A gateway process; killed when dropped.
+pub struct Instance {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    _child: tokio::process::Child,
+}
+
+/// Starts the gateway binary on 127.0.0.1:0 over `database_url`.
+pub async fn start_process(database_url: &str) -> Instance {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the gateway");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the gateway started");
+        if let Some(rest) = line.split("serving GraphQL and GraphiQL at http://").nth(1) {
+            break rest.trim().trim_end_matches("/graphql").parse().unwrap();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Instance {
+        addr,
+        _child: child,
+    }
+}
+
+/// Posts a GraphQL request to `addr` that must succeed; returns `data`.
+pub async fn gql_at(addr: SocketAddr, query: &str, variables: Value) -> Value {
+    let body: Value = reqwest::Client::new()
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
 }

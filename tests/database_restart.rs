@@ -1,0 +1,76 @@
+//! A PostgreSQL restart: gateway processes reconnect (the LISTEN connection with backoff) and their
+//! subscribers keep their streams and receive what was committed meanwhile. Alone in its file, so
+//! no other test runs while the server restarts.
+
+mod common;
+
+use common::{WsClient, fresh_postgres_database, gql_at as gql, start_process as start};
+use serde_json::{Value, json};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_keep_their_streams_across_a_database_restart() {
+    // Only where the test command can restart the server (scripts/test on PostgreSQL).
+    let (Ok(admin), Ok(restart)) = (
+        std::env::var("TEST_DATABASE_URL"),
+        std::env::var("TEST_POSTGRES_RESTART"),
+    ) else {
+        eprintln!("TEST_POSTGRES_RESTART not set: skipping");
+        return;
+    };
+    let url = fresh_postgres_database(&admin).await;
+    let a = start(&url).await;
+    let b = start(&url).await;
+    gql(a.addr, "mutation { createIntegration(input: {code: \"SAP\", name: \"SAP\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP}) { id } }", json!({})).await;
+    let run = gql(
+        a.addr,
+        "mutation { createIntegrationRun(input: {integration: {code: \"SAP\"}}) { id } }",
+        json!({}),
+    )
+    .await["createIntegrationRun"]["id"]
+        .as_i64()
+        .unwrap();
+    let query = "subscription($run: Int) { integrationRunStatusChanged(runId: $run, afterSequence: 0) { status } }";
+    let mut on_b = WsClient::connect(b.addr, "graphql-transport-ws").await;
+    on_b.subscribe("1", query, json!({ "run": run })).await;
+    gql(
+        a.addr,
+        "mutation($id: Int!) { runIntegrationRun(id: $id) { id } }",
+        json!({ "id": run }),
+    )
+    .await;
+    assert_eq!(
+        on_b.next_data().await["integrationRunStatusChanged"]["status"],
+        "RUNNING"
+    );
+
+    let status = std::process::Command::new("bash")
+        .args(["-c", &restart])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "restarting PostgreSQL");
+
+    // The first requests after the restart may meet dead pooled connections; retry them.
+    let mut paused = false;
+    for _ in 0..50 {
+        let body: Value = reqwest::Client::new()
+            .post(format!("http://{}/graphql", a.addr))
+            .json(&json!({ "query": "mutation($id: Int!) { pauseIntegrationRun(id: $id) { id } }", "variables": { "id": run } }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if body.get("errors").is_none() {
+            paused = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(paused, "the gateway works again after the restart");
+    assert_eq!(
+        on_b.next_data().await["integrationRunStatusChanged"]["status"],
+        "PAUSED"
+    );
+}
