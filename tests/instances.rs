@@ -88,3 +88,104 @@ async fn a_change_through_one_instance_reaches_subscribers_of_the_other() {
     let data = on_a.next_data().await;
     assert_eq!(data["integrationRunStatusChanged"]["status"], "FAILED");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_a_hundred_conflicting_transitions_spread_over_two_instances_exactly_one_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => fresh_postgres_database(&admin).await,
+        _ => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("shared.db").display()
+        ),
+    };
+    let a = start(&url).await;
+    let b = start(&url).await;
+    gql(a.addr, "mutation { createIntegration(input: {code: \"SAP\", name: \"SAP\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP}) { id } }", json!({})).await;
+    let run = gql(
+        a.addr,
+        "mutation { createIntegrationRun(input: {integration: {code: \"SAP\"}}) { id } }",
+        json!({}),
+    )
+    .await["createIntegrationRun"]["id"]
+        .as_i64()
+        .unwrap();
+    gql(
+        b.addr,
+        "mutation($id: Int!) { runIntegrationRun(id: $id) { id } }",
+        json!({ "id": run }),
+    )
+    .await;
+
+    let client = reqwest::Client::new();
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let (addr, action) = if i % 2 == 0 { (a.addr, "fail") } else { (b.addr, "success") };
+            let client = client.clone();
+            tokio::spawn(async move {
+                let body: serde_json::Value = client
+                    .post(format!("http://{addr}/graphql"))
+                    .json(&json!({
+                        "query": format!("mutation($id: Int!) {{ {action}IntegrationRun(id: $id) {{ status }} }}"),
+                        "variables": { "id": run }
+                    }))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                (action, body)
+            })
+        })
+        .collect();
+    let mut wins = std::collections::HashMap::<&str, usize>::new();
+    for call in calls {
+        let (action, body) = call.await.unwrap();
+        if body.get("errors").is_none() {
+            *wins.entry(action).or_default() += 1;
+        } else {
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "INVALID_TRANSITION",
+                "{body}"
+            );
+        }
+    }
+    assert_eq!(wins.len(), 1, "only one kind of action succeeds: {wins:?}");
+    assert_eq!(
+        wins.values().sum::<usize>(),
+        50,
+        "all calls of the winning kind succeed"
+    );
+    // Exactly one status change after `run` is in the log.
+    let mut ws = WsClient::connect(a.addr, "graphql-transport-ws").await;
+    ws.subscribe(
+        "1",
+        "subscription($run: Int) { integrationRunStatusChanged(runId: $run, afterSequence: 0) { status } }",
+        json!({ "run": run }),
+    )
+    .await;
+    assert_eq!(
+        ws.next_data().await["integrationRunStatusChanged"]["status"],
+        "RUNNING"
+    );
+    let last = ws.next_data().await["integrationRunStatusChanged"]["status"].clone();
+    let stored = gql(
+        b.addr,
+        "query($id: Int!) { integrationRun(id: $id) { status } }",
+        json!({ "id": run }),
+    )
+    .await;
+    assert_eq!(stored["integrationRun"]["status"], last);
+    // And the log holds exactly two status changes of the run: `run`, then the one winner.
+    use entity::integration_event as event;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let changes = event::Entity::find()
+        .filter(event::Column::IntegrationRunId.eq(run as i32))
+        .filter(event::Column::EventType.eq("run.status_changed"))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(changes, 2);
+}
