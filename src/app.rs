@@ -9,7 +9,7 @@ use crate::{
     broker::{Broker, BrokerOptions},
     config::{DatabaseConfig, ServeConfig},
     db,
-    graphql::{AppSchema, SchemaOptions, build_schema},
+    graphql::{AppSchema, SchemaOptions, build_schema, limits::QueryLimits},
     http, service,
 };
 
@@ -71,13 +71,24 @@ impl Application {
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
         let options = SchemaOptions {
+            limits: QueryLimits {
+                max_depth: serve.max_query_depth,
+                max_complexity: serve.max_query_complexity,
+                max_root_fields: serve.max_root_fields,
+                max_aliases: serve.max_aliases,
+                disable_introspection: serve.disable_introspection,
+            },
             broker,
             actor,
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,
         };
         let schema: AppSchema = build_schema(db.clone(), options);
-        let router = http::router(schema, db.clone(), serve.max_body_bytes);
+        let http_limits = http::graphql_http::HttpLimits {
+            max_batch_operations: serve.max_batch_operations,
+            timeout: Duration::from_millis(serve.request_timeout_ms),
+        };
+        let router = http::router(schema, db.clone(), serve.max_body_bytes, http_limits);
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {
             listener,

@@ -101,6 +101,27 @@ pub struct ServeConfig {
     /// How long (hours) events are kept for replay with afterSequence.
     #[arg(long, env = "EVENT_RETENTION_HOURS", default_value_t = 168)]
     pub event_retention_hours: u64,
+    /// The deepest selection nesting a query may have.
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 15)]
+    pub max_query_depth: usize,
+    /// The largest query complexity (fields counted) accepted.
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 1000)]
+    pub max_query_complexity: usize,
+    /// The most root fields one operation may select.
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+    /// The most aliases one operation may use.
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// The most operations one batched HTTP request may carry.
+    #[arg(long, env = "MAX_BATCH_OPERATIONS", default_value_t = 10)]
+    pub max_batch_operations: usize,
+    /// How long (milliseconds) a query or mutation may run before it is cancelled (and rolled back).
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+    /// Turn schema introspection off (GraphiQL then cannot read the schema).
+    #[arg(long, env = "DISABLE_INTROSPECTION")]
+    pub disable_introspection: bool,
 }
 
 impl Default for ServeConfig {
@@ -112,6 +133,13 @@ impl Default for ServeConfig {
             max_batch_items: 1000,
             subscriber_buffer: 1024,
             event_retention_hours: 168,
+            max_query_depth: 15,
+            max_query_complexity: 1000,
+            max_root_fields: 20,
+            max_aliases: 30,
+            max_batch_operations: 10,
+            request_timeout_ms: 30_000,
+            disable_introspection: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod enums;
 pub mod filter;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod publish;
@@ -33,6 +34,8 @@ pub struct SchemaOptions {
     pub max_batch_items: usize,
     /// The event fan-out subscriptions read from.
     pub broker: Arc<Broker>,
+    /// Size limits of operations.
+    pub limits: limits::QueryLimits,
 }
 
 /// The most items a batch mutation takes (schema data).
@@ -54,7 +57,14 @@ fn builder() -> async_graphql::SchemaBuilder<
 /// Builds the schema once, with the database, the loaders and the default actor as shared data.
 pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
     let loaders = loaders::Loaders::new(&db, options.loader_delay);
-    builder()
+    let limits = options.limits;
+    let mut builder = builder()
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity);
+    if limits.disable_introspection {
+        builder = builder.disable_introspection();
+    }
+    builder
         .data(db)
         .data(loaders)
         .data(options.actor)
@@ -62,6 +72,7 @@ pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema
         .data(options.broker.clone())
         .extension(request_errors::RequestErrorCodes)
         .extension(publish::PublishAfterMutation(options.broker))
+        .extension(limits)
         .finish()
 }
 

@@ -70,7 +70,7 @@ const FALLBACK_ERROR_BODY: &[u8] =
 /// `endpoint` must start with `/`, because axum panics at construction otherwise. GraphiQL uses
 /// that path for queries and subscriptions. POST bodies are limited by an outer
 /// `DefaultBodyLimit`, or by axum's default of 2 MiB if there is none.
-pub fn graphql_routes<E>(executor: E, endpoint: &'static str) -> Router
+pub fn graphql_routes<E>(executor: E, endpoint: &'static str, limits: HttpLimits) -> Router
 where
     E: Executor + Clone + Send + Sync + 'static,
 {
@@ -90,7 +90,42 @@ where
                 // one shape. axum's default 405 has an empty body.
                 .fallback(method_not_allowed),
         )
-        .with_state(GraphqlState { executor, graphiql })
+        .with_state(GraphqlState {
+            executor,
+            graphiql,
+            limits,
+        })
+}
+
+/// Limits of the HTTP transport.
+#[derive(Clone, Copy, Debug)]
+pub struct HttpLimits {
+    /// The most operations one batched request may carry.
+    pub max_batch_operations: usize,
+    /// How long a query or mutation may run; it is then cancelled (a mutation's transaction rolls
+    /// back) and answered 504.
+    pub timeout: std::time::Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            max_batch_operations: 10,
+            timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// Answers 504 with a JSON error when the request outlives the limit.
+fn timed_out(format: ResponseFormat, limit: std::time::Duration) -> Response {
+    error_response(
+        StatusCode::GATEWAY_TIMEOUT,
+        format,
+        &format!(
+            "the request ran longer than {} ms and was cancelled",
+            limit.as_millis()
+        ),
+    )
 }
 
 /// Router state: the executor (usually a `Schema`) and the pre-rendered GraphiQL page.
@@ -98,6 +133,7 @@ where
 struct GraphqlState<E> {
     executor: E,
     graphiql: Bytes,
+    limits: HttpLimits,
 }
 
 /// The media type of a GraphQL response, as negotiated from `Accept`.
@@ -479,9 +515,24 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
             if multipart && operation_type(&request) == Some(OperationType::Subscription) {
                 return multipart_subscription(state.executor, request);
             }
-            single_response(state.executor.execute(request).await, format)
+            let limit = state.limits.timeout;
+            match tokio::time::timeout(limit, state.executor.execute(request)).await {
+                Ok(resp) => single_response(resp, format),
+                Err(_) => timed_out(format, limit),
+            }
         }
         BatchRequest::Batch(requests) => {
+            if requests.len() > state.limits.max_batch_operations {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    format,
+                    &format!(
+                        "a batch may carry at most {} operations ({} given)",
+                        state.limits.max_batch_operations,
+                        requests.len()
+                    ),
+                );
+            }
             // A batch is checked as a whole, so nothing runs if one of its entries is malformed.
             if let Some((index, message)) = requests
                 .iter()
@@ -496,11 +547,12 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
             }
             // A batch can mix successes and request errors, and one status can't describe that.
             // So it always gets 200, and each entry carries its own errors.
-            let resp = state
-                .executor
-                .execute_batch(BatchRequest::Batch(requests))
-                .await;
-            batch_response(resp, format)
+            let limit = state.limits.timeout;
+            let run = state.executor.execute_batch(BatchRequest::Batch(requests));
+            match tokio::time::timeout(limit, run).await {
+                Ok(resp) => batch_response(resp, format),
+                Err(_) => timed_out(format, limit),
+            }
         }
     }
 }
@@ -725,7 +777,12 @@ mod tests {
 
     async fn start() -> (String, Arc<AtomicI32>) {
         let counter = Arc::new(AtomicI32::new(0));
-        let addr = serve(graphql_routes(schema(counter.clone()), "/graphql")).await;
+        let addr = serve(graphql_routes(
+            schema(counter.clone()),
+            "/graphql",
+            HttpLimits::default(),
+        ))
+        .await;
         (format!("http://{addr}/graphql"), counter)
     }
 
@@ -1157,7 +1214,7 @@ mod tests {
 
         // (a) tower-http's RequestBodyLimitLayer with a chunked body: the limit shows up as the
         // extractor's "length limit exceeded" error, which this module turns into a JSON 413.
-        let router = graphql_routes(schema(Arc::default()), "/graphql")
+        let router = graphql_routes(schema(Arc::default()), "/graphql", HttpLimits::default())
             .layer(RequestBodyLimitLayer::new(ONE_MIB));
         let addr = serve(router).await;
         let mut request = format!(
@@ -1185,7 +1242,7 @@ mod tests {
 
         // (c) axum's DefaultBodyLimit, which the handler honours, gives a JSON 413 for a
         // Content-Length body too.
-        let router = graphql_routes(schema(Arc::default()), "/graphql")
+        let router = graphql_routes(schema(Arc::default()), "/graphql", HttpLimits::default())
             .layer(DefaultBodyLimit::max(ONE_MIB));
         let addr = serve(router).await;
         let url = format!("http://{addr}/graphql");
@@ -1200,7 +1257,12 @@ mod tests {
 
     #[tokio::test]
     async fn websocket_upgrade_echoes_the_subprotocol() {
-        let addr = serve(graphql_routes(schema(Arc::default()), "/graphql")).await;
+        let addr = serve(graphql_routes(
+            schema(Arc::default()),
+            "/graphql",
+            HttpLimits::default(),
+        ))
+        .await;
         let upgrade = |protocol: &str| {
             format!(
                 "GET /graphql HTTP/1.1\r\nHost: {addr}\r\nConnection: Upgrade\r\n\

@@ -12,8 +12,13 @@ use crate::graphql::AppSchema;
 pub const GRAPHQL_PATH: &str = "/graphql";
 
 /// The whole HTTP application.
-pub fn router(schema: AppSchema, db: DatabaseConnection, max_body_bytes: usize) -> Router {
-    graphql_http::graphql_routes(schema, GRAPHQL_PATH)
+pub fn router(
+    schema: AppSchema,
+    db: DatabaseConnection,
+    max_body_bytes: usize,
+    limits: graphql_http::HttpLimits,
+) -> Router {
+    graphql_http::graphql_routes(schema, GRAPHQL_PATH, limits)
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
         .merge(health::routes(db))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
