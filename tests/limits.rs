@@ -145,3 +145,13 @@ async fn a_request_over_the_time_limit_is_cancelled_with_504_and_rolled_back() {
         .unwrap();
     assert_eq!(written, 0, "the cancelled transaction rolled back");
 }
+
+#[tokio::test]
+async fn graphiqls_full_introspection_query_passes_the_default_limits() {
+    // graphql-js 16 getIntrospectionQuery with every option on, as GraphiQL sends it.
+    let query = include_str!("fixtures/introspection_query.graphql");
+    let app = spawn_app().await;
+    let data = app.data(query, json!({})).await;
+    assert_eq!(data["__schema"]["queryType"]["name"], "Query");
+    assert_eq!(data["__schema"]["subscriptionType"]["name"], "Subscription");
+}

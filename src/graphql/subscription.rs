@@ -177,7 +177,7 @@ fn items<T>(
 }
 
 /// Live changes of runs, history records, errors and alerts.
-#[Subscription]
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// Every committed status change of runs (the no-op repeat of an action changes nothing and
     /// sends nothing).

@@ -681,7 +681,11 @@ async fn graphql_get_http<E: Executor>(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    single_response(state.executor.execute(request).await, format)
+    let limit = state.limits.timeout;
+    match tokio::time::timeout(limit, state.executor.execute(request)).await {
+        Ok(resp) => single_response(resp, format),
+        Err(_) => timed_out(format, limit),
+    }
 }
 
 /// Any other method gets 405 with a JSON body and the list of allowed methods.
