@@ -1,15 +1,18 @@
 //! The whole application as values tests can build: connect, migrate, schema, router, listener.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::{
+    auth::{AuthSettings, Authenticator, JwtVerifier, rate_limit::RateLimit},
     broker::{Broker, BrokerOptions},
-    config::{DatabaseConfig, ServeConfig},
+    config::{AuthConfig, DatabaseConfig, ServeConfig},
     db,
-    graphql::{AppSchema, SchemaOptions, build_schema, limits::QueryLimits},
+    graphql::{
+        AppSchema, SchemaOptions, build_schema, limits::QueryLimits, persisted::PersistedOperations,
+    },
     http, service,
 };
 
@@ -22,6 +25,51 @@ pub enum StartupError {
     /// The listen address could not be bound.
     #[error("listen: {0}")]
     Io(#[from] std::io::Error),
+    /// The settings contradict each other or name unreadable files.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// The authentication settings of `config`, checked against the listen address: without
+/// authentication the gateway serves loopback only, unless told `--insecure-no-auth`.
+fn auth_settings(config: &AuthConfig, listen: SocketAddr) -> Result<AuthSettings, StartupError> {
+    let jwt = match (&config.jwt_hs256_secret, &config.jwt_jwks_file) {
+        (Some(secret), _) => Some(JwtVerifier::hs256(secret.as_bytes())),
+        (None, Some(path)) => Some(
+            JwtVerifier::from_jwks_file(path).map_err(|e| StartupError::Config(e.to_string()))?,
+        ),
+        (None, None) => None,
+    }
+    .map(|verifier| {
+        verifier
+            .with_issuer(config.jwt_issuer.clone())
+            .with_audience(config.jwt_audience.clone())
+            .with_leeway(config.jwt_leeway_secs)
+    });
+    let settings = AuthSettings {
+        jwt,
+        require_auth: config.require_auth,
+    };
+    if !settings.required() {
+        if !listen.ip().is_loopback() && !config.insecure_no_auth {
+            return Err(StartupError::Config(format!(
+                "refusing to serve {listen} without authentication: configure --jwt-hs256-secret, \
+                 --jwt-jwks-file or --require-auth (API tokens), listen on 127.0.0.1, or pass \
+                 --insecure-no-auth"
+            )));
+        }
+        if listen.ip().is_loopback() {
+            tracing::warn!(
+                "no authentication configured: the API is open to every local process on {listen}"
+            );
+        } else {
+            tracing::error!(
+                "INSECURE: serving {listen} WITHOUT AUTHENTICATION (--insecure-no-auth): anyone \
+                 who can reach this address can read and change all data"
+            );
+        }
+    }
+    Ok(settings)
 }
 
 /// A bound, ready-to-serve gateway.
@@ -48,6 +96,14 @@ impl Application {
         database: &DatabaseConfig,
         serve: &ServeConfig,
     ) -> Result<Self, StartupError> {
+        let settings = auth_settings(&serve.auth, serve.listen)?;
+        let persisted = match &serve.auth.persisted_operations {
+            Some(path) => Some(Arc::new(
+                PersistedOperations::from_file(path, serve.auth.persisted_operations_only)
+                    .map_err(StartupError::Config)?,
+            )),
+            None => None,
+        };
         db::migrate(&db).await?;
         let actor = service::users::local_actor(&db)
             .await
@@ -80,6 +136,8 @@ impl Application {
             },
             broker,
             actor,
+            principal: None,
+            persisted,
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,
         };
@@ -88,7 +146,15 @@ impl Application {
             max_batch_operations: serve.max_batch_operations,
             timeout: Duration::from_millis(serve.request_timeout_ms),
         };
-        let router = http::router(schema, db.clone(), serve.max_body_bytes, http_limits);
+        let auth = http::auth::HttpAuth {
+            authenticator: Authenticator::new(db.clone(), settings, actor),
+            rate_limit: RateLimit::new(
+                serve.auth.rate_limit_per_second,
+                serve.auth.rate_limit_burst,
+            )
+            .map(Arc::new),
+        };
+        let router = http::router(schema, db.clone(), serve.max_body_bytes, http_limits, auth);
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {
             listener,

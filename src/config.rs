@@ -29,6 +29,34 @@ pub enum Command {
     Seed(SeedConfig),
     /// Import history records or integration errors from a CSV file (vendor flat-file layout).
     Import(ImportConfig),
+    /// Create, list or revoke API tokens (bearer tokens for integrations and scripts).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// What `token` does.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token and print it once; only its hash is stored.
+    Create {
+        /// A unique name for the token (changes made with it are attributed to `token:NAME`).
+        #[arg(long)]
+        name: String,
+        /// A granted scope: core.integration.read (queries, subscriptions) and/or
+        /// core.integration.write (mutations); repeat or separate with spaces.
+        #[arg(long = "scope", required = true, num_args = 1..)]
+        scopes: Vec<String>,
+        /// Days until the token stops being accepted (default: never).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// List the tokens: name, prefix, scopes, created, expires, revoked.
+    List,
+    /// Revoke a token by name; it is refused from the next request on.
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
 }
 
 /// Where the data lives and how many connections to keep.
@@ -122,6 +150,55 @@ pub struct ServeConfig {
     /// Turn schema introspection off (GraphiQL then cannot read the schema).
     #[arg(long, env = "DISABLE_INTROSPECTION")]
     pub disable_introspection: bool,
+    /// Authentication, rate limit and persisted operations.
+    #[command(flatten)]
+    pub auth: AuthConfig,
+}
+
+/// Who may call the gateway, how often, and with which operations.
+#[derive(Clone, Debug, Default, Args)]
+pub struct AuthConfig {
+    /// Accept HS256 JWT access tokens signed with this secret (turns authentication on).
+    #[arg(long, env = "JWT_HS256_SECRET", hide_env_values = true)]
+    pub jwt_hs256_secret: Option<String>,
+    /// Accept RS256/ES256 JWT access tokens signed by a key of this JWKS file (turns
+    /// authentication on).
+    #[arg(long, env = "JWT_JWKS_FILE", conflicts_with = "jwt_hs256_secret")]
+    pub jwt_jwks_file: Option<std::path::PathBuf>,
+    /// Required `iss` of JWT access tokens.
+    #[arg(long, env = "JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` of JWT access tokens.
+    #[arg(long, env = "JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Clock skew (seconds) tolerated on a JWT's `exp` and `nbf`.
+    #[arg(long, env = "JWT_LEEWAY_SECS", default_value_t = 30)]
+    pub jwt_leeway_secs: u64,
+    /// Require a bearer token on every request even without JWT settings (API tokens only).
+    #[arg(long, env = "REQUIRE_AUTH")]
+    pub require_auth: bool,
+    /// Serve without authentication on a non-loopback address (anyone who can reach it can
+    /// read and change everything).
+    #[arg(long, env = "INSECURE_NO_AUTH")]
+    pub insecure_no_auth: bool,
+    /// Sustained requests per second allowed per token (0: no limit); unauthenticated local
+    /// requests are not limited.
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND", default_value_t = 50)]
+    pub rate_limit_per_second: u32,
+    /// Requests a token may send at once above the sustained rate.
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 100)]
+    pub rate_limit_burst: u32,
+    /// Allow list of persisted operations: an Apollo persisted-query manifest or a JSON object
+    /// of SHA-256 → query; clients send `extensions.persistedQuery.sha256Hash`.
+    #[arg(long, env = "PERSISTED_OPERATIONS")]
+    pub persisted_operations: Option<std::path::PathBuf>,
+    /// Run only the operations of the --persisted-operations list (no other query is accepted).
+    #[arg(
+        long,
+        env = "PERSISTED_OPERATIONS_ONLY",
+        requires = "persisted_operations"
+    )]
+    pub persisted_operations_only: bool,
 }
 
 impl Default for ServeConfig {
@@ -140,6 +217,12 @@ impl Default for ServeConfig {
             max_batch_operations: 10,
             request_timeout_ms: 30_000,
             disable_introspection: false,
+            auth: AuthConfig {
+                jwt_leeway_secs: 30,
+                rate_limit_per_second: 50,
+                rate_limit_burst: 100,
+                ..AuthConfig::default()
+            },
         }
     }
 }

@@ -52,6 +52,17 @@ pub enum AppError {
         /// The value that clashes.
         value: String,
     },
+    /// The request carries no valid credentials.
+    #[error("{0}")]
+    Unauthenticated(crate::auth::AuthError),
+    /// The credentials lack the scope the operation needs.
+    #[error("this operation needs the scope {required}; the credentials grant {}", if .granted.is_empty() { "none" } else { .granted.as_str() })]
+    Forbidden {
+        /// The missing scope.
+        required: crate::auth::Scope,
+        /// The scopes held, space-separated.
+        granted: String,
+    },
     /// A database or other internal failure; logged in full, shown to clients only generically.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -88,6 +99,8 @@ impl AppError {
             AppError::UnresolvedErrors { .. } => "UNRESOLVED_ERRORS",
             AppError::SlowConsumer { .. } => "SLOW_CONSUMER",
             AppError::Conflict { .. } => "CONFLICT",
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden { .. } => "FORBIDDEN",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -176,6 +189,8 @@ impl ErrorExtensions for AppError {
                     ext.set("lastDeliveredSequence", *last_delivered)
                 }
                 AppError::Conflict { field, .. } => ext.set("field", *field),
+                AppError::Unauthenticated(reason) => ext.set("reason", reason.reason()),
+                AppError::Forbidden { required, .. } => ext.set("requiredScope", required.as_str()),
                 AppError::Internal(_) => {}
             }
         })

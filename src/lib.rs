@@ -3,9 +3,11 @@
 
 /// The whole application: connect, migrate, build the schema and router, serve.
 pub mod app;
+/// Who is calling: bearer tokens, scopes, the rate limit.
+pub mod auth;
 /// Fan-out of committed events to subscribers.
 pub mod broker;
-/// The CLI's long-running commands (import).
+/// The CLI commands beyond one service call: import, token.
 pub mod cli;
 /// Command line and environment configuration.
 pub mod config;

@@ -65,6 +65,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Token(command) => {
+            let conn = db::connect(&cli.database)
+                .await
+                .map_err(|e| e.to_string())?;
+            db::migrate(&conn).await.map_err(|e| e.to_string())?;
+            integration_gateway::cli::token(&conn, command).await
+        }
         Command::Seed(_) => {
             let conn = db::connect(&cli.database)
                 .await

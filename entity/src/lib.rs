@@ -3,6 +3,8 @@
 //! Enum-like columns are plain `String`s; the domain layer parses them (the
 //! accepted values are the lists in `migration::enums`, enforced by CHECKs).
 
+/// `api_tokens`: hashed bearer tokens of API clients.
+pub mod api_token;
 /// `document_exports`: the export state of one document.
 pub mod document_export;
 /// `event_sequence`: the counter that orders events in commit order.

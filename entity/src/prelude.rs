@@ -1,3 +1,4 @@
+pub use super::api_token::Entity as ApiToken;
 pub use super::document_export::Entity as DocumentExport;
 pub use super::integration::Entity as Integration;
 pub use super::integration_alert::Entity as IntegrationAlert;

@@ -18,6 +18,7 @@ mod m20261123_000006_create_integration_record_responses;
 mod m20261123_000007_create_document_exports;
 mod m20261123_000008_create_integration_alerts;
 mod m20261123_000009_create_integration_events;
+mod m20261123_000010_create_api_tokens;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_document_exports::Migration),
             Box::new(m20261123_000008_create_integration_alerts::Migration),
             Box::new(m20261123_000009_create_integration_events::Migration),
+            Box::new(m20261123_000010_create_api_tokens::Migration),
         ]
     }
 }

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use async_graphql::{
     BatchRequest, BatchResponse, Executor, ParseRequestError, Request as GqlRequest,
     Response as GqlResponse, ServerError, Value, Variables,
-    http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource},
+    http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, WebSocketProtocols},
     parser::{
         parse_query,
         types::{DocumentOperations, OperationType},
@@ -48,6 +48,12 @@ use axum::{
     routing::get,
 };
 use serde::{Deserialize, Serialize};
+
+use super::auth::{HttpAuth, Rejection, payload_authorization};
+use crate::{
+    auth::{Principal, rate_limit::retry_after_secs},
+    error::AppError,
+};
 
 /// The request extension that lets an empty `query` through.
 /// With Automatic Persisted Queries the client sends only a hash, and the APQ extension fills in
@@ -70,7 +76,12 @@ const FALLBACK_ERROR_BODY: &[u8] =
 /// `endpoint` must start with `/`, because axum panics at construction otherwise. GraphiQL uses
 /// that path for queries and subscriptions. POST bodies are limited by an outer
 /// `DefaultBodyLimit`, or by axum's default of 2 MiB if there is none.
-pub fn graphql_routes<E>(executor: E, endpoint: &'static str, limits: HttpLimits) -> Router
+pub fn graphql_routes<E>(
+    executor: E,
+    endpoint: &'static str,
+    limits: HttpLimits,
+    auth: Option<HttpAuth>,
+) -> Router
 where
     E: Executor + Clone + Send + Sync + 'static,
 {
@@ -94,6 +105,7 @@ where
             executor,
             graphiql,
             limits,
+            auth,
         })
 }
 
@@ -134,6 +146,86 @@ struct GraphqlState<E> {
     executor: E,
     graphiql: Bytes,
     limits: HttpLimits,
+    /// `None` runs every request without a principal (the transport's own tests).
+    auth: Option<HttpAuth>,
+}
+
+impl<E> GraphqlState<E> {
+    /// The caller of a request, or the response that turns it away.
+    async fn caller(
+        &self,
+        headers: &HeaderMap,
+        format: ResponseFormat,
+    ) -> Result<Option<Principal>, Response> {
+        match &self.auth {
+            None => Ok(None),
+            Some(auth) => auth
+                .principal(headers)
+                .await
+                .map(Some)
+                .map_err(|rejection| rejection_to_response(rejection, format)),
+        }
+    }
+}
+
+/// Gives a request its caller: the principal (for the scope check) and the actor (for
+/// created_by / updated_by).
+fn with_caller(request: GqlRequest, principal: &Option<Principal>) -> GqlRequest {
+    match principal {
+        Some(principal) => request.data(principal.actor()).data(principal.clone()),
+        None => request,
+    }
+}
+
+/// A `{"errors":[…]}` body holding one coded application error.
+fn app_error_response(status: StatusCode, format: ResponseFormat, error: AppError) -> Response {
+    let error: async_graphql::Error = error.into();
+    let errors = [error.into_server_error(async_graphql::Pos::default())];
+    json_response(
+        status,
+        format,
+        &RequestErrorBody {
+            errors: &errors,
+            extensions: &BTreeMap::new(),
+        },
+    )
+}
+
+/// 401 with a challenge, 429 with Retry-After, or 503.
+fn rejection_to_response(rejection: Rejection, format: ResponseFormat) -> Response {
+    match rejection {
+        Rejection::Unauthenticated(error) => {
+            let challenge = error.challenge();
+            let mut response = app_error_response(
+                StatusCode::UNAUTHORIZED,
+                format,
+                AppError::Unauthenticated(error),
+            );
+            if let Ok(value) = HeaderValue::from_str(&challenge) {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
+            }
+            response
+        }
+        Rejection::RateLimited(wait) => {
+            let seconds = retry_after_secs(wait);
+            let mut response = error_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                format,
+                &format!("too many requests for this token; retry in {seconds} s"),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+        }
+        Rejection::Unavailable => error_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format,
+            "credentials cannot be checked right now; try again shortly",
+        ),
+    }
 }
 
 /// The media type of a GraphQL response, as negotiated from `Accept`.
@@ -358,8 +450,16 @@ fn accepts_multipart(headers: &HeaderMap) -> bool {
 const MULTIPART_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Streams a subscription over HTTP as `multipart/mixed` parts, one per event.
-fn multipart_subscription<E: Executor>(executor: E, request: GqlRequest) -> Response {
-    let stream = executor.execute_stream(request, None);
+/// The stream ends when the caller's credentials expire.
+fn multipart_subscription<E: Executor>(
+    executor: E,
+    request: GqlRequest,
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+) -> Response {
+    let stream = futures_util::StreamExt::take_until(
+        executor.execute_stream(request, None),
+        Box::pin(until(expires)),
+    );
     let body = futures_util::StreamExt::map(
         async_graphql::http::create_multipart_mixed_stream(stream, MULTIPART_HEARTBEAT),
         Ok::<_, std::convert::Infallible>,
@@ -389,8 +489,18 @@ fn is_request_error(resp: &GqlResponse) -> bool {
 /// Turns an executed single request into the HTTP response (rules 3 and 6).
 fn single_response(resp: GqlResponse, format: ResponseFormat) -> Response {
     if is_request_error(&resp) {
+        // A refused scope is an authorization failure whatever the media type.
+        let forbidden = resp
+            .errors
+            .iter()
+            .any(|e| error_code(e) == Some("FORBIDDEN"));
+        let status = if forbidden {
+            StatusCode::FORBIDDEN
+        } else {
+            format.request_error_status()
+        };
         let mut response = json_response(
-            format.request_error_status(),
+            status,
             format,
             &RequestErrorBody {
                 errors: &resp.errors,
@@ -406,6 +516,14 @@ fn single_response(resp: GqlResponse, format: ResponseFormat) -> Response {
         return response;
     }
     batch_response(BatchResponse::Single(resp), format)
+}
+
+/// The `extensions.code` of an error.
+fn error_code(error: &ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        Value::String(code) => Some(code.as_str()),
+        _ => None,
+    }
 }
 
 /// Serializes a (batch) response the way `async_graphql_axum::GraphQLResponse` does, keeping
@@ -497,6 +615,11 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
             "Content-Type must be application/json or multipart/form-data",
         );
     }
+    // Callers are identified before their body is read, so strangers cost no parsing.
+    let principal = match state.caller(req.headers(), format).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
     // The extractor reads `into_body()` directly, which skips axum's `DefaultBodyLimit`.
     // `with_limited_body` puts that limit back (2 MiB when none is configured), so an oversized
     // body reaches us as a "length limit exceeded" rejection and gets a JSON 413.
@@ -512,8 +635,10 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
             if let Err(message) = check_query_present(&request) {
                 return error_response(StatusCode::BAD_REQUEST, format, message);
             }
+            let request = with_caller(request, &principal);
             if multipart && operation_type(&request) == Some(OperationType::Subscription) {
-                return multipart_subscription(state.executor, request);
+                let expires = principal.as_ref().and_then(|p| p.expires_at);
+                return multipart_subscription(state.executor, request, expires);
             }
             let limit = state.limits.timeout;
             match tokio::time::timeout(limit, state.executor.execute(request)).await {
@@ -548,6 +673,10 @@ async fn graphql_post<E: Executor>(State(state): State<GraphqlState<E>>, req: Re
             // A batch can mix successes and request errors, and one status can't describe that.
             // So it always gets 200, and each entry carries its own errors.
             let limit = state.limits.timeout;
+            let requests = requests
+                .into_iter()
+                .map(|request| with_caller(request, &principal))
+                .collect();
             let run = state.executor.execute_batch(BatchRequest::Batch(requests));
             match tokio::time::timeout(limit, run).await {
                 Ok(resp) => batch_response(resp, format),
@@ -608,6 +737,16 @@ async fn graphql_get<E: Executor>(
             );
         };
         let executor = state.executor;
+        // A token in the upgrade request's header is checked before upgrading, so a bad one
+        // gets a plain 401; otherwise the connection_init payload carries it.
+        let from_header = match (&state.auth, headers.contains_key(header::AUTHORIZATION)) {
+            (Some(auth), true) => match auth.principal(&headers).await {
+                Ok(principal) => Some(principal),
+                Err(rejection) => return rejection_to_response(rejection, ResponseFormat::Json),
+            },
+            _ => None,
+        };
+        let auth = state.auth;
         // The chosen subprotocol has to be echoed back. Otherwise browsers and Node's WebSocket
         // drop the connection ("Server did not respond with sent protocols").
         return ws
@@ -616,12 +755,20 @@ async fn graphql_get<E: Executor>(
             // subscriber cost ~130 KiB of server memory (benches/subscriptions.rs).
             .read_buffer_size(WS_BUFFER)
             .write_buffer_size(WS_BUFFER)
-            .on_upgrade(move |socket| {
-                // Pings keep idle connections alive through proxies; a peer that stops
-                // answering them is closed.
-                GraphQLWebSocket::new(socket, executor, protocol)
-                    .keepalive_timeout(KEEPALIVE)
-                    .serve()
+            .on_upgrade(move |socket| async move {
+                match (auth, chosen_protocol(&headers)) {
+                    (Some(auth), Some(chosen)) => {
+                        serve_websocket(socket, executor, chosen, auth, from_header).await
+                    }
+                    // Pings keep idle connections alive through proxies; a peer that stops
+                    // answering them is closed.
+                    _ => {
+                        GraphQLWebSocket::new(socket, executor, protocol)
+                            .keepalive_timeout(KEEPALIVE)
+                            .serve()
+                            .await
+                    }
+                }
             })
             .into_response();
     }
@@ -668,6 +815,11 @@ async fn graphql_get_http<E: Executor>(
     if let Err(message) = check_query_present(&request) {
         return error_response(StatusCode::BAD_REQUEST, format, message);
     }
+    let principal = match state.caller(headers, format).await {
+        Ok(principal) => principal,
+        Err(response) => return response,
+    };
+    let request = with_caller(request, &principal);
     if is_mutation(&request) {
         // A GET must be safe: links, prefetchers and caches replay GETs. The spec says to
         // answer 405 and tell the client to use POST.
@@ -685,6 +837,124 @@ async fn graphql_get_http<E: Executor>(
     match tokio::time::timeout(limit, state.executor.execute(request)).await {
         Ok(resp) => single_response(resp, format),
         Err(_) => timed_out(format, limit),
+    }
+}
+
+/// Resolves when `expires` passes (never when there is none).
+async fn until(expires: Option<chrono::DateTime<chrono::Utc>>) {
+    match expires {
+        Some(at) => {
+            let left = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+            tokio::time::sleep(left).await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// The subprotocol of a WebSocket upgrade: the first listed one async-graphql speaks (as
+/// `GraphQLProtocol` picks it, whose value is private).
+fn chosen_protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
+    headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())?
+        .split(',')
+        .find_map(|p| p.trim().parse().ok())
+}
+
+/// The graphql-transport-ws close code for refused or expired credentials ("Forbidden"; the
+/// graphql-ws client retries it, asking its connectionParams for a fresh token).
+const CLOSE_FORBIDDEN: u16 = 4403;
+
+/// Serves one authenticated GraphQL WebSocket. async-graphql-axum's `serve` cannot close a
+/// socket on its own initiative, so this is its loop with two additions: a refused
+/// `connection_init` closes with 4403 (not 1002), and the socket closes with 4403 when the
+/// credentials expire.
+async fn serve_websocket<E: Executor>(
+    socket: axum::extract::ws::WebSocket,
+    executor: E,
+    protocol: WebSocketProtocols,
+    auth: HttpAuth,
+    from_header: Option<Principal>,
+) {
+    use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::{SinkExt, StreamExt};
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+
+    let (mut sink, stream) = socket.split();
+    let input = stream
+        .take_while(|res| std::future::ready(res.is_ok()))
+        .filter_map(|res| {
+            std::future::ready(match res {
+                Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
+                _ => None,
+            })
+        });
+    let (deadline_tx, mut deadline) =
+        tokio::sync::watch::channel(from_header.as_ref().and_then(|p| p.expires_at));
+    let refused = Arc::new(AtomicBool::new(false));
+    let refused_in_init = refused.clone();
+    let on_init = move |payload: serde_json::Value| async move {
+        let principal = match (payload_authorization(&payload), from_header) {
+            (Some(value), _) => auth.principal_from(Some(value)).await,
+            (None, Some(principal)) => Ok(principal),
+            (None, None) => auth.principal_from(None).await,
+        };
+        match principal {
+            Ok(principal) => {
+                let _ = deadline_tx.send(principal.expires_at);
+                let mut data = async_graphql::Data::default();
+                data.insert(principal.actor());
+                data.insert(principal);
+                Ok(data)
+            }
+            Err(rejection) => {
+                refused_in_init.store(true, Ordering::SeqCst);
+                Err(async_graphql::Error::new(match rejection {
+                    Rejection::Unauthenticated(e) => e.to_string(),
+                    Rejection::RateLimited(wait) => format!(
+                        "too many requests for this token; retry in {} s",
+                        retry_after_secs(wait)
+                    ),
+                    Rejection::Unavailable => "credentials cannot be checked right now".into(),
+                }))
+            }
+        }
+    };
+    let messages = async_graphql::http::WebSocket::new(executor, input, protocol)
+        .on_connection_init(on_init)
+        .keepalive_timeout(KEEPALIVE);
+    futures_util::pin_mut!(messages);
+    let mut watching = true;
+    loop {
+        let expires = *deadline.borrow();
+        tokio::select! {
+            message = messages.next() => {
+                let Some(message) = message else { break };
+                let frame = match message {
+                    async_graphql::http::WsMessage::Text(text) => Message::Text(text.into()),
+                    async_graphql::http::WsMessage::Close(code, reason) => {
+                        let code = if refused.load(Ordering::SeqCst) { CLOSE_FORBIDDEN } else { code };
+                        Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                    }
+                };
+                if sink.send(frame).await.is_err() {
+                    break;
+                }
+            }
+            changed = deadline.changed(), if watching => watching = changed.is_ok(),
+            () = until(expires), if expires.is_some() => {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: CLOSE_FORBIDDEN,
+                        reason: "Forbidden: the token has expired".into(),
+                    })))
+                    .await;
+                break;
+            }
+        }
     }
 }
 
@@ -785,6 +1055,7 @@ mod tests {
             schema(counter.clone()),
             "/graphql",
             HttpLimits::default(),
+            None,
         ))
         .await;
         (format!("http://{addr}/graphql"), counter)
@@ -1218,8 +1489,13 @@ mod tests {
 
         // (a) tower-http's RequestBodyLimitLayer with a chunked body: the limit shows up as the
         // extractor's "length limit exceeded" error, which this module turns into a JSON 413.
-        let router = graphql_routes(schema(Arc::default()), "/graphql", HttpLimits::default())
-            .layer(RequestBodyLimitLayer::new(ONE_MIB));
+        let router = graphql_routes(
+            schema(Arc::default()),
+            "/graphql",
+            HttpLimits::default(),
+            None,
+        )
+        .layer(RequestBodyLimitLayer::new(ONE_MIB));
         let addr = serve(router).await;
         let mut request = format!(
             "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
@@ -1246,8 +1522,13 @@ mod tests {
 
         // (c) axum's DefaultBodyLimit, which the handler honours, gives a JSON 413 for a
         // Content-Length body too.
-        let router = graphql_routes(schema(Arc::default()), "/graphql", HttpLimits::default())
-            .layer(DefaultBodyLimit::max(ONE_MIB));
+        let router = graphql_routes(
+            schema(Arc::default()),
+            "/graphql",
+            HttpLimits::default(),
+            None,
+        )
+        .layer(DefaultBodyLimit::max(ONE_MIB));
         let addr = serve(router).await;
         let url = format!("http://{addr}/graphql");
         let resp = post_json(&url, Some(GQL_RESPONSE), &big_query).await;
@@ -1265,6 +1546,7 @@ mod tests {
             schema(Arc::default()),
             "/graphql",
             HttpLimits::default(),
+            None,
         ))
         .await;
         let upgrade = |protocol: &str| {

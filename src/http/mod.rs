@@ -1,5 +1,6 @@
-//! HTTP surface: the router, GraphQL over HTTP and WebSocket, and health.
+//! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, and health.
 
+pub mod auth;
 pub mod graphql_http;
 pub mod health;
 
@@ -17,8 +18,9 @@ pub fn router(
     db: DatabaseConnection,
     max_body_bytes: usize,
     limits: graphql_http::HttpLimits,
+    auth: auth::HttpAuth,
 ) -> Router {
-    graphql_http::graphql_routes(schema, GRAPHQL_PATH, limits)
+    graphql_http::graphql_routes(schema, GRAPHQL_PATH, limits, Some(auth))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
         .merge(health::routes(db))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a

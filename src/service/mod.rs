@@ -12,6 +12,7 @@ pub mod integrations;
 pub mod paging;
 pub mod responses;
 pub mod runs;
+pub mod tokens;
 pub mod users;
 
 use chrono::{DateTime, Utc};
@@ -20,7 +21,7 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-/// Who makes a change (stored as created_by / updated_by); anonymous until authentication exists.
+/// Who makes a change (stored as created_by / updated_by): the authenticated principal's user.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Actor {
     /// The user or API client, when known.

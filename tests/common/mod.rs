@@ -233,7 +233,103 @@ impl WsClient {
     }
 }
 
+/// How an authenticated WebSocket handshake ended.
+pub enum WsOutcome {
+    /// `connection_ack`: the client is ready.
+    Acked(WsClient),
+    /// The server closed the socket with this code and reason.
+    Closed(u16, String),
+    /// The upgrade itself was refused with this HTTP status.
+    Refused(u16),
+    /// A legacy-protocol `connection_error` message.
+    ConnectionError(Value),
+}
+
 impl WsClient {
+    /// Opens /graphql with an optional `Authorization` header on the upgrade request and the
+    /// given `connection_init` payload, and reports how the handshake ended.
+    pub async fn open(
+        addr: SocketAddr,
+        protocol: &str,
+        authorization: Option<&str>,
+        payload: Value,
+    ) -> WsOutcome {
+        use tokio_tungstenite::tungstenite::{Error, client::IntoClientRequest};
+        let mut request = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+        if let Some(value) = authorization {
+            request
+                .headers_mut()
+                .insert("Authorization", value.parse().unwrap());
+        }
+        let socket = match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => socket,
+            Err(Error::Http(response)) => return WsOutcome::Refused(response.status().as_u16()),
+            Err(other) => panic!("connect: {other}"),
+        };
+        let mut client = WsClient {
+            socket,
+            legacy: protocol == "graphql-ws",
+        };
+        client
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        match client.receive_or_close().await {
+            Ok(message) if message["type"] == "connection_ack" => WsOutcome::Acked(client),
+            Ok(message) if message["type"] == "connection_error" => {
+                WsOutcome::ConnectionError(message)
+            }
+            Ok(other) => panic!("unexpected handshake message {other}"),
+            Err((code, reason)) => WsOutcome::Closed(code, reason),
+        }
+    }
+
+    /// Waits for the server to close the socket; answers the close code and reason.
+    pub async fn closed(&mut self) -> (u16, String) {
+        loop {
+            if let Err(close) = self.receive_or_close().await {
+                return close;
+            }
+        }
+    }
+
+    /// The next protocol message, or the close frame that came instead.
+    async fn receive_or_close(&mut self) -> Result<Value, (u16, String)> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            let message =
+                tokio::time::timeout(std::time::Duration::from_secs(20), self.socket.next())
+                    .await
+                    .expect("a message within 20 s");
+            match message {
+                Some(Ok(Message::Text(text))) => {
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    match value["type"].as_str() {
+                        Some("ka") | Some("pong") => continue,
+                        Some("ping") => {
+                            self.send(json!({ "type": "pong" })).await;
+                            continue;
+                        }
+                        _ => return Ok(value),
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => {
+                    return Err(frame
+                        .map(|f| (u16::from(f.code), f.reason.to_string()))
+                        .unwrap_or((1005, String::new())));
+                }
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err((1006, e.to_string())),
+                None => return Err((1006, "the connection ended".into())),
+            }
+        }
+    }
+
     async fn send(&mut self, message: Value) {
         use futures_util::SinkExt;
         self.socket

@@ -1,0 +1,152 @@
+//! Scope enforcement for every operation, whatever the transport (HTTP, WebSocket, multipart):
+//! queries and subscriptions need `core.integration.read`, mutations `core.integration.write`.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Request, ServerResult, Variables,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    },
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
+};
+
+use crate::{
+    auth::{AuthError, Principal, Scope},
+    error::AppError,
+};
+
+/// The schema extension that checks the caller's scopes once the operation is known.
+#[derive(Debug, Default)]
+pub struct ScopeGuard;
+
+impl ExtensionFactory for ScopeGuard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ScopeGuard)
+    }
+}
+
+/// The type of the operation a request runs, if the document names it unambiguously.
+fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
+        // Unknown or ambiguous: execution refuses it without running anything.
+        (DocumentOperations::Multiple(_), None) => None,
+    }
+}
+
+/// Whether `principal` may run an operation of type `operation`.
+pub fn authorize(principal: Option<&Principal>, operation: OperationType) -> Result<(), AppError> {
+    let principal = principal.ok_or(AppError::Unauthenticated(AuthError::Missing))?;
+    let required = Scope::required_for(operation);
+    if principal.scopes.contains(required) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden {
+            required,
+            granted: principal.scopes.to_space_separated(),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ScopeGuard {
+    /// Remembers the operation name for `parse_query`, which does not receive it.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        request
+            .data
+            .insert(OperationName(request.operation_name.clone()));
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let operation_name = ctx.data_opt::<OperationName>().and_then(|n| n.0.as_deref());
+        if let Some(operation) = selected_operation(&doc, operation_name) {
+            authorize(ctx.data_opt::<Principal>(), operation).map_err(|e| {
+                let error: async_graphql::Error = e.into();
+                error.into_server_error(async_graphql::Pos::default())
+            })?;
+        }
+        Ok(doc)
+    }
+}
+
+/// The request's operation name, kept in the request data (async-graphql does not hand it to
+/// `parse_query`).
+#[derive(Clone, Debug, Default)]
+pub struct OperationName(pub Option<String>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Scopes;
+
+    fn principal(scopes: &[&str]) -> Principal {
+        Principal {
+            name: "t".into(),
+            user_id: None,
+            scopes: Scopes::from_names(scopes.iter().copied()),
+            expires_at: None,
+            rate_key: None,
+        }
+    }
+
+    #[test]
+    fn each_scope_allows_its_operations_only() {
+        let read = principal(&["core.integration.read"]);
+        let write = principal(&["core.integration.write"]);
+        assert!(authorize(Some(&read), OperationType::Query).is_ok());
+        assert!(authorize(Some(&read), OperationType::Subscription).is_ok());
+        assert!(matches!(
+            authorize(Some(&read), OperationType::Mutation),
+            Err(AppError::Forbidden {
+                required: Scope::Write,
+                ..
+            })
+        ));
+        assert!(authorize(Some(&write), OperationType::Mutation).is_ok());
+        assert!(authorize(Some(&write), OperationType::Query).is_err());
+        assert!(matches!(
+            authorize(None, OperationType::Query),
+            Err(AppError::Unauthenticated(AuthError::Missing))
+        ));
+    }
+
+    #[test]
+    fn the_selected_operation_is_found_by_name() {
+        let doc = async_graphql::parser::parse_query(
+            "query A { a } mutation B { b } subscription C { c }",
+        )
+        .unwrap();
+        assert_eq!(
+            selected_operation(&doc, Some("B")),
+            Some(OperationType::Mutation)
+        );
+        assert_eq!(
+            selected_operation(&doc, Some("C")),
+            Some(OperationType::Subscription)
+        );
+        assert_eq!(selected_operation(&doc, None), None);
+        let single = async_graphql::parser::parse_query("mutation { b }").unwrap();
+        assert_eq!(
+            selected_operation(&single, None),
+            Some(OperationType::Mutation)
+        );
+    }
+}
