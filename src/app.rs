@@ -73,11 +73,19 @@ fn auth_settings(config: &AuthConfig, listen: SocketAddr) -> Result<AuthSettings
 }
 
 /// A bound, ready-to-serve gateway.
-#[derive(Debug)]
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
+    schema: AppSchema,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("listener", &self.listener)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Application {
@@ -154,18 +162,30 @@ impl Application {
             )
             .map(Arc::new),
         };
-        let router = http::router(schema, db.clone(), serve.max_body_bytes, http_limits, auth);
+        let router = http::router(
+            schema.clone(),
+            db.clone(),
+            serve.max_body_bytes,
+            http_limits,
+            auth,
+        );
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {
             listener,
             router,
             db,
+            schema,
         })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The schema the application serves (for in-process execution: fuzzing, tools).
+    pub fn schema(&self) -> &AppSchema {
+        &self.schema
     }
 
     /// The database pool the application uses.

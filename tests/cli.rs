@@ -85,3 +85,78 @@ fn seed_without_a_data_set_is_refused_with_usage() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--demo"));
 }
+
+#[test]
+fn token_create_list_revoke() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("tokens.db").display()
+    );
+    let out = gateway(
+        &url,
+        &[
+            "token",
+            "create",
+            "--name",
+            "erp",
+            "--scope",
+            "core.integration.read",
+            "core.integration.write",
+            "--expires-in-days",
+            "30",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Only the secret goes to stdout, so scripts can capture it.
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(secret.starts_with("igw_") && secret.len() > 40, "{secret}");
+
+    let list = gateway(&url, &["token", "list"]);
+    let listing = String::from_utf8(list.stdout).unwrap();
+    assert!(listing.contains("erp"), "{listing}");
+    assert!(listing.contains("core.integration.read core.integration.write"));
+    assert!(listing.contains(&secret[..12]), "the prefix is shown");
+    assert!(
+        !listing.contains(&secret),
+        "the secret is never shown again"
+    );
+
+    let bad = gateway(
+        &url,
+        &["token", "create", "--name", "x", "--scope", "admin"],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown scope"));
+    let duplicate = gateway(
+        &url,
+        &[
+            "token",
+            "create",
+            "--name",
+            "erp",
+            "--scope",
+            "core.integration.read",
+        ],
+    );
+    assert!(!duplicate.status.success());
+
+    let revoked = gateway(&url, &["token", "revoke", "erp"]);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let listing = String::from_utf8(gateway(&url, &["token", "list"]).stdout).unwrap();
+    let row = listing.lines().find(|l| l.starts_with("erp")).unwrap();
+    assert!(
+        !row.trim_end().ends_with('-'),
+        "revocation time shown: {row}"
+    );
+    let missing = gateway(&url, &["token", "revoke", "nobody"]);
+    assert!(!missing.status.success());
+}

@@ -155,3 +155,80 @@ async fn graphiqls_full_introspection_query_passes_the_default_limits() {
     assert_eq!(data["__schema"]["queryType"]["name"], "Query");
     assert_eq!(data["__schema"]["subscriptionType"]["name"], "Subscription");
 }
+
+/// Posts a raw body; answers status, body and how long the server took.
+async fn post_timed(
+    app: &common::TestApp,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let body = resp.json().await.unwrap();
+    (status, body, started.elapsed())
+}
+
+#[tokio::test]
+async fn hostile_documents_are_refused_without_touching_the_database() {
+    let app = spawn_app_with(|s| s.max_body_bytes = 4 * 1024 * 1024).await;
+    let before = app.statements();
+
+    // 10,000 levels of nesting.
+    let deep = format!(
+        "{{ {}id{} }}",
+        "integrations { nodes { runs { nodes { integration { ".repeat(2000),
+        " } } } } }".repeat(2000)
+    );
+    let (status, body, took) = post_timed(&app, &json!({ "query": deep })).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.get("data").is_none());
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested"),
+        "{body}"
+    );
+    eprintln!("10,000 levels refused in {took:?}");
+
+    // 100,000 aliases.
+    let aliases: String = (0..100_000).map(|i| format!("a{i}: __typename ")).collect();
+    let (status, body, took) = post_timed(
+        &app,
+        &json!({ "query": format!("{{ integrations {{ {aliases} }} }}") }),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aliases"),
+        "{body}"
+    );
+    eprintln!("100,000 aliases refused in {took:?}");
+
+    // A batch of 1,000 operations.
+    let batch: Vec<_> = (0..1000)
+        .map(|_| json!({ "query": "{ integrations { totalCount } }" }))
+        .collect();
+    let (status, body, took) = post_timed(&app, &json!(batch)).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 10 operations"),
+        "{body}"
+    );
+    eprintln!("1,000 operations refused in {took:?}");
+
+    assert_eq!(app.statements(), before, "nothing reached the database");
+}

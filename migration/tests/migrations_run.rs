@@ -68,8 +68,9 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "document_exports_document_type_chk",
 ];
 
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
     "users",
+    "api_tokens",
     "integrations",
     "integration_runs",
     "integration_errors",

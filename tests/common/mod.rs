@@ -236,7 +236,7 @@ impl WsClient {
 /// How an authenticated WebSocket handshake ended.
 pub enum WsOutcome {
     /// `connection_ack`: the client is ready.
-    Acked(WsClient),
+    Acked(Box<WsClient>),
     /// The server closed the socket with this code and reason.
     Closed(u16, String),
     /// The upgrade itself was refused with this HTTP status.
@@ -279,7 +279,9 @@ impl WsClient {
             .send(json!({ "type": "connection_init", "payload": payload }))
             .await;
         match client.receive_or_close().await {
-            Ok(message) if message["type"] == "connection_ack" => WsOutcome::Acked(client),
+            Ok(message) if message["type"] == "connection_ack" => {
+                WsOutcome::Acked(Box::new(client))
+            }
             Ok(message) if message["type"] == "connection_error" => {
                 WsOutcome::ConnectionError(message)
             }
