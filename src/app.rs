@@ -11,7 +11,8 @@ use crate::{
     config::{AuthConfig, DatabaseConfig, ServeConfig},
     db,
     graphql::{
-        AppSchema, SchemaOptions, build_schema, limits::QueryLimits, persisted::PersistedOperations,
+        SchemaOptions, build_gateway, gateway::Gateway, limits::QueryLimits,
+        persisted::PersistedOperations,
     },
     http, service,
 };
@@ -77,7 +78,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: DatabaseConnection,
-    schema: AppSchema,
+    gateway: Gateway,
 }
 
 impl std::fmt::Debug for Application {
@@ -149,7 +150,7 @@ impl Application {
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,
         };
-        let schema: AppSchema = build_schema(db.clone(), options);
+        let gateway = build_gateway(db.clone(), options);
         let http_limits = http::graphql_http::HttpLimits {
             max_batch_operations: serve.max_batch_operations,
             timeout: Duration::from_millis(serve.request_timeout_ms),
@@ -163,7 +164,7 @@ impl Application {
             .map(Arc::new),
         };
         let router = http::router(
-            schema.clone(),
+            gateway.clone(),
             db.clone(),
             serve.max_body_bytes,
             http_limits,
@@ -174,7 +175,7 @@ impl Application {
             listener,
             router,
             db,
-            schema,
+            gateway,
         })
     }
 
@@ -183,9 +184,9 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// The schema the application serves (for in-process execution: fuzzing, tools).
-    pub fn schema(&self) -> &AppSchema {
-        &self.schema
+    /// The schema and its request rules, as served (for in-process execution: fuzzing, tools).
+    pub fn gateway(&self) -> &Gateway {
+        &self.gateway
     }
 
     /// The database pool the application uses.

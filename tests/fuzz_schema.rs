@@ -1,16 +1,17 @@
-//! Fuzzing the schema: arbitrary documents and variables, executed in-process, never panic and
+//! Fuzzing the schema (behind the gateway's request rules): arbitrary documents and variables,
+//! executed in-process, never panic and
 //! always answer. Documents come from three generators: arbitrary text, sequences of GraphQL
 //! tokens over the schema's own names (so they reach resolvers), and valid operations with one
 //! character changed. `PROPTEST_CASES=100000 cargo test --release --test fuzz_schema` runs longer.
 
 use std::time::Duration;
 
-use async_graphql::{Request, Variables};
+use async_graphql::{Executor, Request, Variables};
 use integration_gateway::{
     app::Application,
     auth::{Principal, Scopes},
     config::{DatabaseConfig, ServeConfig},
-    graphql::AppSchema,
+    graphql::gateway::Gateway,
 };
 use proptest::prelude::*;
 
@@ -155,7 +156,7 @@ fn document(names: Vec<String>) -> impl Strategy<Value = String> {
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
-    schema: AppSchema,
+    gateway: Gateway,
     _dir: tempfile::TempDir,
 }
 
@@ -167,7 +168,7 @@ fn fixture() -> Fixture {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("fuzz.db").display());
-    let schema = runtime.block_on(async {
+    let gateway = runtime.block_on(async {
         let serve = ServeConfig {
             listen: "127.0.0.1:0".parse().unwrap(),
             ..ServeConfig::default()
@@ -175,13 +176,13 @@ fn fixture() -> Fixture {
         let app = Application::build(&DatabaseConfig::new(url), &serve)
             .await
             .expect("build app");
-        let schema = app.schema().clone();
+        let gateway = app.gateway().clone();
         tokio::spawn(app.run_until_stopped());
-        schema
+        gateway
     });
     Fixture {
         runtime,
-        schema,
+        gateway,
         _dir: dir,
     }
 }
@@ -216,7 +217,7 @@ fn arbitrary_documents_and_variables_never_panic() {
                 .variables(Variables::from_json(vars))
                 .data(principal.clone());
             let response = fx.runtime.block_on(async {
-                tokio::time::timeout(Duration::from_secs(20), fx.schema.execute(request)).await
+                tokio::time::timeout(Duration::from_secs(20), fx.gateway.execute(request)).await
             });
             let response = response.map_err(|_| TestCaseError::fail(format!("hung on {doc:?}")))?;
             if response.data != async_graphql::Value::Null {

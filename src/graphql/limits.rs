@@ -1,11 +1,8 @@
 //! Size limits of an operation that async-graphql does not enforce itself: root fields and
 //! aliases (depth and complexity are the schema's own limits).
 
-use std::sync::Arc;
-
 use async_graphql::{
-    ServerError, ServerResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    ServerError,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -22,12 +19,6 @@ pub struct QueryLimits {
     pub max_aliases: usize,
     /// Whether introspection is off.
     pub disable_introspection: bool,
-}
-
-impl ExtensionFactory for QueryLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
 }
 
 fn count_aliases(set: &SelectionSet, doc: &ExecutableDocument, depth: usize) -> usize {
@@ -129,7 +120,7 @@ fn scan(query: &str, max_nesting: usize) -> Lexical {
 
 /// The parser quotes the offending line in its message; a huge one-line document would come
 /// back whole, so long messages are cut.
-fn shorten(mut error: ServerError) -> ServerError {
+pub fn shorten(mut error: ServerError) -> ServerError {
     const MAX: usize = 500;
     if error.message.len() > MAX {
         let mut end = MAX;
@@ -142,16 +133,10 @@ fn shorten(mut error: ServerError) -> ServerError {
     error
 }
 
-#[async_trait::async_trait]
-impl Extension for QueryLimits {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // Checked on the text, before the recursive parser spends time and stack on it.
+impl QueryLimits {
+    /// Checks the text before it is parsed: nesting and aliases are counted lexically, so a
+    /// hostile document costs one pass over its bytes.
+    pub fn check_text(&self, query: &str) -> Result<(), ServerError> {
         let max_nesting = lexical_nesting_limit(self.max_depth);
         let lexical = scan(query, max_nesting);
         if lexical.nesting > max_nesting {
@@ -165,7 +150,11 @@ impl Extension for QueryLimits {
                 self.max_aliases, lexical.aliases
             )));
         }
-        let doc = next.run(ctx, query, variables).await.map_err(shorten)?;
+        Ok(())
+    }
+
+    /// Checks the parsed document: root fields and aliases per operation.
+    pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), ServerError> {
         for (_, op) in doc.operations.iter() {
             let roots = op.node.selection_set.node.items.len();
             if roots > self.max_root_fields {
@@ -174,7 +163,7 @@ impl Extension for QueryLimits {
                     self.max_root_fields
                 )));
             }
-            let aliases = count_aliases(&op.node.selection_set.node, &doc, 0);
+            let aliases = count_aliases(&op.node.selection_set.node, doc, 0);
             if aliases > self.max_aliases {
                 return Err(refuse(format!(
                     "an operation may use at most {} aliases ({aliases} given)",
@@ -182,7 +171,7 @@ impl Extension for QueryLimits {
                 )));
             }
         }
-        Ok(doc)
+        Ok(())
     }
 }
 

@@ -3,11 +3,11 @@
 pub mod connection;
 pub mod enums;
 pub mod filter;
+pub mod gateway;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod persisted;
-pub mod publish;
 pub mod query;
 pub mod request_errors;
 pub mod scopes;
@@ -16,7 +16,7 @@ pub mod types;
 
 use std::{sync::Arc, time::Duration};
 
-use async_graphql::{Schema, extensions::apollo_persisted_queries};
+use async_graphql::Schema;
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::Principal, broker::Broker, service::Actor};
@@ -45,9 +45,6 @@ pub struct SchemaOptions {
     pub persisted: Option<Arc<persisted::PersistedOperations>>,
 }
 
-/// How many operations the automatic persisted-query cache keeps.
-const APQ_CACHE_ENTRIES: usize = 1024;
-
 /// The most items a batch mutation takes (schema data).
 #[derive(Clone, Copy, Debug)]
 pub struct BatchLimit(pub usize);
@@ -64,8 +61,9 @@ fn builder() -> async_graphql::SchemaBuilder<
     )
 }
 
-/// Builds the schema once, with the database, the loaders and the default actor as shared data.
-pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema {
+/// Builds the schema once, with the database, the loaders and the default actor as shared data,
+/// and puts the gateway's request rules in front of it.
+pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway::Gateway {
     let loaders = loaders::Loaders::new(&db, options.loader_delay);
     let limits = options.limits;
     let mut builder = builder()
@@ -74,30 +72,21 @@ pub fn build_schema(db: DatabaseConnection, options: SchemaOptions) -> AppSchema
     if limits.disable_introspection {
         builder = builder.disable_introspection();
     }
-    if let Some(principal) = options.principal {
-        builder = builder.data(principal);
-    }
-    let strict = options.persisted.as_ref().is_some_and(|p| p.strict());
-    if let Some(list) = options.persisted {
-        builder = builder.extension(persisted::PersistedOperationsExtension(list));
-    }
-    if !strict {
-        // Apollo's automatic persisted queries: clients register a hash once, then send only it.
-        builder = builder.extension(apollo_persisted_queries::ApolloPersistedQueries::new(
-            apollo_persisted_queries::LruCacheStorage::new(APQ_CACHE_ENTRIES),
-        ));
-    }
-    builder
+    // No extensions: they would wrap every resolved field (see gateway.rs).
+    let schema = builder
         .data(db)
         .data(loaders)
         .data(options.actor)
         .data(BatchLimit(options.max_batch_items))
         .data(options.broker.clone())
-        .extension(scopes::ScopeGuard)
-        .extension(request_errors::RequestErrorCodes)
-        .extension(publish::PublishAfterMutation(options.broker))
-        .extension(limits)
-        .finish()
+        .finish();
+    gateway::Gateway::new(
+        schema,
+        limits,
+        options.persisted,
+        options.broker,
+        options.principal,
+    )
 }
 
 /// The schema's SDL, as checked in at `schema.graphql`.

@@ -1,17 +1,14 @@
 //! Persisted operations on the Apollo protocol (`extensions.persistedQuery.sha256Hash`): an
 //! allow list loaded from a manifest file and, in strict mode, nothing else runs.
 
-use std::{collections::HashMap, path::Path, sync::Arc};
+use std::{collections::HashMap, num::NonZeroUsize, path::Path, sync::Mutex};
 
-use async_graphql::{
-    Request, ServerError, ServerResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest},
-};
+use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// The request extension of the Apollo persisted-query protocol.
-const EXTENSION: &str = "persistedQuery";
+pub const EXTENSION: &str = "persistedQuery";
 
 /// The operations allowed, by the hex SHA-256 of their text.
 #[derive(Debug, Default)]
@@ -99,7 +96,7 @@ impl PersistedOperations {
     }
 
     /// Fills in or checks the request's document; `Err` refuses the request.
-    fn resolve(&self, mut request: Request) -> ServerResult<Request> {
+    pub fn resolve(&self, mut request: Request) -> ServerResult<Request> {
         let hash = match request.extensions.get(EXTENSION) {
             None => None,
             Some(value) => Some(requested_hash(value)?),
@@ -114,7 +111,7 @@ impl PersistedOperations {
                 }
                 if let Some(body) = self.by_hash.get(&hash) {
                     request.query = body.clone();
-                    // Answered here; the automatic (cache) extension must not store it again.
+                    // Answered here; the automatic cache must not store it again.
                     request.extensions.remove(EXTENSION);
                 } else if self.strict {
                     return Err(if request.query.is_empty() {
@@ -130,6 +127,49 @@ impl PersistedOperations {
             }
             None => Ok(request),
         }
+    }
+}
+
+/// Automatic persisted queries: clients register an operation by sending its text with its hash
+/// once, then send the hash alone; the most recently used operations are kept.
+#[derive(Debug)]
+pub struct AutomaticPersistedQueries {
+    cache: Mutex<lru::LruCache<String, String>>,
+}
+
+impl AutomaticPersistedQueries {
+    /// A cache of at most `capacity` operations.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            cache: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+
+    /// Fills in the text of a hash-only request, or registers a request that carries both.
+    pub fn resolve(&self, mut request: Request) -> ServerResult<Request> {
+        let Some(value) = request.extensions.remove(EXTENSION) else {
+            return Ok(request);
+        };
+        let hash = requested_hash(&value)?;
+        if request.query.is_empty() {
+            let found = self
+                .cache
+                .lock()
+                .ok()
+                .and_then(|mut c| c.get(&hash).cloned());
+            request.query = found
+                .ok_or_else(|| coded("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND"))?;
+        } else if sha256_hex(&request.query) != hash {
+            return Err(coded(
+                "provided sha does not match query",
+                "PERSISTED_QUERY_HASH_MISMATCH",
+            ));
+        } else if let Ok(mut cache) = self.cache.lock() {
+            cache.put(hash, request.query.clone());
+        }
+        Ok(request)
     }
 }
 
@@ -168,29 +208,6 @@ fn coded(message: &str, code: &str) -> ServerError {
         .get_or_insert_with(Default::default)
         .set("code", code);
     error
-}
-
-/// The schema extension serving the allow list.
-#[derive(Debug, Clone)]
-pub struct PersistedOperationsExtension(pub Arc<PersistedOperations>);
-
-impl ExtensionFactory for PersistedOperationsExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for PersistedOperationsExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let request = self.0.resolve(request)?;
-        next.run(ctx, request).await
-    }
 }
 
 #[cfg(test)]
@@ -235,6 +252,17 @@ mod tests {
         let unknown = ops.resolve(with_hash("", "ab")).unwrap();
         // Left to the automatic persisted-query cache.
         assert!(unknown.extensions.contains_key(EXTENSION));
+    }
+
+    #[test]
+    fn automatic_persisted_queries_register_then_serve() {
+        let apq = AutomaticPersistedQueries::new(2);
+        let hash = sha256_hex(LISTED);
+        let missing = apq.resolve(with_hash("", &hash)).unwrap_err();
+        assert_eq!(missing.message, "PersistedQueryNotFound");
+        assert!(apq.resolve(with_hash(LISTED, &hash)).is_ok());
+        assert_eq!(apq.resolve(with_hash("", &hash)).unwrap().query, LISTED);
+        assert!(apq.resolve(with_hash("{ x }", &hash)).is_err());
     }
 
     #[test]

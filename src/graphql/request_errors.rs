@@ -2,64 +2,42 @@
 //! `extensions.code = "VALIDATION"` and, when the message names one, the input `field`, so clients
 //! handle a missing required field or an unknown enum value like any other VALIDATION error.
 
-use std::sync::Arc;
+use async_graphql::{Response, ServerError, Value};
 
-use async_graphql::{
-    Response, ServerError, ValidationResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextValidation},
-};
-
-/// The schema extension that tags request errors.
-#[derive(Debug, Default)]
-pub struct RequestErrorCodes;
-
-impl ExtensionFactory for RequestErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestErrorCodes)
+/// Tags the errors of a response: request errors (no `data`, no paths: validation and variable
+/// coercion) and argument errors become `VALIDATION` with the input `field` when one is named.
+/// Errors that already carry a code keep it.
+pub fn tag_response(mut response: Response) -> Response {
+    if response.errors.is_empty() {
+        return response;
     }
+    let request_error =
+        response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    response.errors = std::mem::take(&mut response.errors)
+        .into_iter()
+        .map(|e| {
+            if uncoded(&e) && (request_error || is_argument_error(&e)) {
+                tag(e)
+            } else {
+                e
+            }
+        })
+        .collect();
+    response
 }
 
-#[async_trait::async_trait]
-impl Extension for RequestErrorCodes {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx)
-            .await
-            .map_err(|errors| errors.into_iter().map(tag).collect())
-    }
-
-    /// Arguments that pass validation can still fail to parse into their Rust type (e.g. a oneOf
-    /// input given two members); those field errors are input errors too.
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        if !response.errors.is_empty() {
-            response.errors = std::mem::take(&mut response.errors)
-                .into_iter()
-                .map(|e| if is_argument_error(&e) { tag(e) } else { e })
-                .collect();
-        }
-        response
-    }
+fn uncoded(error: &ServerError) -> bool {
+    error
+        .extensions
+        .as_ref()
+        .is_none_or(|ext| ext.get("code").is_none())
 }
 
 /// An argument that failed to parse, as async-graphql words it, and not one of ours (coded).
 fn is_argument_error(error: &ServerError) -> bool {
-    let uncoded = error
-        .extensions
-        .as_ref()
-        .is_none_or(|ext| ext.get("code").is_none());
-    uncoded
-        && (error.message.starts_with("Invalid value for argument")
-            || error.message.starts_with("Expected input type")
-            || error.message.contains("(occurred while parsing"))
+    error.message.starts_with("Invalid value for argument")
+        || error.message.starts_with("Expected input type")
+        || error.message.contains("(occurred while parsing")
 }
 
 fn tag(mut error: ServerError) -> ServerError {

@@ -1,33 +1,15 @@
 //! Scope enforcement for every operation, whatever the transport (HTTP, WebSocket, multipart):
 //! queries and subscriptions need `core.integration.read`, mutations `core.integration.write`.
 
-use std::sync::Arc;
-
-use async_graphql::{
-    Request, ServerResult, Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-    },
-    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
-};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 
 use crate::{
     auth::{AuthError, Principal, Scope},
     error::AppError,
 };
 
-/// The schema extension that checks the caller's scopes once the operation is known.
-#[derive(Debug, Default)]
-pub struct ScopeGuard;
-
-impl ExtensionFactory for ScopeGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ScopeGuard)
-    }
-}
-
 /// The type of the operation a request runs, if the document names it unambiguously.
-fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+pub fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     match (&doc.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
@@ -52,45 +34,6 @@ pub fn authorize(principal: Option<&Principal>, operation: OperationType) -> Res
         })
     }
 }
-
-#[async_trait::async_trait]
-impl Extension for ScopeGuard {
-    /// Remembers the operation name for `parse_query`, which does not receive it.
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        request
-            .data
-            .insert(OperationName(request.operation_name.clone()));
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let operation_name = ctx.data_opt::<OperationName>().and_then(|n| n.0.as_deref());
-        if let Some(operation) = selected_operation(&doc, operation_name) {
-            authorize(ctx.data_opt::<Principal>(), operation).map_err(|e| {
-                let error: async_graphql::Error = e.into();
-                error.into_server_error(async_graphql::Pos::default())
-            })?;
-        }
-        Ok(doc)
-    }
-}
-
-/// The request's operation name, kept in the request data (async-graphql does not hand it to
-/// `parse_query`).
-#[derive(Clone, Debug, Default)]
-pub struct OperationName(pub Option<String>);
 
 #[cfg(test)]
 mod tests {

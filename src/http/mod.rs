@@ -7,20 +7,20 @@ pub mod health;
 use axum::{Router, extract::DefaultBodyLimit, response::Redirect, routing::get};
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::AppSchema;
+use crate::graphql::gateway::Gateway;
 
 /// The path of the GraphQL endpoint (POST, GET, WebSocket and GraphiQL).
 pub const GRAPHQL_PATH: &str = "/graphql";
 
 /// The whole HTTP application.
 pub fn router(
-    schema: AppSchema,
+    gateway: Gateway,
     db: DatabaseConnection,
     max_body_bytes: usize,
     limits: graphql_http::HttpLimits,
     auth: auth::HttpAuth,
 ) -> Router {
-    graphql_http::graphql_routes(schema, GRAPHQL_PATH, limits, Some(auth))
+    graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
         .merge(health::routes(db))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
