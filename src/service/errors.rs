@@ -2,8 +2,7 @@
 
 use entity::integration_error as error;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
 };
 
 use super::{
@@ -146,7 +145,7 @@ fn row(
 }
 
 async fn insert(
-    txn: &DatabaseTransaction,
+    txn: &super::WriteTxn,
     actor: Actor,
     input: NewIntegrationError,
 ) -> AppResult<error::Model> {

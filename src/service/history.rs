@@ -5,7 +5,7 @@
 use entity::integration_history_record as record;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, sea_query::Expr,
+    EntityTrait, QueryFilter, sea_query::Expr,
 };
 
 use super::{
@@ -109,7 +109,7 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<record
 
 /// Inserts a record and its responses inside `txn`.
 async fn insert(
-    txn: &DatabaseTransaction,
+    txn: &super::WriteTxn,
     actor: Actor,
     input: NewHistoryRecord,
     default_status: Option<&str>,
@@ -184,7 +184,7 @@ pub(crate) fn record_event(event_type: EventType, m: &record::Model) -> NewEvent
 
 /// Raises the alert of a record; answers its event.
 async fn raise_alert(
-    txn: &DatabaseTransaction,
+    txn: &super::WriteTxn,
     actor: Actor,
     input_type: ContactAlertType,
     model: &record::Model,
@@ -209,7 +209,7 @@ fn export_mark(model: &record::Model, document_type: DocumentType) -> ExportMark
     }
 }
 
-async fn mark_exported_in(txn: &DatabaseTransaction, model: &record::Model) -> AppResult<()> {
+async fn mark_exported_in(txn: &super::WriteTxn, model: &record::Model) -> AppResult<()> {
     let document_type: DocumentType = model
         .document_type
         .parse()

@@ -15,11 +15,15 @@ pub mod runs;
 pub mod tokens;
 pub mod users;
 
+use std::sync::{Arc, LazyLock};
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    AccessMode, DatabaseConnection, DatabaseTransaction, DbErr, IsolationLevel,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    ExecResult, IsolationLevel, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// Who makes a change (stored as created_by / updated_by): the authenticated principal's user.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,13 +47,76 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }
 
-/// Starts a write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so a
-/// read-then-write never fails half way on a lock upgrade; on PostgreSQL it is a plain BEGIN.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        isolation_level: None::<IsolationLevel>,
-        access_mode: None::<AccessMode>,
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-    })
-    .await
+/// The turn of writers on SQLite: one writer at a time per process, queued in order. SQLite
+/// allows one writer anyway; without this queue, concurrent writers poll its busy handler (sleeps
+/// of up to 100 ms), which made write latency spike to a second under load.
+static SQLITE_WRITER: LazyLock<Arc<Mutex<()>>> = LazyLock::new(|| Arc::new(Mutex::new(())));
+
+/// A write transaction; on SQLite it also holds the writers' turn until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for WriteTxn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTxn").finish_non_exhaustive()
+    }
+}
+
+impl WriteTxn {
+    /// Commits the transaction (and gives the turn to the next writer).
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls the transaction back.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+}
+
+/// Starts a write transaction. On SQLite it waits for the writers' turn, then takes the write
+/// lock at BEGIN (IMMEDIATE), so a read-then-write never fails half way on a lock upgrade; on
+/// PostgreSQL it is a plain BEGIN.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_WRITER.clone().lock_owned().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            isolation_level: None::<IsolationLevel>,
+            access_mode: None::<AccessMode>,
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
 }

@@ -5,7 +5,7 @@ use entity::api_token;
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use sha2::{Digest, Sha256};
 
@@ -113,7 +113,7 @@ pub async fn list(db: &DatabaseConnection) -> AppResult<Vec<api_token::Model>> {
 /// Revokes the token named `name`; it is refused from the next request on. Revoking twice
 /// keeps the first revocation time.
 pub async fn revoke(db: &DatabaseConnection, name: &str) -> AppResult<api_token::Model> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let token = api_token::Entity::find()
         .filter(api_token::Column::Name.eq(name))
         .one(&txn)
