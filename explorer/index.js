@@ -59,6 +59,7 @@ const defaultQuery = `# Welcome to the integration-gateway explorer.
 # Put a bearer token in the Headers tab when the gateway requires one:
 #   {"Authorization": "Bearer <token>"}
 # It is sent with queries and mutations, and as the connection_init payload of subscriptions.
+# Then re-fetch the schema (the circular arrows, bottom left) for the docs and completion.
 
 {
   integrations(first: 10) {

@@ -304,6 +304,7 @@ ${d}`)}yield f.map(d=>d.body)}}catch(f){u=[f]}finally{try{a&&(l=i.return)&&(yiel
 # Put a bearer token in the Headers tab when the gateway requires one:
 #   {"Authorization": "Bearer <token>"}
 # It is sent with queries and mutations, and as the connection_init payload of subscriptions.
+# Then re-fetch the schema (the circular arrows, bottom left) for the docs and completion.
 
 {
   integrations(first: 10) {

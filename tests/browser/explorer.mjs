@@ -95,6 +95,13 @@ try {
   console.log(`query: ${data.integrations.nodes.map((n) => n.code).join(', ')}`);
   await page.screenshot({ path: screenshot.replace(/\.png$/, '-query.png') });
 
+  // The schema fetched on load was refused (no token yet); re-fetched with the token, the
+  // documentation explorer shows it.
+  await page.click('[aria-label="Re-fetch GraphQL schema"]');
+  await page.getByRole('button', { name: /Documentation Explorer/ }).click();
+  await page.locator('.graphiql-doc-explorer').getByText('Root Types').waitFor();
+  await page.locator('.graphiql-doc-explorer-root-type', { hasText: 'subscription' }).waitFor();
+
   // 3. A subscription runs over graphql-ws with the same headers as connection_init payload;
   // afterSequence: 0 replays the demo data's status changes, so events arrive at once.
   await setEditor(
