@@ -76,8 +76,9 @@ const FALLBACK_ERROR_BODY: &[u8] =
 /// Builds the /graphql route: GET (GraphiQL for browsers / GraphQL-over-HTTP GET / WebSocket upgrade) and POST.
 ///
 /// `endpoint` must start with `/`, because axum panics at construction otherwise. GraphiQL uses
-/// that path for queries and subscriptions. POST bodies are limited by an outer
-/// `DefaultBodyLimit`, or by axum's default of 2 MiB if there is none.
+/// that path for queries and subscriptions, and its assets are served under `<endpoint>/assets/`.
+/// POST bodies are limited by an outer `DefaultBodyLimit`, or by axum's default of 2 MiB if there
+/// is none.
 pub fn graphql_routes<E>(
     executor: E,
     endpoint: &'static str,
