@@ -21,13 +21,25 @@ async fn a_browser_gets_graphiql_and_the_root_redirects_to_it() {
             .unwrap()
             .starts_with("text/html")
     );
-    assert!(
-        resp.text()
-            .await
-            .unwrap()
-            .to_lowercase()
-            .contains("graphiql")
-    );
+    let page = resp.text().await.unwrap();
+    assert!(page.contains(r#"id="graphiql""#), "{page}");
+
+    // The page's assets come from the gateway itself (embedded in the binary), not from a CDN.
+    for (asset, content_type) in [
+        ("/graphql/assets/graphiql.js", "text/javascript"),
+        ("/graphql/assets/graphiql.css", "text/css"),
+    ] {
+        assert!(page.contains(asset), "{asset} in {page}");
+        let resp = app.client.get(app.url(asset)).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "{asset}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type),
+            "{asset}"
+        );
+    }
 
     let no_redirects = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -22,12 +22,12 @@
 //!   browser, or a GraphQL-over-HTTP request. Mutations are refused over GET with 405 and
 //!   `Allow: POST`.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use async_graphql::{
     BatchRequest, BatchResponse, Executor, ParseRequestError, Request as GqlRequest,
     Response as GqlResponse, ServerError, Value, Variables,
-    http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource, WebSocketProtocols},
+    http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols},
     parser::{
         parse_query,
         types::{DocumentOperations, OperationType},
@@ -38,18 +38,20 @@ use async_graphql_axum::{
 };
 use axum::{
     RequestExt, Router,
-    body::Bytes,
     extract::{
         FromRequest, Query, Request, State, WebSocketUpgrade,
         ws::rejection::WebSocketUpgradeRejection,
     },
     http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use serde::{Deserialize, Serialize};
 
-use super::auth::{HttpAuth, Rejection, payload_authorization};
+use super::{
+    auth::{HttpAuth, Rejection, payload_authorization},
+    explorer::Explorer,
+};
 use crate::{
     auth::{Principal, rate_limit::retry_after_secs},
     error::AppError,
@@ -74,8 +76,9 @@ const FALLBACK_ERROR_BODY: &[u8] =
 /// Builds the /graphql route: GET (GraphiQL for browsers / GraphQL-over-HTTP GET / WebSocket upgrade) and POST.
 ///
 /// `endpoint` must start with `/`, because axum panics at construction otherwise. GraphiQL uses
-/// that path for queries and subscriptions. POST bodies are limited by an outer
-/// `DefaultBodyLimit`, or by axum's default of 2 MiB if there is none.
+/// that path for queries and subscriptions, and its assets are served under `<endpoint>/assets/`.
+/// POST bodies are limited by an outer `DefaultBodyLimit`, or by axum's default of 2 MiB if there
+/// is none.
 pub fn graphql_routes<E>(
     executor: E,
     endpoint: &'static str,
@@ -85,13 +88,8 @@ pub fn graphql_routes<E>(
 where
     E: Executor + Clone + Send + Sync + 'static,
 {
-    // The GraphiQL page never changes, so render it once here instead of on every browser GET.
-    let graphiql = Bytes::from(
-        GraphiQLSource::build()
-            .endpoint(endpoint)
-            .subscription_endpoint(endpoint)
-            .finish(),
-    );
+    // The explorer page never changes, so render it once here instead of on every browser GET.
+    let explorer = Arc::new(Explorer::new(endpoint));
     Router::new()
         .route(
             endpoint,
@@ -103,10 +101,11 @@ where
         )
         .with_state(GraphqlState {
             executor,
-            graphiql,
+            explorer: explorer.clone(),
             limits,
             auth,
         })
+        .merge(explorer.asset_routes())
 }
 
 /// Limits of the HTTP transport.
@@ -140,11 +139,11 @@ fn timed_out(format: ResponseFormat, limit: std::time::Duration) -> Response {
     )
 }
 
-/// Router state: the executor (usually a `Schema`) and the pre-rendered GraphiQL page.
+/// Router state: the executor (usually a `Schema`) and the pre-rendered explorer page.
 #[derive(Clone)]
 struct GraphqlState<E> {
     executor: E,
-    graphiql: Bytes,
+    explorer: Arc<Explorer>,
     limits: HttpLimits,
     /// `None` runs every request without a principal (the transport's own tests).
     auth: Option<HttpAuth>,
@@ -793,7 +792,7 @@ async fn graphql_get_http<E: Executor>(
     // A browser opening the endpoint gets GraphiQL. A request that carries a query still runs
     // it, even from a browser.
     if negotiated.prefers_html && params.as_ref().is_ok_and(|p| p.query.is_none()) {
-        return Html(state.graphiql).into_response();
+        return state.explorer.page();
     }
     let Some(format) = negotiated.format else {
         return not_acceptable();
@@ -878,10 +877,7 @@ async fn serve_websocket<E: Executor>(
 ) {
     use axum::extract::ws::{CloseFrame, Message};
     use futures_util::{SinkExt, StreamExt};
-    use std::sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    };
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     let (mut sink, stream) = socket.split();
     let input = stream
@@ -1400,15 +1396,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn browser_get_serves_graphiql() {
+    async fn browser_get_serves_the_embedded_explorer() {
         let (url, _) = start().await;
         let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
         let resp = get_with(&url, Some(browser), &[]).await;
         assert_eq!(resp.status(), 200);
         assert!(content_type(&resp).starts_with("text/html"));
+        assert!(
+            resp.headers()
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|csp| csp.starts_with("default-src 'self'"))
+        );
         let html = resp.text().await.expect("html");
-        assert!(html.to_lowercase().contains("graphiql"));
-        assert!(html.contains("/graphql"));
+        assert!(html.contains(r#"data-endpoint="/graphql""#), "{html}");
+        assert!(
+            html.contains(r#"src="/graphql/assets/graphiql.js?v="#),
+            "{html}"
+        );
+        assert!(
+            !html.contains("unpkg") && !html.contains("https://"),
+            "{html}"
+        );
 
         // A browser GET that carries a query runs it and gets JSON, because */* matches.
         let resp = get_with(&url, Some(browser), &[("query", "{ hello }")]).await;
@@ -1421,6 +1430,45 @@ mod tests {
             assert_eq!(resp.status(), 400, "{accept:?}");
             assert_error_body(resp).await;
         }
+    }
+
+    #[tokio::test]
+    async fn explorer_assets_are_served_with_their_types_and_long_caching() {
+        let (url, _) = start().await;
+        for (path, expected_type, marker) in [
+            ("graphiql.js", "text/javascript", "graphiql"),
+            ("graphiql.css", "text/css", ".graphiql-container"),
+        ] {
+            let resp = Client::new()
+                .get(format!("{url}/assets/{path}?v=any"))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(resp.status(), 200, "{path}");
+            assert!(content_type(&resp).starts_with(expected_type), "{path}");
+            let header_of = |name| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            assert_eq!(
+                header_of(header::CACHE_CONTROL).as_deref(),
+                Some("public, max-age=31536000, immutable")
+            );
+            assert_eq!(
+                header_of(header::X_CONTENT_TYPE_OPTIONS).as_deref(),
+                Some("nosniff")
+            );
+            let body = resp.text().await.expect("body");
+            assert!(body.contains(marker), "{path}");
+        }
+        let resp = Client::new()
+            .get(format!("{url}/assets/missing.js"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), 404);
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, and health.
 
 pub mod auth;
+pub mod explorer;
 pub mod graphql_http;
 pub mod health;
 
