@@ -143,8 +143,14 @@ pub fn respond(format: Format, result: Result<Reply, RestError>) -> Response {
             body: Some((root, value)),
         }) => write(format, status, &root, &value),
         Err(error) => {
-            let body = serde_json::to_value(error.body()).unwrap_or(Value::Null);
-            let mut response = write(format, error.status, "errors", &body["errors"]);
+            let mut response = match format {
+                Format::Json => {
+                    let body = serde_json::to_value(error.body()).unwrap_or(Value::Null);
+                    write(format, error.status, "errors", &body)
+                }
+                // `<errors><integration-run>message</integration-run>…</errors>`.
+                Format::Xml => write_errors(error.status, &error.object, &error.messages),
+            };
             for (name, value) in error.headers {
                 response.headers_mut().insert(name, value);
             }
@@ -155,22 +161,15 @@ pub fn respond(format: Format, result: Result<Reply, RestError>) -> Response {
 
 fn write(format: Format, status: StatusCode, root: &str, value: &Value) -> Response {
     match format {
-        Format::Json => {
-            let body = if root == "errors" {
-                serde_json::json!({ "errors": value })
-            } else {
-                value.clone()
-            };
-            (
-                status,
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json; charset=utf-8"),
-                )],
-                body.to_string(),
-            )
-                .into_response()
-        }
+        Format::Json => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            )],
+            value.to_string(),
+        )
+            .into_response(),
         Format::Xml => match to_xml(root, value) {
             Ok(text) => (
                 status,
@@ -186,6 +185,35 @@ fn write(format: Format, status: StatusCode, root: &str, value: &Value) -> Respo
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
         },
+    }
+}
+
+/// The vendor's errors as XML: one element per message, named by the object.
+fn write_errors(status: StatusCode, object: &str, messages: &[String]) -> Response {
+    let mut writer = Writer::new(Vec::new());
+    let written = (|| -> Result<(), quick_xml::Error> {
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        writer.write_event(Event::Start(BytesStart::new("errors")))?;
+        for message in messages {
+            element(&mut writer, object, &Value::from(message.as_str()))?;
+        }
+        writer.write_event(Event::End(BytesEnd::new("errors")))?;
+        Ok(())
+    })();
+    match written {
+        Ok(()) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml; charset=utf-8"),
+            )],
+            String::from_utf8_lossy(&writer.into_inner()).into_owned(),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write XML");
+            status.into_response()
+        }
     }
 }
 
