@@ -841,3 +841,34 @@ async fn every_write_action_answers_with_the_object() {
         .await;
     assert_eq!(data["integrationAlerts"]["totalCount"], 2);
 }
+
+#[tokio::test]
+async fn the_rate_limit_answers_429_with_retry_after() {
+    let app = spawn_app_with(|s| {
+        s.auth.jwt_hs256_secret = Some(SECRET.into());
+        s.auth.jwt_issuer = Some("https://id.example.com".into());
+        s.auth.jwt_audience = Some("integration-gateway".into());
+        s.auth.rate_limit_per_second = 1;
+        s.auth.rate_limit_burst = 2;
+    })
+    .await;
+    let reader = token("core.integration.read");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let response = app
+            .client
+            .get(app.url("/api/integrations"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status().as_u16() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+            let body: Value = response.json().await.unwrap();
+            assert!(body["errors"]["authentication"][0].is_string(), "{body}");
+        }
+    }
+    assert_eq!(&statuses[..2], &[200, 200]);
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
