@@ -167,6 +167,69 @@ impl Modify for CommonErrors {
     }
 }
 
+/// The fields a create (every `POST`) requires, per input schema. The inputs are shared with
+/// updates, where nothing is required, so creates get a copy of the schema that requires these;
+/// the handlers answer 422 naming each one missing.
+const CREATE_REQUIRED: &[(&str, &[&str])] = &[
+    (
+        "IntegrationInput",
+        &[
+            "code",
+            "name",
+            "business-object",
+            "direction",
+            "end-system",
+            "end-system-type",
+        ],
+    ),
+    ("IntegrationRunInput", &["integration"]),
+    (
+        "IntegrationHistoryRecordInput",
+        &["contact-alert-type", "document-type", "document-id"],
+    ),
+    (
+        "IntegrationErrorInput",
+        &["contact-alert-type", "integration-run"],
+    ),
+];
+
+/// Gives every `POST` a request schema that requires what a create requires (`New…`).
+#[derive(Debug)]
+struct CreateBodies;
+
+impl Modify for CreateBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (name, required) in CREATE_REQUIRED {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(*name) {
+                let mut object = object.clone();
+                object.required = required.iter().map(|f| (*f).to_owned()).collect();
+                components
+                    .schemas
+                    .insert(format!("New{name}"), RefOr::T(Schema::Object(object)));
+            }
+        }
+        for item in openapi.paths.paths.values_mut() {
+            let Some(RefOr::T(body)) = item.post.as_mut().and_then(|op| op.request_body.as_mut())
+            else {
+                continue;
+            };
+            for content in body.content.values_mut() {
+                let RefOr::T(content) = content else { continue };
+                if let Some(RefOr::Ref(reference)) = &content.schema
+                    && let Some(name) = reference.ref_location.strip_prefix("#/components/schemas/")
+                    && CREATE_REQUIRED.iter().any(|(n, _)| *n == name)
+                {
+                    content.schema = Some(RefOr::Ref(Ref::from_schema_name(format!("New{name}"))));
+                }
+            }
+        }
+    }
+}
+
 /// The REST API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
@@ -192,7 +255,7 @@ impl Modify for CommonErrors {
         ResponseIn, UserOut, IntegrationRefOut, IntegrationRefIn, IdRefIn, RunActionName,
         ResolveAction, Dir, ReturnObject,
     )),
-    modifiers(&CommonErrors)
+    modifiers(&CommonErrors, &CreateBodies)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
