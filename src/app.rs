@@ -135,6 +135,7 @@ impl Application {
         let broker = Broker::start(broker_db, broker_options, listen_url)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
+        let rest_broker = broker.clone();
         let options = SchemaOptions {
             limits: QueryLimits {
                 max_depth: serve.max_query_depth,
@@ -169,6 +170,7 @@ impl Application {
             serve.max_body_bytes,
             http_limits,
             auth,
+            rest_broker,
         );
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {

@@ -21,6 +21,8 @@ pub mod error;
 pub mod graphql;
 /// The HTTP surface: router, GraphQL over HTTP, health.
 pub mod http;
+/// The vendor-compatible REST API under `/api`, with its OpenAPI document.
+pub mod rest;
 /// Demo data.
 pub mod seed;
 /// Use cases over the database, in transactions.

@@ -1,0 +1,352 @@
+//! Content negotiation: JSON (dash-case keys) by default, XML in the vendor's Rails style when the
+//! client asks for `application/xml`; and the response shapes of `return_object` and `fields`.
+
+use axum::{
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use quick_xml::{
+    Writer,
+    events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event},
+};
+use serde_json::Value;
+
+use super::error::RestError;
+
+/// The media type of a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `application/json`.
+    Json,
+    /// `application/xml` (or `text/xml`).
+    Xml,
+}
+
+impl Format {
+    /// XML when `Accept` prefers an XML type over JSON, else JSON.
+    pub fn negotiate(headers: &HeaderMap) -> Self {
+        let accept = headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        for entry in accept.split(',') {
+            let media = entry.split(';').next().unwrap_or("").trim();
+            match media {
+                "application/xml" | "text/xml" => return Format::Xml,
+                "application/json" | "*/*" | "application/*" => return Format::Json,
+                _ => {}
+            }
+        }
+        Format::Json
+    }
+}
+
+/// How much of an object a response carries (`return_object`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum View {
+    /// Everything, nested associations included.
+    #[default]
+    Full,
+    /// The object's own fields; associations only as `{id}`, nested lists left out.
+    Shallow,
+    /// Nothing but the id.
+    None,
+}
+
+impl View {
+    /// Parses a `return_object` value.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "none" => Some(View::None),
+            "limited" | "shallow" => Some(View::Shallow),
+            "full" | "" => Some(View::Full),
+            _ => None,
+        }
+    }
+}
+
+/// One selected field, with an optional selection inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The field's name, dash-case.
+    pub name: String,
+    /// The selection inside it (`{"integration":["code"]}`).
+    pub nested: Option<Fields>,
+}
+
+/// A field selection (`fields=["id","status",{"integration":["code"]}]`).
+pub type Fields = Vec<Field>;
+
+/// Applies a view and a field selection to one rendered object.
+pub fn shape(mut value: Value, view: View, fields: Option<&Fields>) -> Value {
+    let Value::Object(map) = &mut value else {
+        return value;
+    };
+    match view {
+        View::Full => {}
+        View::None => {
+            map.retain(|k, _| k == "id");
+            return value;
+        }
+        View::Shallow => {
+            map.retain(|_, v| !matches!(v, Value::Array(_)));
+            for v in map.values_mut() {
+                if let Value::Object(inner) = v {
+                    inner.retain(|k, _| k == "id");
+                }
+            }
+        }
+    }
+    if let Some(fields) = fields {
+        select(map, fields);
+    }
+    value
+}
+
+fn select(map: &mut serde_json::Map<String, Value>, fields: &Fields) {
+    map.retain(|k, _| k == "id" || fields.iter().any(|f| &f.name == k));
+    for field in fields {
+        let Some(nested) = &field.nested else {
+            continue;
+        };
+        match map.get_mut(&field.name) {
+            Some(Value::Object(inner)) => select(inner, nested),
+            Some(Value::Array(items)) => {
+                for item in items {
+                    if let Value::Object(inner) = item {
+                        select(inner, nested);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A successful answer: status and body (`None`: no body).
+#[derive(Debug)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The body, already shaped; its root element name for XML.
+    pub body: Option<(String, Value)>,
+}
+
+/// Renders a reply or an error in the negotiated format.
+pub fn respond(format: Format, result: Result<Reply, RestError>) -> Response {
+    match result {
+        Ok(Reply { status, body: None }) => status.into_response(),
+        Ok(Reply {
+            status,
+            body: Some((root, value)),
+        }) => write(format, status, &root, &value),
+        Err(error) => {
+            let mut response = match format {
+                Format::Json => {
+                    let body = serde_json::to_value(error.body()).unwrap_or(Value::Null);
+                    write(format, error.status, "errors", &body)
+                }
+                // `<errors><integration-run>message</integration-run>…</errors>`.
+                Format::Xml => write_errors(error.status, &error.object, &error.messages),
+            };
+            for (name, value) in error.headers {
+                response.headers_mut().insert(name, value);
+            }
+            response
+        }
+    }
+}
+
+fn write(format: Format, status: StatusCode, root: &str, value: &Value) -> Response {
+    match format {
+        Format::Json => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            )],
+            value.to_string(),
+        )
+            .into_response(),
+        Format::Xml => match to_xml(root, value) {
+            Ok(text) => (
+                status,
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/xml; charset=utf-8"),
+                )],
+                text,
+            )
+                .into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot write XML");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        },
+    }
+}
+
+/// The vendor's errors as XML: one element per message, named by the object.
+fn write_errors(status: StatusCode, object: &str, messages: &[String]) -> Response {
+    let mut writer = Writer::new(Vec::new());
+    let written = (|| -> Result<(), quick_xml::Error> {
+        writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+        writer.write_event(Event::Start(BytesStart::new("errors")))?;
+        for message in messages {
+            element(&mut writer, object, &Value::from(message.as_str()))?;
+        }
+        writer.write_event(Event::End(BytesEnd::new("errors")))?;
+        Ok(())
+    })();
+    match written {
+        Ok(()) => (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/xml; charset=utf-8"),
+            )],
+            String::from_utf8_lossy(&writer.into_inner()).into_owned(),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write XML");
+            status.into_response()
+        }
+    }
+}
+
+/// The element name of one item of a list element (`integration-runs` → `integration-run`).
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = name.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        format!("{name}-item")
+    }
+}
+
+/// Whether a string looks like one of our timestamps (Rails tags those `type="dateTime"`).
+fn is_datetime(s: &str) -> bool {
+    s.len() >= 20 && chrono::DateTime::parse_from_rfc3339(s).is_ok()
+}
+
+/// Writes `value` as a Rails-style XML document with root element `root`: lists as
+/// `type="array"` of singular elements, nulls as `nil="true"`, typed scalars.
+pub fn to_xml(root: &str, value: &Value) -> Result<String, quick_xml::Error> {
+    let mut writer = Writer::new(Vec::new());
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    element(&mut writer, root, value)?;
+    Ok(String::from_utf8_lossy(&writer.into_inner()).into_owned())
+}
+
+fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), quick_xml::Error> {
+    let mut start = BytesStart::new(name);
+    match value {
+        Value::Null => {
+            start.push_attribute(("nil", "true"));
+            w.write_event(Event::Empty(start))?;
+            return Ok(());
+        }
+        Value::Array(items) => {
+            start.push_attribute(("type", "array"));
+            w.write_event(Event::Start(start))?;
+            let item_name = singular(name);
+            for item in items {
+                element(w, &item_name, item)?;
+            }
+        }
+        Value::Object(map) => {
+            w.write_event(Event::Start(start))?;
+            for (k, v) in map {
+                element(w, k, v)?;
+            }
+        }
+        Value::Bool(b) => {
+            start.push_attribute(("type", "boolean"));
+            w.write_event(Event::Start(start))?;
+            w.write_event(Event::Text(BytesText::new(if *b {
+                "true"
+            } else {
+                "false"
+            })))?;
+        }
+        Value::Number(n) => {
+            start.push_attribute(("type", if n.is_f64() { "float" } else { "integer" }));
+            w.write_event(Event::Start(start))?;
+            w.write_event(Event::Text(BytesText::new(&n.to_string())))?;
+        }
+        Value::String(s) => {
+            if is_datetime(s) {
+                start.push_attribute(("type", "dateTime"));
+            }
+            w.write_event(Event::Start(start))?;
+            w.write_event(Event::Text(BytesText::new(s)))?;
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new(name)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn lists_are_rails_arrays_of_singular_elements() {
+        let xml = to_xml(
+            "integration-runs",
+            &json!([{ "id": 1, "status": "running", "end-time": null, "flow": {"a": "<b>"} }]),
+        )
+        .unwrap();
+        assert!(
+            xml.contains("<integration-runs type=\"array\"><integration-run>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<id type=\"integer\">1</id>"), "{xml}");
+        assert!(xml.contains("<end-time nil=\"true\"/>"), "{xml}");
+        assert!(xml.contains("&lt;b&gt;"), "{xml}");
+        assert_eq!(singular("responses"), "response");
+        assert_eq!(
+            singular("integration-history-records"),
+            "integration-history-record"
+        );
+    }
+
+    #[test]
+    fn accept_picks_xml_only_when_asked() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Format::negotiate(&h), Format::Json);
+        h.insert(header::ACCEPT, "application/xml".parse().unwrap());
+        assert_eq!(Format::negotiate(&h), Format::Xml);
+        h.insert(
+            header::ACCEPT,
+            "application/json, application/xml".parse().unwrap(),
+        );
+        assert_eq!(Format::negotiate(&h), Format::Json);
+    }
+
+    #[test]
+    fn shallow_keeps_ids_of_associations_and_fields_select() {
+        let v = json!({ "id": 1, "status": "x", "integration": {"id": 2, "code": "S"}, "responses": [] });
+        let s = shape(v.clone(), View::Shallow, None);
+        assert_eq!(
+            s,
+            json!({ "id": 1, "status": "x", "integration": {"id": 2} })
+        );
+        let fields: Fields = vec![Field {
+            name: "integration".into(),
+            nested: Some(vec![Field {
+                name: "code".into(),
+                nested: None,
+            }]),
+        }];
+        let f = shape(v.clone(), View::Full, Some(&fields));
+        assert_eq!(f, json!({ "id": 1, "integration": {"id": 2, "code": "S"} }));
+        assert_eq!(shape(v, View::None, None), json!({ "id": 1 }));
+    }
+}

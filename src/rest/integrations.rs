@@ -1,0 +1,375 @@
+//! `/api/integrations`: create, index, show, update.
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    routing::get,
+};
+use entity::integration;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::{
+    RestState, UserOut, app_error,
+    error::RestError,
+    format::{Format, respond},
+    keys_of, many, one,
+    openapi::enum_schema,
+    parse_id,
+    query::{self, INTEGRATION_ATTRS, Spec},
+    read_body, read_options, time, to_value, user_of, users,
+};
+use crate::{
+    auth::Scope,
+    domain::{Direction, EndSystemType, IntegrationType},
+    service::{
+        integrations::{self, IntegrationPatch, NewIntegration},
+        paging,
+    },
+};
+
+/// The object name in bodies and messages.
+const OBJECT: &str = "integration";
+/// The list element name.
+const PLURAL: &str = "integrations";
+
+fn direction_schema() -> utoipa::openapi::Object {
+    enum_schema(Direction::ALL.iter().map(|d| d.as_str()), false)
+}
+fn end_system_type_schema() -> utoipa::openapi::Object {
+    enum_schema(EndSystemType::ALL.iter().map(|d| d.as_str()), false)
+}
+fn integration_type_schema() -> utoipa::openapi::Object {
+    enum_schema(IntegrationType::ALL.iter().map(|d| d.as_str()), true)
+}
+
+/// An integration as the API shows it.
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = Integration)]
+pub struct IntegrationOut {
+    /// Id.
+    pub id: i32,
+    /// Unique code.
+    pub code: Option<String>,
+    /// Unique name.
+    pub name: Option<String>,
+    /// The business object it moves.
+    pub business_object: Option<String>,
+    /// Which way it moves documents.
+    #[schema(schema_with = direction_schema)]
+    pub direction: Option<String>,
+    /// The name of the system at the other end.
+    pub end_system: Option<String>,
+    /// The kind of that system.
+    #[schema(schema_with = end_system_type_schema)]
+    pub end_system_type: Option<String>,
+    /// The transport/format.
+    #[schema(schema_with = integration_type_schema)]
+    pub integration_type: Option<String>,
+    /// Whether the vendor ships it.
+    pub standard: Option<bool>,
+    /// When it was created.
+    #[schema(format = DateTime)]
+    pub created_at: Option<String>,
+    /// When it was last changed.
+    #[schema(format = DateTime)]
+    pub updated_at: Option<String>,
+    /// Who created it.
+    pub created_by: Option<UserOut>,
+    /// Who last changed it.
+    pub updated_by: Option<UserOut>,
+}
+
+/// The fields of an integration a client writes (code, name, business-object, direction,
+/// end-system and end-system-type are required on create).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = IntegrationInput)]
+pub struct IntegrationIn {
+    /// Unique code.
+    pub code: Option<String>,
+    /// Unique name.
+    pub name: Option<String>,
+    /// The business object it moves.
+    pub business_object: Option<String>,
+    /// Which way it moves documents.
+    #[schema(schema_with = direction_schema)]
+    pub direction: Option<String>,
+    /// The name of the system at the other end.
+    pub end_system: Option<String>,
+    /// The kind of that system.
+    #[schema(schema_with = end_system_type_schema)]
+    pub end_system_type: Option<String>,
+    /// The transport/format.
+    #[schema(schema_with = integration_type_schema)]
+    pub integration_type: Option<String>,
+}
+
+/// Filterable attributes of integrations.
+static SPEC: Spec<integration::Column> = Spec {
+    attrs: INTEGRATION_ATTRS,
+    id: integration::Column::Id,
+    integration: None,
+    run: None,
+};
+
+/// Parses an optional enum field, collecting its error.
+pub(super) fn enum_field<T: std::str::FromStr<Err = String>>(
+    errors: &mut Vec<String>,
+    field: &str,
+    value: Option<&str>,
+) -> Option<T> {
+    value.and_then(|v| match v.parse() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(format!("{field} {e}"));
+            None
+        }
+    })
+}
+
+impl IntegrationIn {
+    fn patch(self) -> Result<IntegrationPatch, RestError> {
+        let mut errors = Vec::new();
+        let direction = enum_field(&mut errors, "direction", self.direction.as_deref());
+        let end_system_type = enum_field(
+            &mut errors,
+            "end-system-type",
+            self.end_system_type.as_deref(),
+        );
+        let integration_type = enum_field(
+            &mut errors,
+            "integration-type",
+            self.integration_type.as_deref(),
+        );
+        if !errors.is_empty() {
+            return Err(RestError::unprocessable(OBJECT, errors));
+        }
+        Ok(IntegrationPatch {
+            code: self.code,
+            name: self.name,
+            business_object: self.business_object,
+            direction,
+            end_system: self.end_system,
+            end_system_type,
+            integration_type,
+        })
+    }
+
+    fn new_integration(self) -> Result<NewIntegration, RestError> {
+        let patch = self.patch()?;
+        let mut missing = Vec::new();
+        let mut need = |name: &str, present: bool| {
+            if !present {
+                missing.push(format!("{name} is required"));
+            }
+        };
+        need("code", patch.code.is_some());
+        need("name", patch.name.is_some());
+        need("business-object", patch.business_object.is_some());
+        need("direction", patch.direction.is_some());
+        need("end-system", patch.end_system.is_some());
+        need("end-system-type", patch.end_system_type.is_some());
+        match (patch.direction, patch.end_system_type) {
+            (Some(direction), Some(end_system_type)) if missing.is_empty() => Ok(NewIntegration {
+                code: patch.code.unwrap_or_default(),
+                name: patch.name.unwrap_or_default(),
+                business_object: patch.business_object.unwrap_or_default(),
+                direction,
+                end_system: patch.end_system.unwrap_or_default(),
+                end_system_type,
+                integration_type: patch.integration_type,
+            }),
+            _ => Err(RestError::unprocessable(OBJECT, missing)),
+        }
+    }
+}
+
+/// Renders integrations with their creators, in one statement for the users.
+async fn render(
+    state: &RestState,
+    models: Vec<integration::Model>,
+) -> Result<Vec<Value>, RestError> {
+    let users = users(
+        &state.db,
+        models
+            .iter()
+            .flat_map(|m| [m.created_by_id, m.updated_by_id]),
+    )
+    .await
+    .map_err(app_error(OBJECT))?;
+    Ok(models
+        .into_iter()
+        .map(|m| {
+            to_value(&IntegrationOut {
+                id: m.id,
+                code: Some(m.code),
+                name: Some(m.name),
+                business_object: Some(m.business_object),
+                direction: Some(m.direction),
+                end_system: Some(m.end_system),
+                end_system_type: Some(m.end_system_type),
+                integration_type: m.integration_type,
+                standard: Some(m.standard),
+                created_at: Some(time(m.created_at)),
+                updated_at: Some(time(m.updated_at)),
+                created_by: user_of(&users, m.created_by_id),
+                updated_by: user_of(&users, m.updated_by_id),
+            })
+        })
+        .collect())
+}
+
+async fn render_one(state: &RestState, model: integration::Model) -> Result<Value, RestError> {
+    Ok(render(state, vec![model])
+        .await?
+        .pop()
+        .unwrap_or(Value::Null))
+}
+
+/// The routes of integrations.
+pub fn routes() -> Router<RestState> {
+    Router::new()
+        .route("/api/integrations", get(index).post(create))
+        .route(
+            "/api/integrations/{id}",
+            get(show).put(update).patch(update),
+        )
+}
+
+/// Lists integrations, filtered (`code[starts_with]=SAP`), ordered and paged (at most 50).
+#[utoipa::path(get, path = "/api/integrations", tag = "integrations",
+    params(super::openapi::ListParams),
+    responses((status = 200, description = "The page of integrations", body = [IntegrationOut])))]
+pub async fn index(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            state.authorize(&headers, Scope::Read).await?;
+            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<IntegrationOut>())
+                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let page = paging::fetch_page::<integration::Entity, _>(
+                &state.db,
+                list.condition,
+                list.sort,
+                SPEC.id,
+                &list.page,
+            )
+            .await
+            .map_err(app_error(OBJECT))?;
+            let models = page.items.into_iter().map(|(_, m)| m).collect();
+            Ok(many(
+                PLURAL,
+                render(&state, models).await?,
+                list.view,
+                list.fields.as_ref(),
+            ))
+        }
+        .await,
+    )
+}
+
+/// Shows one integration.
+#[utoipa::path(get, path = "/api/integrations/{id}", tag = "integrations",
+    params(("id" = i32, Path, description = "The integration's id"), super::openapi::ShowParams),
+    responses((status = 200, description = "The integration", body = IntegrationOut)))]
+pub async fn show(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            state.authorize(&headers, Scope::Read).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
+            let id = parse_id(OBJECT, &id)?;
+            let model = integrations::find_by_id(&state.db, id)
+                .await
+                .map_err(app_error(OBJECT))?;
+            Ok(one(
+                StatusCode::OK,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Creates an integration.
+#[utoipa::path(post, path = "/api/integrations", tag = "integrations",
+    params(super::openapi::ShowParams),
+    request_body = IntegrationIn,
+    responses((status = 201, description = "The new integration", body = IntegrationOut)))]
+pub async fn create(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            let principal = state.authorize(&headers, Scope::Write).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
+            let input = read_body::<IntegrationIn>(OBJECT, &body)?.new_integration()?;
+            let model = integrations::create(&state.db, principal.actor(), input)
+                .await
+                .map_err(app_error(OBJECT))?;
+            state.written();
+            Ok(one(
+                StatusCode::CREATED,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Updates an integration (PUT or PATCH; only the fields given change).
+#[utoipa::path(method(put, patch), path = "/api/integrations/{id}", tag = "integrations",
+    params(("id" = i32, Path, description = "The integration's id"), super::openapi::ShowParams),
+    request_body = IntegrationIn,
+    responses((status = 200, description = "The integration", body = IntegrationOut)))]
+pub async fn update(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            let principal = state.authorize(&headers, Scope::Write).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
+            let id = parse_id(OBJECT, &id)?;
+            let patch = read_body::<IntegrationIn>(OBJECT, &body)?.patch()?;
+            let model = integrations::update(&state.db, principal.actor(), id, patch)
+                .await
+                .map_err(app_error(OBJECT))?;
+            state.written();
+            Ok(one(
+                StatusCode::OK,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,505 @@
+//! `/api/integration_runs`: create, index, show, update, and the lifecycle actions
+//! `PUT /:id/run|pause|pending|success|finish|fail|max_updated_at`, each with an optional body of
+//! run fields. Every action goes through the service's one transition path.
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    routing::{get, put},
+};
+use chrono::{DateTime, Utc};
+use entity::{integration_error, integration_run};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::{
+    IntegrationRefIn, IntegrationRefOut, RestState, UserOut, app_error,
+    error::RestError,
+    format::{Format, respond},
+    integration_errors::{self, IntegrationErrorOut},
+    integration_refs, keys_of, many, one,
+    openapi::enum_schema,
+    parse_id,
+    query::{self, Attr, Kind, Spec},
+    read_body, read_options, time, to_value, user_of, users,
+};
+use crate::{
+    auth::Scope,
+    domain::{RunAction, RunStatus},
+    service::{
+        paging,
+        runs::{self, RunInput},
+    },
+};
+
+/// The object name in bodies and messages.
+const OBJECT: &str = "integration-run";
+/// The list element name.
+const PLURAL: &str = "integration-runs";
+
+fn status_schema() -> utoipa::openapi::Object {
+    enum_schema(RunStatus::ALL.iter().map(|s| s.as_str()), false)
+}
+
+/// An integration run as the API shows it.
+#[derive(Debug, Default, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = IntegrationRun)]
+pub struct IntegrationRunOut {
+    /// Id.
+    pub id: i32,
+    /// The integration it is a run of.
+    pub integration: Option<IntegrationRefOut>,
+    /// Free-form description of the flow (a JSON object).
+    #[schema(value_type = Option<Object>)]
+    pub flow: Option<Value>,
+    /// `pending`, `running`, `paused`, `successful` or `failed`; changed only by actions.
+    #[schema(schema_with = status_schema)]
+    pub status: Option<String>,
+    /// When it started.
+    #[schema(format = DateTime)]
+    pub start_time: Option<String>,
+    /// When it ended.
+    #[schema(format = DateTime)]
+    pub end_time: Option<String>,
+    /// How many records it has to move.
+    pub total_records: Option<i32>,
+    /// How many it has moved.
+    pub records_processed: Option<i32>,
+    /// The newest `updated_at` it has exported.
+    #[schema(format = DateTime)]
+    pub max_updated_at: Option<String>,
+    /// Its errors.
+    pub integration_errors: Option<Vec<IntegrationErrorOut>>,
+    /// When it was created.
+    #[schema(format = DateTime)]
+    pub created_at: Option<String>,
+    /// When it was last changed.
+    #[schema(format = DateTime)]
+    pub updated_at: Option<String>,
+    /// Who created it.
+    pub created_by: Option<UserOut>,
+    /// Who last changed it.
+    pub updated_by: Option<UserOut>,
+}
+
+/// The run fields a client writes (on create, update and every action); `integration` is
+/// required on create, by id or code.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = IntegrationRunInput)]
+pub struct IntegrationRunIn {
+    /// The integration (create only), by id or code.
+    pub integration: Option<IntegrationRefIn>,
+    /// Free-form description of the flow (a JSON object).
+    #[schema(value_type = Option<Object>)]
+    pub flow: Option<Value>,
+    /// When it started.
+    pub start_time: Option<DateTime<Utc>>,
+    /// When it ended.
+    pub end_time: Option<DateTime<Utc>>,
+    /// How many records it has to move (≥ 0).
+    #[schema(minimum = 0)]
+    pub total_records: Option<i32>,
+    /// How many it has moved (≥ 0, ≤ total-records).
+    #[schema(minimum = 0)]
+    pub records_processed: Option<i32>,
+    /// The newest `updated_at` it has exported.
+    pub max_updated_at: Option<DateTime<Utc>>,
+}
+
+impl IntegrationRunIn {
+    fn input(&self) -> RunInput {
+        RunInput {
+            flow: self.flow.clone(),
+            start_time: self.start_time,
+            end_time: self.end_time,
+            total_records: self.total_records,
+            records_processed: self.records_processed,
+            max_updated_at: self.max_updated_at,
+        }
+    }
+}
+
+/// A lifecycle action of a run, as its path segment.
+#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RunActionName {
+    /// Start or resume (pending, paused → running).
+    Run,
+    /// Pause (pending, running → paused).
+    Pause,
+    /// Requeue (running, paused → pending).
+    Pending,
+    /// Finish successfully (running → successful; refused while errors are unresolved).
+    Success,
+    /// Same as success.
+    Finish,
+    /// Fail (pending, running, paused → failed).
+    Fail,
+    /// Save the high-water mark `max-updated-at` (required in the body); never changes status.
+    MaxUpdatedAt,
+}
+
+impl RunActionName {
+    fn parse(segment: &str) -> Option<Self> {
+        serde_json::from_value(Value::from(segment)).ok()
+    }
+
+    fn action(self) -> Option<RunAction> {
+        match self {
+            Self::Run => Some(RunAction::Run),
+            Self::Pause => Some(RunAction::Pause),
+            Self::Pending => Some(RunAction::Pending),
+            Self::Success => Some(RunAction::Success),
+            Self::Finish => Some(RunAction::Finish),
+            Self::Fail => Some(RunAction::Fail),
+            Self::MaxUpdatedAt => None,
+        }
+    }
+}
+
+/// Filterable and sortable attributes of runs.
+static SPEC: Spec<integration_run::Column> = Spec {
+    attrs: {
+        use integration_run::Column as C;
+        &[
+            Attr {
+                name: "id",
+                column: C::Id,
+                kind: Kind::Int,
+                nullable: false,
+            },
+            Attr {
+                name: "integration-id",
+                column: C::IntegrationId,
+                kind: Kind::Int,
+                nullable: false,
+            },
+            Attr {
+                name: "status",
+                column: C::Status,
+                kind: Kind::Text,
+                nullable: false,
+            },
+            Attr {
+                name: "start-time",
+                column: C::StartTime,
+                kind: Kind::DateTime,
+                nullable: true,
+            },
+            Attr {
+                name: "end-time",
+                column: C::EndTime,
+                kind: Kind::DateTime,
+                nullable: true,
+            },
+            Attr {
+                name: "total-records",
+                column: C::TotalRecords,
+                kind: Kind::Int,
+                nullable: true,
+            },
+            Attr {
+                name: "records-processed",
+                column: C::RecordsProcessed,
+                kind: Kind::Int,
+                nullable: true,
+            },
+            Attr {
+                name: "max-updated-at",
+                column: C::MaxUpdatedAt,
+                kind: Kind::DateTime,
+                nullable: true,
+            },
+            Attr {
+                name: "created-at",
+                column: C::CreatedAt,
+                kind: Kind::DateTime,
+                nullable: false,
+            },
+            Attr {
+                name: "updated-at",
+                column: C::UpdatedAt,
+                kind: Kind::DateTime,
+                nullable: false,
+            },
+        ]
+    },
+    id: integration_run::Column::Id,
+    integration: Some(integration_run::Column::IntegrationId),
+    run: None,
+};
+
+/// Renders runs with their integrations, errors and users, one statement per association.
+async fn render(
+    state: &RestState,
+    models: Vec<integration_run::Model>,
+) -> Result<Vec<Value>, RestError> {
+    let db = &state.db;
+    let integrations = integration_refs(db, models.iter().map(|m| Some(m.integration_id)))
+        .await
+        .map_err(app_error(OBJECT))?;
+    let users = users(
+        db,
+        models
+            .iter()
+            .flat_map(|m| [m.created_by_id, m.updated_by_id]),
+    )
+    .await
+    .map_err(app_error(OBJECT))?;
+    let errors = integration_error::Entity::find()
+        .filter(integration_error::Column::IntegrationRunId.is_in(models.iter().map(|m| m.id)))
+        .order_by_asc(integration_error::Column::Id)
+        .all(db)
+        .await
+        .map_err(|e| RestError::app(OBJECT, e.into()))?;
+    let mut errors_by_run: std::collections::HashMap<i32, Vec<Value>> = Default::default();
+    let run_ids: Vec<i32> = errors.iter().map(|e| e.integration_run_id).collect();
+    for (run_id, value) in run_ids
+        .into_iter()
+        .zip(integration_errors::render(state, errors).await?)
+    {
+        errors_by_run.entry(run_id).or_default().push(value);
+    }
+    Ok(models
+        .into_iter()
+        .map(|m| {
+            let mut value = to_value(&IntegrationRunOut {
+                id: m.id,
+                integration: integrations.get(&m.integration_id).cloned(),
+                flow: m.flow,
+                status: Some(m.status),
+                start_time: m.start_time.map(time),
+                end_time: m.end_time.map(time),
+                total_records: m.total_records,
+                records_processed: m.records_processed,
+                max_updated_at: m.max_updated_at.map(time),
+                integration_errors: Some(Vec::new()),
+                created_at: Some(time(m.created_at)),
+                updated_at: Some(time(m.updated_at)),
+                created_by: user_of(&users, m.created_by_id),
+                updated_by: user_of(&users, m.updated_by_id),
+            });
+            value["integration-errors"] =
+                Value::Array(errors_by_run.remove(&m.id).unwrap_or_default());
+            value
+        })
+        .collect())
+}
+
+async fn render_one(state: &RestState, model: integration_run::Model) -> Result<Value, RestError> {
+    Ok(render(state, vec![model])
+        .await?
+        .pop()
+        .unwrap_or(Value::Null))
+}
+
+/// The routes of runs.
+pub fn routes() -> Router<RestState> {
+    Router::new()
+        .route("/api/integration_runs", get(index).post(create))
+        .route(
+            "/api/integration_runs/{id}",
+            get(show).put(update).patch(update),
+        )
+        .route("/api/integration_runs/{id}/{action}", put(act))
+}
+
+/// Lists runs, filtered (`status[in]=running,paused&integration[code]=SAP`), ordered and paged.
+#[utoipa::path(get, path = "/api/integration_runs", tag = "integration runs",
+    params(super::openapi::ListParams),
+    responses((status = 200, description = "The page of runs", body = [IntegrationRunOut])))]
+pub async fn index(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            state.authorize(&headers, Scope::Read).await?;
+            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<IntegrationRunOut>())
+                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let page = paging::fetch_page::<integration_run::Entity, _>(
+                &state.db,
+                list.condition,
+                list.sort,
+                SPEC.id,
+                &list.page,
+            )
+            .await
+            .map_err(app_error(OBJECT))?;
+            let models = page.items.into_iter().map(|(_, m)| m).collect();
+            Ok(many(
+                PLURAL,
+                render(&state, models).await?,
+                list.view,
+                list.fields.as_ref(),
+            ))
+        }
+        .await,
+    )
+}
+
+/// Shows one run with its errors.
+#[utoipa::path(get, path = "/api/integration_runs/{id}", tag = "integration runs",
+    params(("id" = i32, Path, description = "The run's id"), super::openapi::ShowParams),
+    responses((status = 200, description = "The run", body = IntegrationRunOut)))]
+pub async fn show(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            state.authorize(&headers, Scope::Read).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
+            let id = parse_id(OBJECT, &id)?;
+            let model = runs::find_by_id(&state.db, id)
+                .await
+                .map_err(app_error(OBJECT))?;
+            Ok(one(
+                StatusCode::OK,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Creates a run of an integration (by id or code), in status `pending`.
+#[utoipa::path(post, path = "/api/integration_runs", tag = "integration runs",
+    params(super::openapi::ShowParams),
+    request_body = IntegrationRunIn,
+    responses((status = 201, description = "The new run", body = IntegrationRunOut)))]
+pub async fn create(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            let principal = state.authorize(&headers, Scope::Write).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
+            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let integration = input
+                .integration
+                .as_ref()
+                .ok_or_else(|| {
+                    RestError::unprocessable(OBJECT, vec!["integration is required".into()])
+                })?
+                .to_ref(OBJECT, "integration")?;
+            let model = runs::create(&state.db, principal.actor(), integration, input.input())
+                .await
+                .map_err(app_error(OBJECT))?;
+            state.written();
+            Ok(one(
+                StatusCode::CREATED,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Updates a run's fields (PUT or PATCH); never its status.
+#[utoipa::path(method(put, patch), path = "/api/integration_runs/{id}", tag = "integration runs",
+    params(("id" = i32, Path, description = "The run's id"), super::openapi::ShowParams),
+    request_body = IntegrationRunIn,
+    responses((status = 200, description = "The run", body = IntegrationRunOut)))]
+pub async fn update(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            let principal = state.authorize(&headers, Scope::Write).await?;
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
+            let id = parse_id(OBJECT, &id)?;
+            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let model = runs::update(&state.db, principal.actor(), id, input.input())
+                .await
+                .map_err(app_error(OBJECT))?;
+            state.written();
+            Ok(one(
+                StatusCode::OK,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
+
+/// Applies a lifecycle action, with the optional run fields of the body (e.g. `total-records`
+/// on `run`). Repeating the action that led to the current status changes nothing.
+#[utoipa::path(put, path = "/api/integration_runs/{id}/{action}", tag = "integration runs",
+    params(("id" = i32, Path, description = "The run's id"),
+           ("action" = RunActionName, Path, description = "The action"),
+           super::openapi::ShowParams),
+    request_body(content = Option<IntegrationRunIn>, description = "Optional run fields to set with the action"),
+    responses((status = 200, description = "The run after the action", body = IntegrationRunOut)))]
+pub async fn act(
+    State(state): State<RestState>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    RawQuery(q): RawQuery,
+    body: Bytes,
+) -> Response {
+    respond(
+        Format::negotiate(&headers),
+        async {
+            let principal = state.authorize(&headers, Scope::Write).await?;
+            let Some(action) = RunActionName::parse(&action) else {
+                return Err(RestError::not_found(OBJECT, &format!("{id}/{action}")));
+            };
+            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
+            let id = parse_id(OBJECT, &id)?;
+            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let model = match action.action() {
+                Some(action) => {
+                    runs::apply_action(&state.db, principal.actor(), id, action, input.input())
+                        .await
+                }
+                None => {
+                    let Some(at) = input.max_updated_at else {
+                        return Err(RestError::unprocessable(
+                            OBJECT,
+                            vec!["max-updated-at is required".into()],
+                        ));
+                    };
+                    runs::set_max_updated_at(&state.db, principal.actor(), id, at, input.input())
+                        .await
+                }
+            }
+            .map_err(app_error(OBJECT))?;
+            state.written();
+            Ok(one(
+                StatusCode::OK,
+                OBJECT,
+                render_one(&state, model).await?,
+                &options,
+            ))
+        }
+        .await,
+    )
+}
