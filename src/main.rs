@@ -10,11 +10,6 @@ use integration_gateway::{
 };
 use tracing_subscriber::EnvFilter;
 
-/// mimalloc: GraphQL execution allocates many small, short-lived values (field maps, names,
-/// futures) from many threads, the pattern it is built for.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
