@@ -1,12 +1,23 @@
-//! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, and health.
+//! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, health and metrics.
 
 pub mod auth;
 pub mod explorer;
 pub mod graphql_http;
 pub mod health;
+pub mod metrics;
 
-use axum::{Router, extract::DefaultBodyLimit, response::Redirect, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, Request},
+    response::Redirect,
+    routing::get,
+};
 use sea_orm::DatabaseConnection;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 
 use crate::graphql::gateway::Gateway;
 
@@ -21,10 +32,26 @@ pub fn router(
     limits: graphql_http::HttpLimits,
     auth: auth::HttpAuth,
 ) -> Router {
+    let broker = gateway.broker().clone();
+    let request_id = HeaderName::from_static("x-request-id");
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
-        .merge(health::routes(db))
+        .merge(health::routes(db.clone()))
+        .merge(metrics::routes(db, broker))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
         // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // Layers run bottom-up: the id is set (or the caller's kept) first, then the request's
+        // span carries it, so every log line of the request, the GraphQL operation's span
+        // included, names it; the response echoes it.
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
