@@ -254,12 +254,20 @@ async fn sigterm_closes_websocket_subscriptions_with_going_away() {
 }
 
 #[tokio::test]
-async fn the_grace_period_bounds_shutdown() {
-    // An open multipart subscription never finishes on its own; after the grace period the
-    // process exits anyway.
-    let mut gateway = start(&["--shutdown-grace-secs", "1"]).await;
+async fn sigterm_ends_multipart_subscriptions_and_counts_them_while_open() {
+    let mut gateway = start(&["--shutdown-grace-secs", "30"]).await;
     let client = reqwest::Client::new();
-    let resp = client
+    let metrics = || async {
+        client
+            .get(format!("http://{}/metrics", gateway.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let mut resp = client
         .post(format!("http://{}/graphql", gateway.addr))
         .header("accept", "multipart/mixed;subscriptionSpec=\"1.0\"")
         .json(&json!({ "query": "subscription { integrationRunStatusChanged { sequence } }" }))
@@ -267,11 +275,46 @@ async fn the_grace_period_bounds_shutdown() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        sample(&metrics().await, "gateway_active_subscriptions", &[]),
+        1.0
+    );
+    gateway.sigterm();
+    let started = std::time::Instant::now();
+    // The response ends (well within the 30 s grace) instead of holding the server open.
+    let rest = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = resp.chunk().await {}
+    })
+    .await;
+    assert!(rest.is_ok(), "the multipart response ended");
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn the_grace_period_bounds_shutdown() {
+    // A request whose body never completes would hold the server forever; after the grace
+    // period the process exits anyway.
+    let mut gateway = start(&["--shutdown-grace-secs", "1"]).await;
+    let mut stuck = TcpStream::connect(gateway.addr).await.unwrap();
+    stuck
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"query\":",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
     gateway.sigterm();
     let started = std::time::Instant::now();
     assert!(gateway.exited(Duration::from_secs(10)).await.success());
-    assert!(started.elapsed() < Duration::from_secs(5));
-    drop(resp);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900),
+        "waited for the grace period: {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[tokio::test]

@@ -291,8 +291,9 @@ impl Operation {
         });
     }
 
-    /// Wraps a response stream: a subscription counts as open until the stream is dropped and
-    /// is counted (and timed) at its first response; other operations at their one response.
+    /// Wraps a response stream: a subscription counts as open until the stream is dropped (or
+    /// the server shuts down) and is counted (and timed) at its first response; other
+    /// operations at their one response.
     pub fn observe_stream(
         mut self,
         stream: futures_util::stream::BoxStream<'static, Response>,
@@ -301,6 +302,13 @@ impl Operation {
         let subscription =
             (self.ty == Some(OperationType::Subscription)).then(SubscriptionGuard::open);
         let mut first = true;
+        let stream = if subscription.is_some() {
+            // On shutdown a subscription ends (a multipart response then completes and lets the
+            // server stop; a WebSocket is closed with 1001 by its loop).
+            stream.take_until(crate::shutdown::wait()).boxed()
+        } else {
+            stream
+        };
         stream
             .map(move |response| {
                 let _open = &subscription;
