@@ -389,3 +389,35 @@ fn every_subcommand_documents_every_flag() {
     }
     check(&cmd, "integration-gateway");
 }
+
+#[tokio::test]
+async fn spans_are_exported_to_the_otlp_endpoint() {
+    // A stand-in collector: answers every request 200 and reports the request lines it saw.
+    let collector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", collector.local_addr().unwrap());
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = collector.accept().await {
+            let seen_tx = seen_tx.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                let _ = seen_tx.send(head.lines().next().unwrap_or_default().to_owned());
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    let mut gateway = start(&["--otlp-endpoint", &endpoint]).await;
+    common::gql_at(gateway.addr, "query Exported { __typename }", json!({})).await;
+    // Spans are batched; shutting down flushes them.
+    gateway.sigterm();
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    let line = tokio::time::timeout(Duration::from_secs(5), seen.recv())
+        .await
+        .expect("the collector was called")
+        .unwrap();
+    assert_eq!(line, "POST /v1/traces HTTP/1.1");
+}
