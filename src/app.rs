@@ -1,6 +1,6 @@
 //! The whole application as values tests can build: connect, migrate, schema, router, listener.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration};
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
@@ -79,6 +79,7 @@ pub struct Application {
     router: axum::Router,
     db: DatabaseConnection,
     gateway: Gateway,
+    shutdown_grace: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -178,6 +179,7 @@ impl Application {
             router,
             db,
             gateway,
+            shutdown_grace: Duration::from_secs(serve.shutdown_grace_secs),
         })
     }
 
@@ -196,32 +198,29 @@ impl Application {
         &self.db
     }
 
-    /// Serves until the process is stopped (Ctrl-C / SIGTERM finish in-flight requests first).
+    /// Serves until SIGTERM / SIGINT, then shuts down gracefully: stops accepting, lets in-flight
+    /// requests finish, closes WebSocket subscriptions with 1001 (going away), and after the grace
+    /// period (`--shutdown-grace-secs`) drops whatever is still open and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+        let grace = self.shutdown_grace;
+        let server = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(crate::shutdown::wait())
+            .into_future();
+        tokio::spawn(async {
+            crate::shutdown::signal().await;
+            tracing::info!("shutting down: finishing in-flight requests, closing subscriptions");
+            crate::shutdown::trigger();
+        });
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => result,
+            () = async {
+                crate::shutdown::wait().await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(grace_secs = grace.as_secs(), "grace period over: dropping the remaining connections");
+                Ok(())
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

@@ -47,6 +47,8 @@ impl Default for BrokerOptions {
 pub struct Broker {
     sender: broadcast::Sender<SharedEvent>,
     wake: Notify,
+    /// The sequence of the last event dispatched (for the event-log lag metric).
+    dispatched: std::sync::atomic::AtomicI64,
 }
 
 impl Broker {
@@ -62,8 +64,12 @@ impl Broker {
         let broker = Arc::new(Self {
             sender,
             wake: Notify::new(),
+            dispatched: std::sync::atomic::AtomicI64::new(0),
         });
         let last = events::last_sequence(&db).await?;
+        broker
+            .dispatched
+            .store(last, std::sync::atomic::Ordering::Relaxed);
         tokio::spawn(dispatch(Arc::downgrade(&broker), db, last, options));
         if let Some(url) = listen_url {
             tokio::spawn(listen(Arc::downgrade(&broker), url));
@@ -79,6 +85,11 @@ impl Broker {
     /// A receiver of every event dispatched from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<SharedEvent> {
         self.sender.subscribe()
+    }
+
+    /// The sequence of the last event dispatched to subscribers.
+    pub fn last_dispatched(&self) -> i64 {
+        self.dispatched.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many subscribers are listening.
@@ -156,6 +167,8 @@ async fn dispatch(
                         // No receiver is not an error: events stay in the log for replay.
                         let _ = b.sender.send(Arc::new(row));
                     }
+                    b.dispatched
+                        .store(last, std::sync::atomic::Ordering::Relaxed);
                     if n < PAGE {
                         break;
                     }

@@ -11,6 +11,9 @@ pub struct Cli {
     /// Database settings shared by every subcommand.
     #[command(flatten)]
     pub database: DatabaseConfig,
+    /// Logs, traces and the configuration file, shared by every subcommand.
+    #[command(flatten)]
+    pub telemetry: TelemetryConfig,
     /// What to do; `serve` when omitted.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -57,6 +60,27 @@ pub enum TokenCommand {
         /// The token's name.
         name: String,
     },
+}
+
+/// How the process logs and exports traces, and where more settings come from.
+#[derive(Clone, Debug, Args)]
+pub struct TelemetryConfig {
+    /// TOML file of settings (keys are the long flag names, e.g. `database-url = "…"`, `listen =
+    /// "…"`); flags and environment variables override it.
+    #[arg(long, env = "GATEWAY_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Log line format: `text` or `json` (one object per line, with the request's spans).
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: crate::observability::logging::LogFormat,
+    /// Export spans to this OpenTelemetry collector over OTLP/HTTP (e.g. `http://localhost:4318`).
+    #[arg(long, env = "OTLP_ENDPOINT", global = true, value_name = "URL")]
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Where the data lives and how many connections to keep.
@@ -150,6 +174,10 @@ pub struct ServeConfig {
     /// Turn schema introspection off (GraphiQL then cannot read the schema).
     #[arg(long, env = "DISABLE_INTROSPECTION")]
     pub disable_introspection: bool,
+    /// On SIGTERM/SIGINT, how long (seconds) in-flight requests may take to finish before the
+    /// remaining connections are dropped.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
+    pub shutdown_grace_secs: u64,
     /// Authentication, rate limit and persisted operations.
     #[command(flatten)]
     pub auth: AuthConfig,
@@ -217,6 +245,7 @@ impl Default for ServeConfig {
             max_batch_operations: 10,
             request_timeout_ms: 30_000,
             disable_introspection: false,
+            shutdown_grace_secs: 30,
             auth: AuthConfig {
                 jwt_leeway_secs: 30,
                 rate_limit_per_second: 50,

@@ -36,3 +36,56 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbEr
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
+
+/// Applies pending migrations one at a time with a progress bar on stderr (the `migrate` command).
+pub async fn migrate_with_progress(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let pending = Migrator::get_pending_migrations(db).await?;
+    let bar = indicatif::ProgressBar::new(pending.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{spinner} migrating [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    for migration in &pending {
+        bar.set_message(migration.name().to_owned());
+        Migrator::up(db, Some(1)).await?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Names of the migrations not yet applied (read only: never creates the migrations table).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_pending_migrations_read_only(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
+}
+
+/// Connections of the pool: (in use, idle, max).
+pub fn pool_usage(db: &DatabaseConnection) -> Option<(u32, u32, u32)> {
+    use sea_orm::DbBackend;
+    // The pool getters panic on the other backend, so ask which one this is first.
+    match db.get_database_backend() {
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            let idle = pool.num_idle() as u32;
+            Some((
+                pool.size().saturating_sub(idle),
+                idle,
+                pool.options().get_max_connections(),
+            ))
+        }
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            let idle = pool.num_idle() as u32;
+            Some((
+                pool.size().saturating_sub(idle),
+                idle,
+                pool.options().get_max_connections(),
+            ))
+        }
+        _ => None,
+    }
+}

@@ -11,6 +11,8 @@ pub mod broker;
 pub mod cli;
 /// Command line and environment configuration.
 pub mod config;
+/// The optional TOML configuration file, fed to clap as defaults.
+pub mod config_file;
 /// Database connection and migrations.
 pub mod db;
 /// Domain rules: the run status machine, enumerations, validation.
@@ -21,9 +23,13 @@ pub mod error;
 pub mod graphql;
 /// The HTTP surface: router, GraphQL over HTTP, health.
 pub mod http;
+/// Operations: metrics, structured logs and trace export.
+pub mod observability;
 /// The vendor-compatible REST API under `/api`, with its OpenAPI document.
 pub mod rest;
 /// Demo data.
 pub mod seed;
 /// Use cases over the database, in transactions.
 pub mod service;
+/// The process-wide shutdown signal (SIGTERM / SIGINT) that long-lived connections watch.
+pub mod shutdown;

@@ -2,23 +2,32 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use integration_gateway::{
     app::Application,
-    config::{Cli, Command, ServeConfig},
-    db, graphql, seed,
+    config::{Cli, Command},
+    config_file, db, graphql, observability, seed,
 };
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _telemetry = match observability::logging::init(
+        cli.telemetry.log_format,
+        cli.telemetry.otlp_endpoint.as_deref(),
+    ) {
+        Ok(guard) => guard,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -28,11 +37,30 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Flags, environment and the configuration file (as clap defaults, see config_file.rs).
+/// Without a subcommand the arguments are parsed again as `serve`, so `serve`'s environment
+/// variables and file settings apply to the default command too.
+fn parse_cli() -> Result<Cli, String> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = Cli::command();
+    if let Some(path) = config_file::path_from(&args) {
+        command = config_file::apply(command, &config_file::read(&path)?)?;
+    }
+    let matches = command.clone().get_matches_from(&args);
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    if cli.command.is_some() {
+        return Ok(cli);
+    }
+    args.push("serve".into());
+    let matches = command.get_matches_from(&args);
+    Cli::from_arg_matches(&matches).map_err(|e| e.to_string())
+}
+
 async fn run(cli: Cli) -> Result<(), String> {
-    match cli
-        .command
-        .unwrap_or(Command::Serve(ServeConfig::default()))
-    {
+    let Some(command) = cli.command else {
+        return Err("no command".into());
+    };
+    match command {
         Command::Serve(serve) => {
             let app = Application::build(&cli.database, &serve)
                 .await
@@ -45,7 +73,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             let conn = db::connect(&cli.database)
                 .await
                 .map_err(|e| e.to_string())?;
-            db::migrate(&conn).await.map_err(|e| e.to_string())?;
+            db::migrate_with_progress(&conn)
+                .await
+                .map_err(|e| e.to_string())?;
             tracing::info!("migrations applied");
             Ok(())
         }
@@ -77,7 +107,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
             db::migrate(&conn).await.map_err(|e| e.to_string())?;
-            let report = seed::demo(&conn).await.map_err(|e| e.to_string())?;
+            let report = seed::demo_with_progress(&conn)
+                .await
+                .map_err(|e| e.to_string())?;
             tracing::info!(
                 integrations = report.integrations,
                 runs = report.runs,

@@ -34,6 +34,30 @@ pub struct SeedReport {
 
 /// Loads the demo data set; integrations that already exist (by code) are reused.
 pub async fn demo(db: &DatabaseConnection) -> AppResult<SeedReport> {
+    demo_reporting(db, &indicatif::ProgressBar::hidden()).await
+}
+
+/// [`demo`] with a progress bar on stderr (one step per run written).
+pub async fn demo_with_progress(db: &DatabaseConnection) -> AppResult<SeedReport> {
+    let bar = indicatif::ProgressBar::new(DEMO_RUNS).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} seeding demo data [{bar:30}] {pos}/{len} runs {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let report = demo_reporting(db, &bar).await;
+    bar.finish_and_clear();
+    report
+}
+
+/// Runs the demo writes: three integrations, five runs each.
+const DEMO_RUNS: u64 = 15;
+
+async fn demo_reporting(
+    db: &DatabaseConnection,
+    bar: &indicatif::ProgressBar,
+) -> AppResult<SeedReport> {
     let actor = users::local_actor(db).await?;
     let specs = [
         (
@@ -95,7 +119,9 @@ pub async fn demo(db: &DatabaseConnection) -> AppResult<SeedReport> {
             &[RunAction::Run, RunAction::Success],
             &[RunAction::Run, RunAction::Fail],
         ];
+        bar.set_message(code);
         for (i, walk) in walks.iter().enumerate() {
+            bar.inc(1);
             let total = 100 * (i as i32 + 1);
             let run = runs::create(
                 db,

@@ -14,13 +14,14 @@ use async_graphql::{
     parser::types::OperationType,
 };
 use futures_util::stream::{self, BoxStream, StreamExt};
+use tracing::Instrument;
 
 use super::{
     AppSchema, limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
 };
-use crate::{auth::Principal, broker::Broker};
+use crate::{auth::Principal, broker::Broker, observability::metrics::Operation};
 
 /// How many operations the automatic persisted-query cache keeps.
 const APQ_CACHE_ENTRIES: usize = 1024;
@@ -106,6 +107,23 @@ impl Gateway {
         }
         Ok(Admitted { request, operation })
     }
+
+    /// The name of the caller of `request` (for the operation's span).
+    fn principal_name<'a>(
+        &'a self,
+        request: &'a Request,
+        session: Option<&'a Data>,
+    ) -> Option<&'a str> {
+        data_of::<Principal>(&request.data)
+            .or_else(|| session.and_then(data_of::<Principal>))
+            .or(self.rules.default_principal.as_ref())
+            .map(|p| p.name.as_str())
+    }
+
+    /// The event fan-out (for the event-log lag metric).
+    pub fn broker(&self) -> &Arc<Broker> {
+        &self.rules.broker
+    }
 }
 
 /// A value of type `T` in request or session data.
@@ -116,16 +134,30 @@ fn data_of<T: 'static>(data: &Data) -> Option<&T> {
 
 impl Executor for Gateway {
     async fn execute(&self, request: Request) -> Response {
-        let admitted = match self.admit(request, None) {
+        // Metrics and the operation's span (observability/metrics.rs): counted by name and outcome.
+        let observed = Operation::start(&request);
+        let mut admitted = match self.admit(request, None) {
             Ok(admitted) => admitted,
-            Err(error) => return Response::from_errors(vec![error]),
+            Err(error) => return observed.finish(Response::from_errors(vec![error])),
         };
-        let response = self.schema.execute(admitted.request).await;
+        let principal = self
+            .principal_name(&admitted.request, None)
+            .map(str::to_owned);
+        let observed = observed.admitted(
+            &mut admitted.request,
+            admitted.operation,
+            principal.as_deref(),
+        );
+        let response = self
+            .schema
+            .execute(admitted.request)
+            .instrument(observed.span())
+            .await;
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
             self.rules.broker.notify();
         }
-        request_errors::tag_response(response)
+        observed.finish(request_errors::tag_response(response))
     }
 
     async fn execute_batch(&self, batch_request: BatchRequest) -> BatchResponse {
@@ -147,21 +179,35 @@ impl Executor for Gateway {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let observed = Operation::start(&request);
         match self.admit(request, session_data.as_deref()) {
-            Ok(admitted) => {
+            Ok(mut admitted) => {
                 let mutation = admitted.operation == Some(OperationType::Mutation);
                 let broker = self.rules.broker.clone();
-                Executor::execute_stream(&self.schema, admitted.request, session_data)
-                    .map(move |response| {
-                        // A mutation over a WebSocket answers once, after its commit.
-                        if mutation {
-                            broker.notify();
-                        }
-                        request_errors::tag_response(response)
-                    })
+                let principal = self
+                    .principal_name(&admitted.request, session_data.as_deref())
+                    .map(str::to_owned);
+                let observed = observed.admitted(
+                    &mut admitted.request,
+                    admitted.operation,
+                    principal.as_deref(),
+                );
+                let responses =
+                    Executor::execute_stream(&self.schema, admitted.request, session_data)
+                        .map(move |response| {
+                            // A mutation over a WebSocket answers once, after its commit.
+                            if mutation {
+                                broker.notify();
+                            }
+                            request_errors::tag_response(response)
+                        })
+                        .boxed();
+                observed.observe_stream(responses)
+            }
+            Err(error) => {
+                stream::once(async move { observed.finish(Response::from_errors(vec![error])) })
                     .boxed()
             }
-            Err(error) => stream::once(async move { Response::from_errors(vec![error]) }).boxed(),
         }
     }
 }

@@ -39,6 +39,14 @@ pub fn to_graphql(e: LoadError) -> async_graphql::Error {
     e.extend()
 }
 
+fn record_batch<E>(kind: &str, keys: usize) {
+    let metrics = crate::observability::metrics::metrics();
+    metrics.loader_batch(
+        &crate::observability::metrics::loader_label::<E>(kind),
+        keys,
+    );
+}
+
 fn int_of(v: Value) -> Option<i32> {
     match v {
         Value::Int(v) => v,
@@ -68,6 +76,8 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        // Batch sizes show whether batching works under load (STACK-NOTES §7).
+        record_batch::<E>("by_id", keys.len());
         let rows = E::find()
             .filter(self.id_col.is_in(keys.iter().copied()))
             .all(&self.db)
@@ -127,6 +137,8 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
+        // Batch sizes show whether batching works under load (STACK-NOTES §7).
+        record_batch::<E>("children_of", keys.len());
         let rows = E::find()
             .filter(self.parent_col.is_in(keys.iter().copied()))
             .order_by_asc(self.id_col)
@@ -202,6 +214,8 @@ where
         &self,
         keys: &[ChildPageKey<E::Column>],
     ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
+        // Batch sizes show whether batching works under load (STACK-NOTES §7).
+        record_batch::<E>("child_pages", keys.len());
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {
             let (filter, sort, args) = &*group[0].args;
@@ -250,6 +264,8 @@ where
         &self,
         keys: &[ChildPageKey<E::Column>],
     ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
+        // Batch sizes show whether batching works under load (STACK-NOTES §7).
+        record_batch::<E>("child_counts", keys.len());
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {
             let (filter, _, _) = &*group[0].args;

@@ -866,8 +866,8 @@ const CLOSE_FORBIDDEN: u16 = 4403;
 
 /// Serves one authenticated GraphQL WebSocket. async-graphql-axum's `serve` cannot close a
 /// socket on its own initiative, so this is its loop with two additions: a refused
-/// `connection_init` closes with 4403 (not 1002), and the socket closes with 4403 when the
-/// credentials expire.
+/// `connection_init` closes with 4403 (not 1002), the socket closes with 4403 when the
+/// credentials expire, and with 1001 when the server shuts down.
 async fn serve_websocket<E: Executor>(
     socket: axum::extract::ws::WebSocket,
     executor: E,
@@ -927,6 +927,16 @@ async fn serve_websocket<E: Executor>(
     loop {
         let expires = *deadline.borrow();
         tokio::select! {
+            // The server is stopping: say so (1001 going away) so clients reconnect elsewhere.
+            () = crate::shutdown::wait() => {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: axum::extract::ws::close_code::AWAY,
+                        reason: "server shutting down".into(),
+                    })))
+                    .await;
+                break;
+            }
             message = messages.next() => {
                 let Some(message) = message else { break };
                 let frame = match message {

@@ -1,15 +1,26 @@
 //! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, the vendor REST API
-//! (`/api`, in `crate::rest`), and health.
+//! (`/api`, in `crate::rest`), health and metrics.
 
 pub mod auth;
 pub mod explorer;
 pub mod graphql_http;
 pub mod health;
+pub mod metrics;
 
 use std::sync::Arc;
 
-use axum::{Router, extract::DefaultBodyLimit, response::Redirect, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderName, Request},
+    response::Redirect,
+    routing::get,
+};
 use sea_orm::DatabaseConnection;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 
 use crate::{broker::Broker, graphql::gateway::Gateway, rest};
 
@@ -28,13 +39,28 @@ pub fn router(
     let rest_state = rest::RestState {
         db: db.clone(),
         auth: auth.clone(),
-        broker,
+        broker: broker.clone(),
     };
+    let request_id = HeaderName::from_static("x-request-id");
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))
         .merge(rest::routes(rest_state))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
-        .merge(health::routes(db))
+        .merge(health::routes(db.clone()))
+        .merge(metrics::routes(db, broker))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
         // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // Layers run bottom-up: the id is set (or the caller's kept) first, then the request's
+        // span carries it, so every log line of the request, the GraphQL operation's span
+        // included, names it; the response echoes it.
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

@@ -1,0 +1,423 @@
+//! Operations: /metrics, /readyz, graceful shutdown on SIGTERM, and the configuration file.
+
+mod common;
+
+use std::{net::SocketAddr, time::Duration};
+
+use common::{WsClient, spawn_app};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
+};
+
+/// The value of the first sample of `metric` whose labels include every one of `labels`.
+fn sample(text: &str, metric: &str, labels: &[&str]) -> f64 {
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{metric}{{")) || l.starts_with(&format!("{metric} ")))
+        .find(|l| labels.iter().all(|label| l.contains(label)))
+        .and_then(|l| l.rsplit(' ').next())
+        .map(|v| v.parse().unwrap())
+        .unwrap_or(0.0)
+}
+
+async fn scrape(app: &common::TestApp) -> String {
+    let resp = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    resp.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn metrics_count_a_named_query_and_time_it() {
+    let app = spawn_app().await;
+    let code = "METRICS-1";
+    app.integration(code).await;
+    app.run(code).await;
+    let before = scrape(&app).await;
+    let query = "query MetricsCountsThis { integrationRuns { nodes { id integration { code } } } }";
+    let body = app.gql(query, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let after = scrape(&app).await;
+
+    let op = "operation=\"MetricsCountsThis\"";
+    let counted = |text: &str| {
+        sample(
+            text,
+            "gateway_graphql_operations_total",
+            &[op, "outcome=\"ok\"", "type=\"query\""],
+        )
+    };
+    assert_eq!(counted(&after), counted(&before) + 1.0, "{after}");
+    assert!(
+        sample(
+            &after,
+            "gateway_graphql_operation_duration_seconds_count",
+            &[op]
+        ) >= 1.0
+    );
+    // The run's integration came through a DataLoader batch.
+    assert!(
+        sample(
+            &after,
+            "gateway_dataloader_batch_size_count",
+            &["loader=\"by_id:integration\""]
+        ) >= 1.0,
+        "{after}"
+    );
+    for metric in [
+        "gateway_active_subscriptions",
+        "gateway_event_log_lag",
+        "gateway_db_pool_connections",
+    ] {
+        assert!(
+            after.contains(&format!("# TYPE {metric} gauge")),
+            "{metric}"
+        );
+    }
+    assert!(sample(&after, "gateway_db_pool_connections", &["state=\"max\""]) >= 1.0);
+}
+
+#[tokio::test]
+async fn failed_and_anonymous_operations_are_counted_by_code() {
+    let app = spawn_app().await;
+    let before = scrape(&app).await;
+    let body = app
+        .gql(
+            "query MetricsNotFound { integration(code: \"nope\") { id } } ",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    app.gql("{ __typename }", json!({})).await;
+    app.gql(
+        "mutation MetricsBad { runIntegrationRun(id: 999999) { id } }",
+        json!({}),
+    )
+    .await;
+    let after = scrape(&app).await;
+    let delta = |labels: &[&str]| {
+        sample(&after, "gateway_graphql_operations_total", labels)
+            - sample(&before, "gateway_graphql_operations_total", labels)
+    };
+    assert!(delta(&["operation=\"anonymous\"", "outcome=\"ok\""]) >= 1.0);
+    assert_eq!(
+        delta(&[
+            "operation=\"MetricsBad\"",
+            "outcome=\"NOT_FOUND\"",
+            "type=\"mutation\""
+        ]),
+        1.0,
+        "{after}"
+    );
+}
+
+#[tokio::test]
+async fn readyz_answers_200_then_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    let live = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(live.status(), 200);
+    let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["checks"]["database"]["ok"], true);
+    assert_eq!(body["checks"]["migrations"]["ok"], true);
+
+    // The application shares this pool; closed, every statement fails.
+    app.db.close_by_ref().await.unwrap();
+    let gone = app.client.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(gone.status(), 503);
+    let body: Value = gone.json().await.unwrap();
+    assert_eq!(body["status"], "not ready");
+    assert_eq!(body["checks"]["database"]["ok"], false, "{body}");
+    assert_eq!(body["checks"]["migrations"]["ok"], false);
+}
+
+/// A gateway process we can signal.
+struct Process {
+    addr: SocketAddr,
+    child: tokio::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+async fn start(extra: &[&str]) -> Process {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the gateway");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the gateway started");
+        if let Some(rest) = line.split("serving GraphQL and GraphiQL at http://").nth(1) {
+            break rest.trim().trim_end_matches("/graphql").parse().unwrap();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Process {
+        addr,
+        child,
+        _dir: dir,
+    }
+}
+
+impl Process {
+    fn sigterm(&self) {
+        let pid = self.child.id().unwrap().to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .expect("the process exits in time")
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish_and_refuses_new_connections() {
+    let mut gateway = start(&[]).await;
+    // In flight for as long as we like: the headers are sent, the body only in part.
+    let body = json!({ "query": "{ integrations { totalCount } }" }).to_string();
+    let (head, tail) = body.split_at(body.len() / 2);
+    let mut slow = TcpStream::connect(gateway.addr).await.unwrap();
+    slow.write_all(
+        format!(
+            "POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n\
+             Accept: application/json\r\nContent-Length: {}\r\n\r\n{head}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    gateway.sigterm();
+    // The listener closes at once; poll briefly for the signal to land.
+    let mut refused = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if TcpStream::connect(gateway.addr).await.is_err() {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "new connections are refused after SIGTERM");
+
+    slow.write_all(tail.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(10), slow.read_to_string(&mut response))
+        .await
+        .expect("the in-flight request is answered")
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"totalCount\":0"), "{response}");
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+}
+
+#[tokio::test]
+async fn sigterm_closes_websocket_subscriptions_with_going_away() {
+    let mut gateway = start(&[]).await;
+    let mut ws = WsClient::connect(gateway.addr, "graphql-transport-ws").await;
+    ws.subscribe(
+        "1",
+        "subscription { integrationRunStatusChanged { sequence } }",
+        json!({}),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    gateway.sigterm();
+    let (code, reason) = ws.closed().await;
+    assert_eq!(code, 1001, "{reason}");
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+}
+
+#[tokio::test]
+async fn sigterm_ends_multipart_subscriptions_and_counts_them_while_open() {
+    let mut gateway = start(&["--shutdown-grace-secs", "30"]).await;
+    let client = reqwest::Client::new();
+    let metrics = || async {
+        client
+            .get(format!("http://{}/metrics", gateway.addr))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let mut resp = client
+        .post(format!("http://{}/graphql", gateway.addr))
+        .header("accept", "multipart/mixed;subscriptionSpec=\"1.0\"")
+        .json(&json!({ "query": "subscription { integrationRunStatusChanged { sequence } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        sample(&metrics().await, "gateway_active_subscriptions", &[]),
+        1.0
+    );
+    gateway.sigterm();
+    let started = std::time::Instant::now();
+    // The response ends (well within the 30 s grace) instead of holding the server open.
+    let rest = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Ok(Some(_)) = resp.chunk().await {}
+    })
+    .await;
+    assert!(rest.is_ok(), "the multipart response ended");
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn the_grace_period_bounds_shutdown() {
+    // A request whose body never completes would hold the server forever; after the grace
+    // period the process exits anyway.
+    let mut gateway = start(&["--shutdown-grace-secs", "1"]).await;
+    let mut stuck = TcpStream::connect(gateway.addr).await.unwrap();
+    stuck
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"query\":",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.sigterm();
+    let started = std::time::Instant::now();
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900),
+        "waited for the grace period: {took:?}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[tokio::test]
+async fn settings_come_from_the_configuration_file_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gateway.toml");
+    let db = dir.path().join("from-file.db");
+    std::fs::write(
+        &file,
+        format!(
+            "database-url = \"sqlite://{}?mode=rwc\"\nlisten = \"127.0.0.1:0\"\nshutdown-grace-secs = 1\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    // No subcommand: the file's `serve` settings apply to the default command too.
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args(["--config", file.to_str().unwrap()])
+        .env_remove("DATABASE_URL")
+        .env_remove("LISTEN")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the gateway started");
+        if line.contains("serving GraphQL and GraphiQL at http://127.0.0.1:") {
+            break;
+        }
+    }
+    assert!(db.exists(), "the database named in the file was created");
+    drop(child);
+
+    let unknown = dir.path().join("bad.toml");
+    std::fs::write(&unknown, "lisen = \"127.0.0.1:0\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args(["--config", unknown.to_str().unwrap(), "schema"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown setting `lisen`"));
+}
+
+#[test]
+fn every_subcommand_documents_every_flag() {
+    use clap::CommandFactory;
+    let cmd = integration_gateway::config::Cli::command();
+    fn check(cmd: &clap::Command, path: &str) {
+        for arg in cmd.get_arguments() {
+            if matches!(arg.get_id().as_str(), "help" | "version") {
+                continue;
+            }
+            assert!(
+                arg.get_help().is_some(),
+                "{path} --{} has no help",
+                arg.get_id()
+            );
+        }
+        for sub in cmd.get_subcommands() {
+            assert!(
+                sub.get_about().is_some(),
+                "{path} {} has no about",
+                sub.get_name()
+            );
+            check(sub, &format!("{path} {}", sub.get_name()));
+        }
+    }
+    check(&cmd, "integration-gateway");
+}
+
+#[tokio::test]
+async fn spans_are_exported_to_the_otlp_endpoint() {
+    // A stand-in collector: answers every request 200 and reports the request lines it saw.
+    let collector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", collector.local_addr().unwrap());
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = collector.accept().await {
+            let seen_tx = seen_tx.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                let _ = seen_tx.send(head.lines().next().unwrap_or_default().to_owned());
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    let mut gateway = start(&["--otlp-endpoint", &endpoint]).await;
+    common::gql_at(gateway.addr, "query Exported { __typename }", json!({})).await;
+    // Spans are batched; shutting down flushes them.
+    gateway.sigterm();
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    let line = tokio::time::timeout(Duration::from_secs(5), seen.recv())
+        .await
+        .expect("the collector was called")
+        .unwrap();
+    assert_eq!(line, "POST /v1/traces HTTP/1.1");
+}
