@@ -367,8 +367,15 @@ where
         return Ok(Page::default());
     }
     let (desc, nulls_last) = effective(sort.descending, window.backward);
-    let rows = windowed_select::<E>(filter, &sort, id_col, &window, cursor_field(&window))?
-        .order_by_with_nulls(sort.column, order(desc), nulls(nulls_last))
+    let select = windowed_select::<E>(filter, &sort, id_col, &window, cursor_field(&window))?;
+    // A NULLS clause against the index's own order (DESC NULLS LAST) keeps PostgreSQL from
+    // reading the order off the index, so it sorts every matching row; NOT NULL keys need none.
+    let select = if sort.nullable {
+        select.order_by_with_nulls(sort.column, order(desc), nulls(nulls_last))
+    } else {
+        select.order_by(sort.column, order(desc))
+    };
+    let rows = select
         .order_by(id_col, order(desc))
         .offset(window.offset)
         .limit(window.size + 1)
@@ -403,8 +410,12 @@ where
     let mut inner =
         windowed_select::<E>(filter, &sort, id_col, &window, cursor_field(&window))?.into_query();
     let mut over = WindowStatement::partition_by(parent_col);
-    over.order_by_with_nulls(sort.column, order(desc), nulls(nulls_last))
-        .order_by(id_col, order(desc));
+    if sort.nullable {
+        over.order_by_with_nulls(sort.column, order(desc), nulls(nulls_last));
+    } else {
+        over.order_by(sort.column, order(desc));
+    }
+    over.order_by(id_col, order(desc));
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), over, Alias::new("page_row"));
     let rn = Expr::col((Alias::new("paged"), Alias::new("page_row")));
     let outer = Query::select()
