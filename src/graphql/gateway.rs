@@ -119,11 +119,6 @@ impl Gateway {
             .or(self.rules.default_principal.as_ref())
             .map(|p| p.name.as_str())
     }
-
-    /// The event fan-out (for the event-log lag metric).
-    pub fn broker(&self) -> &Arc<Broker> {
-        &self.rules.broker
-    }
 }
 
 /// A value of type `T` in request or session data.
