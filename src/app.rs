@@ -151,6 +151,7 @@ impl Application {
             persisted,
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,
+            direct_reads: !serve.disable_direct_reads,
         };
         let gateway = build_gateway(db.clone(), options);
         let http_limits = http::graphql_http::HttpLimits {

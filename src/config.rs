@@ -176,6 +176,10 @@ pub struct ServeConfig {
     /// Turn schema introspection off (GraphiQL then cannot read the schema).
     #[arg(long, env = "DISABLE_INTROSPECTION")]
     pub disable_introspection: bool,
+    /// Answer every query through the schema's resolvers, never by a direct read (for
+    /// comparing the two paths; direct reads give the same answers faster).
+    #[arg(long, env = "DISABLE_DIRECT_READS")]
+    pub disable_direct_reads: bool,
     /// On SIGTERM/SIGINT, how long (seconds) in-flight requests may take to finish before the
     /// remaining connections are dropped.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
@@ -247,6 +251,7 @@ impl Default for ServeConfig {
             max_batch_operations: 10,
             request_timeout_ms: 30_000,
             disable_introspection: false,
+            disable_direct_reads: false,
             shutdown_grace_secs: 30,
             auth: AuthConfig {
                 jwt_leeway_secs: 30,

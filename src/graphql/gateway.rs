@@ -10,14 +10,17 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    BatchRequest, BatchResponse, Data, Executor, Request, Response, ServerError,
-    parser::types::OperationType,
+    BatchRequest, BatchResponse, Data, Executor, Name, Request, Response, ServerError, Value,
+    Variables,
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
 };
 use futures_util::stream::{self, BoxStream, StreamExt};
 use tracing::Instrument;
 
 use super::{
-    AppSchema, limits,
+    AppSchema,
+    direct::DirectReads,
+    limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
 };
@@ -46,6 +49,8 @@ struct Rules {
     broker: Arc<Broker>,
     /// The caller of requests that name none (when authentication is off).
     default_principal: Option<Principal>,
+    /// Answers known queries without the per-field resolvers, when enabled.
+    direct: Option<DirectReads>,
 }
 
 /// What the checks found out about a request that may run.
@@ -62,6 +67,7 @@ impl Gateway {
         persisted: Option<Arc<PersistedOperations>>,
         broker: Arc<Broker>,
         default_principal: Option<Principal>,
+        direct: Option<DirectReads>,
     ) -> Self {
         let strict = persisted.as_ref().is_some_and(|p| p.strict());
         Self {
@@ -72,6 +78,7 @@ impl Gateway {
                 automatic: (!strict).then(|| AutomaticPersistedQueries::new(APQ_CACHE_ENTRIES)),
                 broker,
                 default_principal,
+                direct,
             }),
         }
     }
@@ -92,11 +99,18 @@ impl Gateway {
         }
         self.rules.limits.check_text(&request.query)?;
         let operation_name = request.operation_name.clone();
+        let mut variables = std::mem::take(&mut request.variables);
         let doc = request
             .parsed_query()
             .map_err(|e| limits::shorten(e.clone()))?;
         self.rules.limits.check_document(doc)?;
         let operation = scopes::selected_operation(doc, operation_name.as_deref());
+        // async-graphql applies declared defaults when a resolver reads a variable, but not
+        // when it evaluates @skip/@include (a missing `$flag: Boolean = true` counts as false
+        // there); giving the defaults as values makes both follow the spec.
+        for (name, value) in variable_defaults(doc, operation_name.as_deref(), &variables) {
+            variables.insert(name, value);
+        }
         if let Some(operation) = operation {
             let principal = data_of::<Principal>(&request.data)
                 .or_else(|| session.and_then(data_of::<Principal>))
@@ -105,6 +119,7 @@ impl Gateway {
                 async_graphql::Error::from(e).into_server_error(async_graphql::Pos::default())
             })?;
         }
+        request.variables = variables;
         Ok(Admitted { request, operation })
     }
 
@@ -119,6 +134,29 @@ impl Gateway {
             .or(self.rules.default_principal.as_ref())
             .map(|p| p.name.as_str())
     }
+}
+
+/// The declared defaults of the selected operation's variables that `given` leaves out.
+fn variable_defaults(
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    given: &Variables,
+) -> Vec<(Name, Value)> {
+    let operation = match (&doc.operations, operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    operation
+        .into_iter()
+        .flat_map(|op| &op.node.variable_definitions)
+        .filter(|def| !given.contains_key(&def.node.name.node))
+        .filter_map(|def| {
+            let default = def.node.default_value.as_ref()?;
+            Some((def.node.name.node.clone(), default.node.clone()))
+        })
+        .collect()
 }
 
 /// A value of type `T` in request or session data.
@@ -143,11 +181,34 @@ impl Executor for Gateway {
             admitted.operation,
             principal.as_deref(),
         );
+        // A query whose document the schema has already run is read directly when possible;
+        // the first run of a document teaches the direct path that it is valid.
+        let mut learn = None;
+        if let (Some(direct), Some(OperationType::Query)) = (&self.rules.direct, admitted.operation)
+        {
+            if direct.knows(&admitted.request) {
+                let answer = direct
+                    .execute(&mut admitted.request)
+                    .instrument(observed.span())
+                    .await;
+                if let Some(response) = answer {
+                    return observed.finish(response);
+                }
+            } else {
+                learn = Some((
+                    admitted.request.query.clone(),
+                    admitted.request.operation_name.clone(),
+                ));
+            }
+        }
         let response = self
             .schema
             .execute(admitted.request)
             .instrument(observed.span())
             .await;
+        if let (Some(direct), Some((query, operation_name))) = (&self.rules.direct, learn) {
+            direct.learn(query, operation_name, &response);
+        }
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
             self.rules.broker.notify();

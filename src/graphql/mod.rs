@@ -1,6 +1,7 @@
 //! The GraphQL schema: types and resolvers that call the service layer.
 
 pub mod connection;
+pub mod direct;
 pub mod enums;
 pub mod filter;
 pub mod gateway;
@@ -43,6 +44,8 @@ pub struct SchemaOptions {
     pub principal: Option<Principal>,
     /// The persisted-operations allow list, if one is configured.
     pub persisted: Option<Arc<persisted::PersistedOperations>>,
+    /// Whether known queries may be answered by direct reads (`direct/`).
+    pub direct_reads: bool,
 }
 
 /// The most items a batch mutation takes (schema data).
@@ -72,6 +75,9 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
     if limits.disable_introspection {
         builder = builder.disable_introspection();
     }
+    let direct = options
+        .direct_reads
+        .then(|| direct::DirectReads::new(db.clone()));
     // No extensions: they would wrap every resolved field (see gateway.rs).
     let schema = builder
         .data(db)
@@ -86,6 +92,7 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
         options.persisted,
         options.broker,
         options.principal,
+        direct,
     )
 }
 

@@ -30,6 +30,7 @@ pub struct Metrics {
     operations: IntCounterVec,
     latency: HistogramVec,
     loader_batch: HistogramVec,
+    direct_reads: IntCounterVec,
     subscriptions: IntGauge,
     event_lag: IntGauge,
     pool: IntGaugeVec,
@@ -82,6 +83,15 @@ impl Metrics {
             &["loader"],
         )
         .expect("valid metric");
+        let direct_reads = IntCounterVec::new(
+            Opts::new(
+                "gateway_direct_reads_total",
+                "Queries of known documents tried as direct reads: answered, or declined and \
+                 left to the resolvers.",
+            ),
+            &["outcome"],
+        )
+        .expect("valid metric");
         let subscriptions = IntGauge::new(
             "gateway_active_subscriptions",
             "GraphQL subscriptions currently open (WebSocket and multipart).",
@@ -104,6 +114,7 @@ impl Metrics {
             Box::new(operations.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(loader_batch.clone()),
+            Box::new(direct_reads.clone()),
             Box::new(subscriptions.clone()),
             Box::new(event_lag.clone()),
             Box::new(pool.clone()),
@@ -115,6 +126,7 @@ impl Metrics {
             operations,
             latency,
             loader_batch,
+            direct_reads,
             subscriptions,
             event_lag,
             pool,
@@ -144,6 +156,12 @@ impl Metrics {
         self.loader_batch
             .with_label_values(&[loader])
             .observe(keys as f64);
+    }
+
+    /// Counts a direct read of a known query: answered, or declined.
+    pub fn direct_read(&self, answered: bool) {
+        let outcome = if answered { "answered" } else { "declined" };
+        self.direct_reads.with_label_values(&[outcome]).inc();
     }
 
     /// Sets the event-log lag gauge.

@@ -1,0 +1,252 @@
+//! Direct reads: queries over runs, errors, history records, responses and integrations answered
+//! straight from the rows, without async-graphql's per-field resolver machinery.
+//!
+//! async-graphql resolves every field of every object through its own boxed future; for a page
+//! of 50 runs with their integrations and errors that is thousands of futures, and it cost more
+//! CPU than the SQL behind it. A direct read walks the operation level by level instead: one
+//! statement per relation and level (the same `service::paging` statements the resolvers use,
+//! so ordering, cursors and page limits are the resolvers' own), then builds the response
+//! objects in selection order.
+//!
+//! It answers only what it knows completely. The operation must be a query whose document the
+//! schema has already executed once without request errors (so it is known to be valid: the
+//! validation rules live in async-graphql), and every field in it must be one this module reads
+//! (`nodes.rs`, `lists.rs`). Anything else — an unknown field, a directive other than
+//! `@skip`/`@include`, a missing variable, a bad argument, a database error, a row a required
+//! relation points at that is gone — declines, and the schema's executor answers the request
+//! with its usual errors. Declining costs nothing but the work done so far; reads change nothing.
+
+mod lists;
+mod nodes;
+mod selection;
+
+use std::{num::NonZeroUsize, sync::Mutex};
+
+use async_graphql::{
+    Request, Response, Value, Variables,
+    indexmap::IndexMap,
+    parser::types::{ExecutableDocument, Field, OperationType, SelectionSet},
+};
+use entity::{
+    integration, integration_error, integration_history_record as record, integration_run,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use self::{
+    lists::{Names, root_list},
+    nodes::{Node, objects},
+    selection::Selected,
+};
+use crate::{
+    error::AppError,
+    graphql::types::{
+        IntegrationErrorFilter, IntegrationErrorOrder, IntegrationFilter,
+        IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder, IntegrationOrder,
+        IntegrationRunFilter, IntegrationRunOrder,
+    },
+    service::{IntegrationRef, integrations},
+};
+
+/// Why a direct read gave a request back to the schema's executor (no detail needed: the
+/// executor reports the real error, if there is one).
+#[derive(Debug)]
+pub(super) struct Decline;
+
+impl From<AppError> for Decline {
+    fn from(_: AppError) -> Self {
+        Decline
+    }
+}
+
+impl From<sea_orm::DbErr> for Decline {
+    fn from(_: sea_orm::DbErr) -> Self {
+        Decline
+    }
+}
+
+/// The result of a step of a direct read.
+pub(super) type Direct<T> = Result<T, Decline>;
+
+/// What a direct read works with: the database, the document and the operation's variables.
+pub(super) struct Cx<'a> {
+    db: &'a DatabaseConnection,
+    doc: &'a ExecutableDocument,
+    vars: Variables,
+}
+
+impl<'a> Cx<'a> {
+    /// The fields of `set` on an object of type `type_name`.
+    fn fields(&self, set: &'a SelectionSet, type_name: &str) -> Direct<Vec<Selected<'a>>> {
+        selection::fields(self.doc, &self.vars, set, type_name)
+    }
+
+    /// The argument `name` of `field` as its input type.
+    fn argument<T: async_graphql::InputType>(&self, field: &Field, name: &str) -> Direct<T> {
+        selection::argument(&self.vars, field, name)
+    }
+}
+
+/// How many documents are remembered as valid.
+const KNOWN_DOCUMENTS: usize = 1024;
+
+/// The direct-read path and the documents it may take.
+pub struct DirectReads {
+    db: DatabaseConnection,
+    /// Documents (text and operation name) the schema executed without request errors.
+    known: Mutex<lru::LruCache<(String, Option<String>), ()>>,
+}
+
+impl std::fmt::Debug for DirectReads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectReads").finish_non_exhaustive()
+    }
+}
+
+impl DirectReads {
+    /// Direct reads over `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            known: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(KNOWN_DOCUMENTS).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+
+    /// Whether the schema has executed this request's document without request errors.
+    pub fn knows(&self, request: &Request) -> bool {
+        let key = (request.query.clone(), request.operation_name.clone());
+        self.known
+            .lock()
+            .map(|mut known| known.get(&key).is_some())
+            .unwrap_or(false)
+    }
+
+    /// Remembers the document of a query the schema answered, if the answer shows the document
+    /// passed validation (every error, if any, belongs to a field).
+    pub fn learn(&self, query: String, operation_name: Option<String>, response: &Response) {
+        if response.errors.iter().all(|e| !e.path.is_empty())
+            && let Ok(mut known) = self.known.lock()
+        {
+            known.put((query, operation_name), ());
+        }
+    }
+
+    /// Answers a known query directly, or `None` to leave it to the schema's executor.
+    pub async fn execute(&self, request: &mut Request) -> Option<Response> {
+        let operation_name = request.operation_name.clone();
+        let variables = request.variables.clone();
+        let doc = request.parsed_query().ok()?;
+        let answer = read(&self.db, doc, operation_name.as_deref(), &variables).await;
+        crate::observability::metrics::metrics().direct_read(answer.is_ok());
+        answer.ok().map(Response::new)
+    }
+}
+
+/// The `data` of a query, read directly.
+async fn read(
+    db: &DatabaseConnection,
+    doc: &ExecutableDocument,
+    operation_name: Option<&str>,
+    given: &Variables,
+) -> Direct<Value> {
+    let op = selection::operation(doc, operation_name)?;
+    if op.ty != OperationType::Query || !op.directives.is_empty() {
+        return Err(Decline);
+    }
+    let cx = Cx {
+        db,
+        doc,
+        vars: selection::variables(op, given)?,
+    };
+    let fields = cx.fields(&op.selection_set.node, "Query")?;
+    let values =
+        futures_util::future::try_join_all(fields.iter().map(|selected| root(&cx, selected)))
+            .await?;
+    let mut data = IndexMap::with_capacity(fields.len());
+    for (selected, value) in fields.iter().zip(values) {
+        data.insert(selected.key.clone(), value);
+    }
+    Ok(Value::Object(data))
+}
+
+/// A root field's value.
+async fn root(cx: &Cx<'_>, selected: &Selected<'_>) -> Direct<Value> {
+    let field = selected.field;
+    match field.name.node.as_str() {
+        "__typename" => Ok(Value::String("Query".to_owned())),
+        "integration" => {
+            let id: Option<i32> = cx.argument(field, "id")?;
+            let code: Option<String> = cx.argument(field, "code")?;
+            let by = match (id, code) {
+                (Some(id), None) => IntegrationRef::Id(id),
+                (None, Some(code)) => IntegrationRef::Code(code),
+                _ => return Err(Decline),
+            };
+            match integrations::find(cx.db, &by).await {
+                Ok(row) => one(cx, &row, field).await,
+                Err(AppError::NotFound { .. }) => Ok(Value::Null),
+                Err(_) => Err(Decline),
+            }
+        }
+        "integrationRun" => by_id::<integration_run::Model>(cx, field).await,
+        "integrationError" => by_id::<integration_error::Model>(cx, field).await,
+        "integrationHistoryRecord" => by_id::<record::Model>(cx, field).await,
+        "integrations" => {
+            root_list::<integration::Model, IntegrationFilter, IntegrationOrder>(
+                cx,
+                field,
+                Names::INTEGRATIONS,
+            )
+            .await
+        }
+        "integrationRuns" => {
+            root_list::<integration_run::Model, IntegrationRunFilter, IntegrationRunOrder>(
+                cx,
+                field,
+                Names::RUNS,
+            )
+            .await
+        }
+        "integrationErrors" => {
+            root_list::<integration_error::Model, IntegrationErrorFilter, IntegrationErrorOrder>(
+                cx,
+                field,
+                Names::ERRORS,
+            )
+            .await
+        }
+        "integrationHistoryRecords" => root_list::<
+            record::Model,
+            IntegrationHistoryRecordFilter,
+            IntegrationHistoryRecordOrder,
+        >(cx, field, Names::RECORDS)
+        .await,
+        _ => Err(Decline),
+    }
+}
+
+/// A root field that finds one row by its `id` argument (null when there is none).
+async fn by_id<N: Node>(cx: &Cx<'_>, field: &Field) -> Direct<Value> {
+    if selection::has_other_arguments(field, &["id"]) {
+        return Err(Decline);
+    }
+    let id: i32 = cx.argument(field, "id")?;
+    match N::Entity::find()
+        .filter(N::id_column().eq(id))
+        .one(cx.db)
+        .await?
+    {
+        Some(row) => one(cx, &row, field).await,
+        None => Ok(Value::Null),
+    }
+}
+
+/// One object as `field` selects it.
+async fn one<N: Node>(cx: &Cx<'_>, row: &N, field: &Field) -> Direct<Value> {
+    let refs = [row];
+    objects(cx, &refs, &field.selection_set.node)
+        .await?
+        .pop()
+        .ok_or(Decline)
+}

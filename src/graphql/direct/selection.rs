@@ -1,0 +1,203 @@
+//! Reading an operation the way execution would: the selected operation, its variables with their
+//! defaults, fields after fragments and `@skip`/`@include`, and typed arguments.
+
+use std::collections::HashMap;
+
+use async_graphql::{
+    InputType, Name, Value, Variables,
+    parser::types::{
+        Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection,
+        SelectionSet,
+    },
+};
+
+use super::{Decline, Direct};
+
+/// One field of a selection set as it lands in the response.
+pub(super) struct Selected<'a> {
+    /// The response key (the alias, else the field's name).
+    pub key: &'a Name,
+    /// The field as written.
+    pub field: &'a Field,
+}
+
+/// The operation a request selects (by name when the document holds several).
+pub(super) fn operation<'a>(
+    doc: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Direct<&'a OperationDefinition> {
+    let op = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).ok_or(Decline)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().ok_or(Decline)?
+        }
+        (DocumentOperations::Multiple(_), None) => return Err(Decline),
+    };
+    Ok(&op.node)
+}
+
+/// The operation's variables: the given values, else the declared defaults. A variable given
+/// neither is left to the schema's executor, which knows the rules for absent values.
+pub(super) fn variables(op: &OperationDefinition, given: &Variables) -> Direct<Variables> {
+    let mut out = Variables::default();
+    for definition in &op.variable_definitions {
+        let definition = &definition.node;
+        let name = &definition.name.node;
+        let value = match (given.get(name), &definition.default_value) {
+            (Some(value), _) => value.clone(),
+            (None, Some(default)) => default.node.clone(),
+            (None, None) => return Err(Decline),
+        };
+        out.insert(name.clone(), value);
+    }
+    Ok(out)
+}
+
+/// The fields of `set` on an object of type `type_name`, fragments inlined, skipped ones left out.
+pub(super) fn fields<'a>(
+    doc: &'a ExecutableDocument,
+    vars: &Variables,
+    set: &'a SelectionSet,
+    type_name: &str,
+) -> Direct<Vec<Selected<'a>>> {
+    let mut out = Vec::with_capacity(set.items.len());
+    let mut keys = HashMap::new();
+    collect(doc, vars, set, type_name, &mut out, &mut keys, 0)?;
+    Ok(out)
+}
+
+fn collect<'a>(
+    doc: &'a ExecutableDocument,
+    vars: &Variables,
+    set: &'a SelectionSet,
+    type_name: &str,
+    out: &mut Vec<Selected<'a>>,
+    keys: &mut HashMap<&'a str, &'a Field>,
+    depth: usize,
+) -> Direct<()> {
+    // Fragment cycles are invalid documents; the bound only keeps a bug from recursing forever.
+    if depth > 32 {
+        return Err(Decline);
+    }
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                let field = &field.node;
+                if !included(vars, &field.directives)? {
+                    continue;
+                }
+                let key = &field.response_key().node;
+                match keys.get(key.as_str()) {
+                    None => {
+                        keys.insert(key.as_str(), field);
+                        out.push(Selected { key, field });
+                    }
+                    // A leaf selected twice (say, directly and in a fragment) is one field.
+                    Some(seen) if same_leaf(seen, field) => {}
+                    // Otherwise sub-selections would merge; rare, so the executor does it.
+                    Some(_) => return Err(Decline),
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                let spread = &spread.node;
+                if !included(vars, &spread.directives)? {
+                    continue;
+                }
+                let fragment = &doc
+                    .fragments
+                    .get(&spread.fragment_name.node)
+                    .ok_or(Decline)?
+                    .node;
+                if fragment.type_condition.node.on.node != type_name
+                    || !included(vars, &fragment.directives)?
+                {
+                    return Err(Decline);
+                }
+                collect(
+                    doc,
+                    vars,
+                    &fragment.selection_set.node,
+                    type_name,
+                    out,
+                    keys,
+                    depth + 1,
+                )?;
+            }
+            Selection::InlineFragment(inline) => {
+                let inline = &inline.node;
+                if !included(vars, &inline.directives)? {
+                    continue;
+                }
+                if let Some(condition) = &inline.type_condition
+                    && condition.node.on.node != type_name
+                {
+                    return Err(Decline);
+                }
+                collect(
+                    doc,
+                    vars,
+                    &inline.selection_set.node,
+                    type_name,
+                    out,
+                    keys,
+                    depth + 1,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether two fields with one response key are the same leaf field without arguments.
+fn same_leaf(a: &Field, b: &Field) -> bool {
+    a.name.node == b.name.node
+        && a.arguments.is_empty()
+        && b.arguments.is_empty()
+        && a.selection_set.node.items.is_empty()
+        && b.selection_set.node.items.is_empty()
+}
+
+/// Whether `@skip` / `@include` keep a selection; any other directive is the executor's.
+fn included(vars: &Variables, directives: &[async_graphql::Positioned<Directive>]) -> Direct<bool> {
+    let mut keep = true;
+    for directive in directives {
+        let directive = &directive.node;
+        let condition = || -> Direct<bool> {
+            let value = directive.get_argument("if").ok_or(Decline)?;
+            let value = resolve(vars, &value.node)?;
+            bool::parse(Some(value)).map_err(|_| Decline)
+        };
+        match directive.name.node.as_str() {
+            "skip" => keep &= !condition()?,
+            "include" => keep &= condition()?,
+            _ => return Err(Decline),
+        }
+    }
+    Ok(keep)
+}
+
+/// A value written in the document with its variables filled in.
+fn resolve(vars: &Variables, value: &async_graphql_value::Value) -> Direct<Value> {
+    value
+        .clone()
+        .into_const_with(|name| vars.get(&name).cloned().ok_or(Decline))
+}
+
+/// The argument `name` of `field`, parsed as its GraphQL input type (absent when not written).
+pub(super) fn argument<T: InputType>(vars: &Variables, field: &Field, name: &str) -> Direct<T> {
+    let value = match field.get_argument(name) {
+        Some(value) => Some(resolve(vars, &value.node)?),
+        None => None,
+    };
+    T::parse(value).map_err(|_| Decline)
+}
+
+/// Whether `field` has arguments other than `allowed` (a field the plan does not know how to
+/// read with them).
+pub(super) fn has_other_arguments(field: &Field, allowed: &[&str]) -> bool {
+    field
+        .arguments
+        .iter()
+        .any(|(name, _)| !allowed.contains(&name.node.as_str()))
+}
