@@ -160,26 +160,43 @@ export function Records(props: { location: Location }) {
   return (
     <section class="card">
       <h2>History records {type && documentId !== null ? `of ${type} ${documentId}` : ''}</h2>
-      <form class="filters" onSubmit={onFilter} data-testid="records-filter">
+      {/* Uncontrolled, and remade when the URL changes: a live refresh must not undo typing. */}
+      <form class="filters" onSubmit={onFilter} data-testid="records-filter" key={params.toString()}>
         <label>
           Document type{' '}
-          <select name="documentType" value={type ?? ''} data-testid="filter-document-type">
-            <option value="">any</option>
+          <select name="documentType" data-testid="filter-document-type">
+            <option value="" selected={!type}>
+              any
+            </option>
             {DOCUMENT_TYPES.map((t) => (
-              <option value={t}>{t}</option>
+              <option value={t} selected={t === type}>
+                {t}
+              </option>
             ))}
           </select>
         </label>
         <label>
           Document id{' '}
-          <input name="documentId" type="number" value={documentIdText} size={8} data-testid="filter-document-id" />
+          <input
+            name="documentId"
+            type="number"
+            defaultValue={documentIdText}
+            size={8}
+            data-testid="filter-document-id"
+          />
         </label>
         <label>
           Show{' '}
-          <select name="resolved" value={resolvedValue} data-testid="filter-resolved">
-            <option value="false">open</option>
-            <option value="true">resolved</option>
-            <option value="any">all</option>
+          <select name="resolved" data-testid="filter-resolved">
+            <option value="false" selected={resolvedValue === 'false'}>
+              open
+            </option>
+            <option value="true" selected={resolvedValue === 'true'}>
+              resolved
+            </option>
+            <option value="any" selected={resolvedValue === 'any'}>
+              all
+            </option>
           </select>
         </label>
         <button type="submit">Show</button>
