@@ -68,3 +68,25 @@ export function useSubscription<D extends Doc>(
   }, [gateway, document, key]);
   return error;
 }
+
+/**
+ * A query kept current by a subscription: re-run on every event. The subscription is started
+ * first (both go over the one socket, in order), so a change committed while the query runs is
+ * not missed: its event arrives and runs the query again.
+ */
+export function useLiveQuery<Q extends Doc, S extends Doc>(
+  query: Q,
+  variables: VariablesOf<Q>,
+  subscription: S,
+  subscriptionVariables: VariablesOf<S>,
+  onEvent?: (event: ResultOf<S>) => void,
+): QueryState<Q> & { subscriptionError: string | null } {
+  const refetch = useRef(() => {});
+  const subscriptionError = useSubscription(subscription, subscriptionVariables, (event) => {
+    onEvent?.(event);
+    refetch.current();
+  });
+  const state = useQuery(query, variables);
+  refetch.current = state.refetch;
+  return { ...state, subscriptionError };
+}

@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 
 import { DOCUMENT_TYPES, graphql, isDocumentType } from '../graphql';
-import { useQuery, useSubscription } from '../hooks';
+import { useLiveQuery } from '../hooks';
 import { href, navigate, type Location } from '../router';
 import { DocumentLink, ErrorLine, Pager, pageVariables, Time } from '../ui';
 
@@ -42,8 +42,7 @@ export function Exports(props: { location: Location }) {
   const documentType = params.get('documentType');
   const type = isDocumentType(documentType) ? documentType : null;
   const filter = { exported: { eq: false }, ...(type ? { documentType: { eq: type } } : {}) };
-  const exports = useQuery(ExportsQuery, { filter, ...pageVariables(params) });
-  const subscriptionError = useSubscription(RecordChanged, {}, () => exports.refetch());
+  const exports = useLiveQuery(ExportsQuery, { filter, ...pageVariables(params) }, RecordChanged, {});
 
   const onFilter = (event: JSX.TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -68,7 +67,7 @@ export function Exports(props: { location: Location }) {
           </select>
         </label>
       </form>
-      <ErrorLine error={exports.error ?? subscriptionError} />
+      <ErrorLine error={exports.error ?? exports.subscriptionError} />
       {connection ? (
         <>
           <table data-testid="exports">

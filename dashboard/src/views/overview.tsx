@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 
 import { graphql, RUN_STATUSES, type ResultOf, type RunStatus } from '../graphql';
-import { useQuery, useSubscription } from '../hooks';
+import { useLiveQuery, useQuery, useSubscription } from '../hooks';
 import { href } from '../router';
 import { Badge, DocumentLink, ErrorLine, Link, Time } from '../ui';
 
@@ -102,14 +102,12 @@ export function Overview() {
 }
 
 function RunCounts() {
-  const counts = useQuery(CountsQuery, {});
   const [last, setLast] = useState<StatusChange | null>(null);
   // Each committed transition moves one run between two cells; counting again keeps the table
   // exact even when events were missed while the socket reconnected.
-  const subscriptionError = useSubscription(StatusChanged, {}, (event) => {
-    setLast(event.integrationRunStatusChanged);
-    counts.refetch();
-  });
+  const counts = useLiveQuery(CountsQuery, {}, StatusChanged, {}, (event) =>
+    setLast(event.integrationRunStatusChanged),
+  );
 
   const cell = new Map<string, number>();
   for (const group of counts.data?.integrationRunCounts ?? []) {
@@ -122,7 +120,7 @@ function RunCounts() {
   return (
     <section class="card">
       <h2>Runs by status</h2>
-      <ErrorLine error={counts.error ?? subscriptionError} />
+      <ErrorLine error={counts.error ?? counts.subscriptionError} />
       {counts.data ? (
         <table class="counts" data-testid="run-counts">
           <thead>
@@ -194,13 +192,13 @@ function RunCounts() {
 }
 
 function AlertFeed() {
-  const initial = useQuery(AlertsQuery, { first: FEED_SIZE });
   const [live, setLive] = useState<Alert[]>([]);
-  // The subscription starts with the query; an alert raised in between may arrive both ways, so
-  // the feed merges by id.
+  // The subscription starts before the query, so no alert falls between them; one raised while
+  // the query runs arrives both ways, so the feed merges by id.
   const subscriptionError = useSubscription(AlertRaised, {}, (event) => {
     setLive((alerts) => [event.integrationAlertRaised.alert, ...alerts]);
   });
+  const initial = useQuery(AlertsQuery, { first: FEED_SIZE });
   const known = new Set(initial.data?.integrationAlerts.nodes.map((alert) => alert.id) ?? []);
   const fresh = live.filter((alert) => !known.has(alert.id));
   const alerts = [...fresh, ...(initial.data?.integrationAlerts.nodes ?? [])]

@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 
 import { DOCUMENT_TYPES, graphql, isDocumentType, type ResultOf } from '../graphql';
-import { useGateway, useQuery, useSubscription } from '../hooks';
+import { useGateway, useLiveQuery } from '../hooks';
 import { href, navigate, type Location } from '../router';
 import { Badge, ErrorLine, Link, Pager, pageVariables, Time } from '../ui';
 import { Responses } from './run';
@@ -102,8 +102,10 @@ export function Records(props: { location: Location }) {
     ...(documentId !== null ? { documentId: { eq: documentId } } : {}),
     ...(resolved !== null ? { resolved: { eq: resolved } } : {}),
   };
-  const records = useQuery(RecordsQuery, { filter, ...pageVariables(params) });
-  const subscriptionError = useSubscription(RecordChanged, { documentType: type, documentId }, () => records.refetch());
+  const records = useLiveQuery(RecordsQuery, { filter, ...pageVariables(params) }, RecordChanged, {
+    documentType: type,
+    documentId,
+  });
   const [busy, setBusy] = useState<number | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -201,7 +203,7 @@ export function Records(props: { location: Location }) {
         </label>
         <button type="submit">Show</button>
       </form>
-      <ErrorLine error={records.error ?? subscriptionError ?? actionError} />
+      <ErrorLine error={records.error ?? records.subscriptionError ?? actionError} />
       {notice ? (
         <p class="notice" data-testid="notice">
           {notice}

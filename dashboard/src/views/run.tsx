@@ -1,7 +1,9 @@
 // One run: its fields, its errors and its history records with the external system's responses,
 // both paged; refreshed when the run's status or one of its errors changes.
 import { graphql, type ResultOf } from '../graphql';
-import { useQuery, useSubscription } from '../hooks';
+import { useRef } from 'preact/hooks';
+
+import { useLiveQuery, useSubscription } from '../hooks';
 import { href, type Location } from '../router';
 import { Badge, DocumentLink, ErrorLine, Link, Pager, pageVariables, Time } from '../ui';
 
@@ -118,7 +120,10 @@ export function RunDetail(props: { id: number; location: Location }) {
   const { params } = props.location;
   const errorsPage = pageVariables(params, 'errors_');
   const recordsPage = pageVariables(params, 'records_');
-  const run = useQuery(RunQuery, {
+  // The error subscription starts before the query too (see useLiveQuery).
+  const refetch = useRef(() => {});
+  const errorsError = useSubscription(RunErrorChanged, { runId: props.id }, () => refetch.current());
+  const run = useLiveQuery(RunQuery, {
     id: props.id,
     errorsFirst: errorsPage.first,
     errorsAfter: errorsPage.after,
@@ -128,9 +133,8 @@ export function RunDetail(props: { id: number; location: Location }) {
     recordsAfter: recordsPage.after,
     recordsLast: recordsPage.last,
     recordsBefore: recordsPage.before,
-  });
-  const statusError = useSubscription(RunChanged, { runId: props.id }, () => run.refetch());
-  const errorsError = useSubscription(RunErrorChanged, { runId: props.id }, () => run.refetch());
+  }, RunChanged, { runId: props.id });
+  refetch.current = run.refetch;
   const data = run.data?.integrationRun;
   const path = `/runs/${props.id}`;
 
@@ -148,7 +152,7 @@ export function RunDetail(props: { id: number; location: Location }) {
         <h2>
           <Link to={href('/runs')}>Runs</Link> › Run #{props.id} {data ? <Badge value={data.status} /> : null}
         </h2>
-        <ErrorLine error={run.error ?? statusError ?? errorsError} />
+        <ErrorLine error={run.error ?? run.subscriptionError ?? errorsError} />
         {data ? (
           <dl class="fields" data-testid="run-fields">
             <dt>Integration</dt>

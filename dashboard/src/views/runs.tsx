@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 
 import { graphql, isRunStatus, RUN_STATUSES } from '../graphql';
-import { useQuery, useSubscription } from '../hooks';
+import { useLiveQuery } from '../hooks';
 import { href, navigate, type Location } from '../router';
 import { Badge, ErrorLine, Link, Pager, pageVariables, Time } from '../ui';
 
@@ -64,8 +64,7 @@ export function Runs(props: { location: Location }) {
     ...(integration ? { integration: { code: { eq: integration } } } : {}),
     ...(isRunStatus(status) ? { status: { eq: status } } : {}),
   };
-  const runs = useQuery(RunsQuery, { filter, ...pageVariables(params) });
-  const subscriptionError = useSubscription(RunChanged, {}, () => runs.refetch());
+  const runs = useLiveQuery(RunsQuery, { filter, ...pageVariables(params) }, RunChanged, {});
 
   // A changed filter starts again at the first page.
   const onFilter = (event: JSX.TargetedEvent<HTMLFormElement>) => {
@@ -98,7 +97,7 @@ export function Runs(props: { location: Location }) {
           </select>
         </label>
       </form>
-      <ErrorLine error={runs.error ?? subscriptionError} />
+      <ErrorLine error={runs.error ?? runs.subscriptionError} />
       {connection ? (
         <>
           <table data-testid="runs">
