@@ -185,7 +185,10 @@ mod tests {
             !page.contains("//"),
             "no absolute or protocol-relative URL: {page}"
         );
-        assert!(!page.contains("<style") && !page.contains("style="), "{page}");
+        assert!(
+            !page.contains("<style") && !page.contains("style="),
+            "{page}"
+        );
     }
 
     #[test]
