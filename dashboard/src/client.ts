@@ -8,8 +8,7 @@ import { createClient, type Client } from 'graphql-ws/client';
 /** The graphql-transport-ws close code the gateway sends for a missing, refused or expired token. */
 const FORBIDDEN = 4403;
 
-// Any typed document; `any` because the result and variables are inferred per call.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Any typed document: the result and variables are inferred per call.
 type Doc = TadaDocumentNode<any, any>;
 
 /** The dashboard's access to the gateway. */

@@ -6,7 +6,6 @@ import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
 
 import type { Gateway } from './client';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = TadaDocumentNode<any, any>;
 
 /** The connection of the current token. */
