@@ -67,6 +67,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot start: {e}"))?;
             let addr = app.local_addr().map_err(|e| e.to_string())?;
             tracing::info!("serving GraphQL and GraphiQL at http://{addr}/graphql");
+            tracing::info!(
+                "serving the dashboard at http://{addr}{}",
+                integration_gateway::http::dashboard::DASHBOARD_PATH
+            );
             app.run_until_stopped().await.map_err(|e| e.to_string())
         }
         Command::Migrate => {

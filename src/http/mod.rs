@@ -1,7 +1,8 @@
 //! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, the vendor REST API
-//! (`/api`, in `crate::rest`), health and metrics.
+//! (`/api`, in `crate::rest`), the dashboard, health and metrics.
 
 pub mod auth;
+pub mod dashboard;
 pub mod explorer;
 pub mod graphql_http;
 pub mod health;
@@ -45,6 +46,7 @@ pub fn router(
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))
         .merge(rest::routes(rest_state))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
+        .merge(dashboard::Dashboard::new(GRAPHQL_PATH).routes())
         .merge(health::routes(db.clone()))
         .merge(metrics::routes(db, broker))
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a

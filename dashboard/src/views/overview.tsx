@@ -1,0 +1,240 @@
+// The overview: runs by status per integration (integrationRunCounts grouped by integration and
+// status), re-counted on every run status change, and the alert feed, live.
+import { useState } from 'preact/hooks';
+
+import { graphql, RUN_STATUSES, type ResultOf, type RunStatus } from '../graphql';
+import { useLiveQuery, useQuery, useSubscription } from '../hooks';
+import { href } from '../router';
+import { Badge, DocumentLink, ErrorLine, Link, Time } from '../ui';
+
+const CountsQuery = graphql(`
+  query DashboardRunCounts {
+    integrations(first: 200) {
+      nodes {
+        id
+        code
+        name
+      }
+    }
+    integrationRunCounts(groupBy: [INTEGRATION, STATUS]) {
+      integrationId
+      status
+      count
+    }
+  }
+`);
+
+const StatusChanged = graphql(`
+  subscription DashboardRunStatusChanged {
+    integrationRunStatusChanged {
+      sequence
+      at
+      action
+      previousStatus
+      status
+      run {
+        id
+        integration {
+          code
+        }
+      }
+    }
+  }
+`);
+
+const AlertFields = graphql(`
+  fragment DashboardAlert on IntegrationAlert {
+    id
+    contactAlertType
+    integration {
+      code
+    }
+    integrationRunId
+    documentType
+    documentId
+    message
+    createdAt
+  }
+`);
+
+/** How many alerts the feed shows. */
+const FEED_SIZE = 10;
+
+const AlertsQuery = graphql(
+  `
+    query DashboardAlerts($first: Int!) {
+      integrationAlerts(orderBy: { direction: DESC }, first: $first) {
+        totalCount
+        nodes {
+          ...DashboardAlert
+        }
+      }
+    }
+  `,
+  [AlertFields],
+);
+
+const AlertRaised = graphql(
+  `
+    subscription DashboardAlertRaised {
+      integrationAlertRaised {
+        sequence
+        alert {
+          ...DashboardAlert
+        }
+      }
+    }
+  `,
+  [AlertFields],
+);
+
+type Alert = ResultOf<typeof AlertFields>;
+type StatusChange = ResultOf<typeof StatusChanged>['integrationRunStatusChanged'];
+
+/** The overview page. */
+export function Overview() {
+  return (
+    <div class="overview">
+      <RunCounts />
+      <AlertFeed />
+    </div>
+  );
+}
+
+function RunCounts() {
+  const [last, setLast] = useState<StatusChange | null>(null);
+  // Each committed transition moves one run between two cells; counting again keeps the table
+  // exact even when events were missed while the socket reconnected.
+  const counts = useLiveQuery(CountsQuery, {}, StatusChanged, {}, (event) =>
+    setLast(event.integrationRunStatusChanged),
+  );
+
+  const cell = new Map<string, number>();
+  for (const group of counts.data?.integrationRunCounts ?? []) {
+    cell.set(`${group.integrationId}:${group.status}`, group.count);
+  }
+  const integrations = counts.data?.integrations.nodes ?? [];
+  const columnTotal = (status: RunStatus) =>
+    integrations.reduce((sum, integration) => sum + (cell.get(`${integration.id}:${status}`) ?? 0), 0);
+
+  return (
+    <section class="card">
+      <h2>Runs by status</h2>
+      <ErrorLine error={counts.error ?? counts.subscriptionError} />
+      {counts.data ? (
+        <table class="counts" data-testid="run-counts">
+          <thead>
+            <tr>
+              <th>Integration</th>
+              {RUN_STATUSES.map((status) => (
+                <th class="num">
+                  <Badge value={status} />
+                </th>
+              ))}
+              <th class="num">All</th>
+            </tr>
+          </thead>
+          <tbody>
+            {integrations.map((integration) => {
+              const total = RUN_STATUSES.reduce((sum, s) => sum + (cell.get(`${integration.id}:${s}`) ?? 0), 0);
+              return (
+                <tr>
+                  <th>
+                    <Link to={href('/runs', { integration: integration.code })}>{integration.code}</Link>
+                    <div class="muted small">{integration.name}</div>
+                  </th>
+                  {RUN_STATUSES.map((status) => {
+                    const count = cell.get(`${integration.id}:${status}`) ?? 0;
+                    return (
+                      <td class={`num${count === 0 ? ' zero' : ''}`}>
+                        <Link
+                          to={href('/runs', { integration: integration.code, status })}
+                          testid={`count-${integration.code}-${status}`}
+                        >
+                          {count}
+                        </Link>
+                      </td>
+                    );
+                  })}
+                  <td class="num">{total}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th>All integrations</th>
+              {RUN_STATUSES.map((status) => (
+                <td class="num" data-testid={`count-all-${status}`}>
+                  {columnTotal(status)}
+                </td>
+              ))}
+              <td class="num">{RUN_STATUSES.reduce((sum, s) => sum + columnTotal(s), 0)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      ) : (
+        <p class="muted">Loading…</p>
+      )}
+      <p class="muted small live" data-testid="last-status-change">
+        <span class="dot" /> Live.{' '}
+        {last ? (
+          <>
+            Last change: run <Link to={href(`/runs/${last.run.id}`)}>#{last.run.id}</Link> ({last.run.integration.code}){' '}
+            <Badge value={last.previousStatus} /> → <Badge value={last.status} /> at <Time value={last.at} />
+          </>
+        ) : (
+          'Waiting for run status changes…'
+        )}
+      </p>
+    </section>
+  );
+}
+
+function AlertFeed() {
+  const [live, setLive] = useState<Alert[]>([]);
+  // The subscription starts before the query, so no alert falls between them; one raised while
+  // the query runs arrives both ways, so the feed merges by id.
+  const subscriptionError = useSubscription(AlertRaised, {}, (event) => {
+    setLive((alerts) => [event.integrationAlertRaised.alert, ...alerts]);
+  });
+  const initial = useQuery(AlertsQuery, { first: FEED_SIZE });
+  const known = new Set(initial.data?.integrationAlerts.nodes.map((alert) => alert.id) ?? []);
+  const fresh = live.filter((alert) => !known.has(alert.id));
+  const alerts = [...fresh, ...(initial.data?.integrationAlerts.nodes ?? [])]
+    .sort((a, b) => b.id - a.id)
+    .slice(0, FEED_SIZE);
+  const total = (initial.data?.integrationAlerts.totalCount ?? 0) + fresh.length;
+  const freshIds = new Set(fresh.map((alert) => alert.id));
+
+  return (
+    <section class="card">
+      <h2>
+        Alerts <span class="muted" data-testid="alert-total">{initial.data ? total : ''}</span>
+      </h2>
+      <ErrorLine error={initial.error ?? subscriptionError} />
+      {!initial.data && !initial.error ? <p class="muted">Loading…</p> : null}
+      {initial.data && alerts.length === 0 ? <p class="muted">No alerts.</p> : null}
+      <ol class="feed" data-testid="alert-feed">
+        {alerts.map((alert) => (
+          <li class={freshIds.has(alert.id) ? 'fresh' : ''} data-alert-id={alert.id}>
+            <div class="feed-head">
+              <strong>#{alert.id}</strong> <Badge value={alert.contactAlertType} /> {alert.integration?.code ?? '—'}
+              {alert.integrationRunId ? (
+                <>
+                  {' '}
+                  · <Link to={href(`/runs/${alert.integrationRunId}`)}>run #{alert.integrationRunId}</Link>
+                </>
+              ) : null}{' '}
+              · <DocumentLink type={alert.documentType} id={alert.documentId} />
+              <span class="muted small right">
+                <Time value={alert.createdAt} />
+              </span>
+            </div>
+            {alert.message ? <div class="small">{alert.message}</div> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

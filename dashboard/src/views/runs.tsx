@@ -1,0 +1,153 @@
+// The runs list: filtered by integration and status from the URL, paged by cursor, newest first,
+// refreshed on every run status change.
+import type { JSX } from 'preact';
+
+import { graphql, isRunStatus, RUN_STATUSES } from '../graphql';
+import { useLiveQuery } from '../hooks';
+import { href, navigate, type Location } from '../router';
+import { Badge, ErrorLine, Link, Pager, pageVariables, Time } from '../ui';
+
+const RunsQuery = graphql(`
+  query DashboardRuns($filter: IntegrationRunFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    integrations(first: 200) {
+      nodes {
+        code
+      }
+    }
+    integrationRuns(
+      filter: $filter
+      orderBy: { field: ID, direction: DESC }
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+      nodes {
+        id
+        status
+        integration {
+          code
+        }
+        startTime
+        endTime
+        totalRecords
+        recordsProcessed
+        openErrors: integrationErrors(filter: { resolved: { eq: false } }) {
+          totalCount
+        }
+      }
+    }
+  }
+`);
+
+const RunChanged = graphql(`
+  subscription DashboardRunsChanged {
+    integrationRunStatusChanged {
+      sequence
+    }
+  }
+`);
+
+/** The runs page. */
+export function Runs(props: { location: Location }) {
+  const { params } = props.location;
+  const integration = params.get('integration') ?? '';
+  const status = params.get('status');
+  const filter = {
+    ...(integration ? { integration: { code: { eq: integration } } } : {}),
+    ...(isRunStatus(status) ? { status: { eq: status } } : {}),
+  };
+  const runs = useLiveQuery(RunsQuery, { filter, ...pageVariables(params) }, RunChanged, {});
+
+  // A changed filter starts again at the first page.
+  const onFilter = (event: JSX.TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    navigate(href('/runs', { integration: String(form.get('integration') ?? ''), status: String(form.get('status') ?? '') }));
+  };
+
+  const connection = runs.data?.integrationRuns;
+  return (
+    <section class="card">
+      <h2>Runs</h2>
+      <form class="filters" onSubmit={onFilter} onChange={(e) => e.currentTarget.requestSubmit()}>
+        <label>
+          Integration{' '}
+          <select name="integration" value={integration} data-testid="filter-integration">
+            <option value="">all</option>
+            {runs.data?.integrations.nodes.map((node) => (
+              <option value={node.code}>{node.code}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status{' '}
+          <select name="status" value={isRunStatus(status) ? status : ''} data-testid="filter-status">
+            <option value="">all</option>
+            {RUN_STATUSES.map((s) => (
+              <option value={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+      </form>
+      <ErrorLine error={runs.error ?? runs.subscriptionError} />
+      {connection ? (
+        <>
+          <table data-testid="runs">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Integration</th>
+                <th>Status</th>
+                <th>Started</th>
+                <th>Ended</th>
+                <th class="num">Processed</th>
+                <th class="num">Open errors</th>
+              </tr>
+            </thead>
+            <tbody>
+              {connection.nodes.map((run) => (
+                <tr data-run-id={run.id}>
+                  <td>
+                    <Link to={href(`/runs/${run.id}`)}>#{run.id}</Link>
+                  </td>
+                  <td>{run.integration.code}</td>
+                  <td>
+                    <Badge value={run.status} />
+                  </td>
+                  <td>
+                    <Time value={run.startTime} />
+                  </td>
+                  <td>
+                    <Time value={run.endTime} />
+                  </td>
+                  <td class="num">
+                    {run.recordsProcessed ?? '—'} / {run.totalRecords ?? '—'}
+                  </td>
+                  <td class={`num${run.openErrors.totalCount ? ' alert' : ' zero'}`}>{run.openErrors.totalCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {connection.nodes.length === 0 ? <p class="muted">No runs match.</p> : null}
+          <Pager
+            path="/runs"
+            params={params}
+            pageInfo={connection.pageInfo}
+            totalCount={connection.totalCount}
+            shown={connection.nodes.length}
+          />
+        </>
+      ) : runs.error ? null : (
+        <p class="muted">Loading…</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,237 @@
+// Drives the operations dashboard in headless Chromium against a running gateway that requires a
+// bearer token and holds the demo data (`seed --demo`: three integrations with one run in each
+// status; every run has an alerted open history record). It enters the token at the prompt, reads
+// the run counts, moves a run through the API and watches the counts and the alert feed change
+// without a reload, walks the runs list to a run's detail, resolves an open record from the UI
+// (and checks it through the API), lists the documents not yet exported, and checks that the page
+// never talked to any host but the gateway.
+//
+// Usage: node dashboard.mjs <base URL> <bearer token (read and write)> <artifacts directory>
+// Screenshots land in <artifacts>/dashboard-*.png. CHROMIUM overrides the browser binary.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+const [baseUrl, token, artifacts] = process.argv.slice(2);
+if (!baseUrl || !token || !artifacts) {
+  console.error('usage: node dashboard.mjs <base URL> <bearer token> <artifacts directory>');
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+const gateway = new URL(baseUrl);
+const TIMEOUT = 20_000;
+const started = Date.now();
+
+/** A GraphQL operation over HTTP with the token, as another client of the gateway would send it. */
+async function api(query, variables = {}) {
+  const response = await fetch(new URL('/graphql', gateway), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (!response.ok || body.errors) {
+    throw new Error(`API ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
+  }
+  return body.data;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  // Chromium's sandbox refuses to run as root, which CI containers are.
+  args: ['--no-sandbox'],
+});
+const problems = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(TIMEOUT);
+  const shot = async (name) => {
+    const path = join(artifacts, `dashboard-${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  };
+
+  // Every request and WebSocket the page opens must go to the gateway itself.
+  const foreign = [];
+  const checkHost = (url) => {
+    const { protocol, host } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:') return;
+    if (host !== gateway.host) foreign.push(url);
+  };
+  page.on('request', (request) => checkHost(request.url()));
+  const sockets = [];
+  page.on('websocket', (socket) => {
+    sockets.push(socket.url());
+    checkHost(socket.url());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // A CSP violation shows up here; the page must cause none.
+    if (message.type() === 'error') {
+      console.log(`browser console: ${message.text()}`);
+      if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+    }
+  });
+
+  // 1. The page is public; the data is not, so the app asks for a token.
+  const response = await page.goto(new URL('/dashboard', gateway).href);
+  check(response?.status() === 200, `GET /dashboard answered ${response?.status()}`);
+  await page.getByText('This gateway requires a token').waitFor();
+  await shot('token');
+  // A wrong token is refused (the socket closes with 4403) and the prompt asks again.
+  await page.getByTestId('token-input').fill('igw_not-a-token');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page.getByText('The token was refused').waitFor();
+  await page.getByTestId('token-input').fill(token);
+  await page.getByRole('button', { name: 'Connect' }).click();
+
+  // 2. The counts of the demo data: one run per status and integration.
+  const cell = (code, status) => page.getByTestId(`count-${code}-${status}`);
+  const expectText = async (locator, text, what) => {
+    try {
+      await locator.filter({ hasText: new RegExp(`^\\s*${text}\\s*$`) }).waitFor();
+    } catch {
+      throw new Error(`${what}: expected ${text}, the page shows ${await locator.textContent().catch(() => 'nothing')}`);
+    }
+  };
+  await expectText(cell('SAP-INVOICES', 'PENDING'), '1', 'SAP-INVOICES pending runs');
+  await expectText(cell('SAP-INVOICES', 'RUNNING'), '1', 'SAP-INVOICES running runs');
+  await expectText(page.getByTestId('count-all-RUNNING'), '3', 'running runs of all integrations');
+  await expectText(page.getByTestId('count-all-FAILED'), '3', 'failed runs of all integrations');
+  await expectText(page.getByTestId('alert-total'), '15', 'alerts');
+  check(sockets.length > 0, 'the dashboard opened no WebSocket');
+  console.log('counts: 1 pending and 1 running run of SAP-INVOICES, 3 running in all, 15 alerts');
+  await shot('overview-before');
+
+  // 3. Another client starts the pending SAP-INVOICES run; the counts follow without a reload.
+  // A mark on the window survives in-page navigation and dies with a reload.
+  await page.evaluate(() => {
+    window.dashboardTestMark = true;
+  });
+  const notReloaded = async (when) =>
+    check(await page.evaluate(() => window.dashboardTestMark === true), `the page reloaded ${when}`);
+  const pending = await api(`{
+    integrationRuns(filter: {status: {eq: PENDING}, integration: {code: {eq: "SAP-INVOICES"}}}) { nodes { id } }
+  }`);
+  const runId = pending.integrationRuns.nodes[0].id;
+  await api('mutation ($id: Int!) { runIntegrationRun(id: $id) { status } }', { id: runId });
+  await expectText(cell('SAP-INVOICES', 'PENDING'), '0', 'SAP-INVOICES pending runs after the run action');
+  await expectText(cell('SAP-INVOICES', 'RUNNING'), '2', 'SAP-INVOICES running runs after the run action');
+  await expectText(page.getByTestId('count-all-RUNNING'), '4', 'running runs of all integrations after the run action');
+  await page.getByTestId('last-status-change').filter({ hasText: `#${runId}` }).waitFor();
+  console.log(`run #${runId} started through the API: the counts changed live`);
+
+  // An alert raised through the API appears at the top of the feed, live.
+  const documentId = 424242;
+  const alert = await api(
+    `mutation ($input: NewHistoryRecordInput!) {
+      createIntegrationHistoryAlert(input: $input) { id integrationRunId }
+    }`,
+    {
+      input: {
+        contactAlertType: 'BOTH',
+        documentType: 'INVOICE_HEADER',
+        documentId,
+        integrationRunId: runId,
+        responses: [{ responseCode: '502', responseMessage: 'ERP unreachable' }],
+      },
+    },
+  );
+  const alertItem = page.getByTestId('alert-feed').locator('li').first();
+  await alertItem.filter({ hasText: `INVOICE_HEADER ${documentId}` }).waitFor();
+  await expectText(page.getByTestId('alert-total'), '16', 'alerts after one was raised');
+  await notReloaded('while the counts and alerts changed');
+  console.log(`alert for INVOICE_HEADER ${documentId} arrived live`);
+  await shot('overview');
+
+  // 4. The runs list, filtered in the URL, and a run's detail with its errors and records.
+  await page.getByRole('link', { name: 'Runs', exact: true }).click();
+  await page.getByTestId('filter-status').selectOption('RUNNING');
+  await page.waitForURL(/\/dashboard\/runs\?status=RUNNING$/);
+  await page.getByTestId('runs').locator('tbody tr').first().waitFor();
+  const runningRows = await page.getByTestId('runs').locator('tbody tr').count();
+  check(runningRows === 4, `the RUNNING filter lists ${runningRows} runs, not 4`);
+  await shot('runs');
+  await page.getByTestId('runs').locator(`tr[data-run-id="${runId}"] a`).first().click();
+  await page.waitForURL(new RegExp(`/dashboard/runs/${runId}$`));
+  await expectText(page.getByTestId('run-status'), 'RUNNING', `run #${runId}'s status`);
+  await page.getByTestId('run-records').getByText(`INVOICE_HEADER ${documentId}`).waitFor();
+  await page.getByTestId('run-records').getByText('ERP unreachable').waitFor();
+  await shot('run');
+
+  // 5. The open records of the alerted document (the alert's link), resolved from the UI.
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await alertItem.getByRole('link', { name: `INVOICE_HEADER ${documentId}` }).click();
+  await page.waitForURL(/\/dashboard\/records\?/);
+  const params = new URL(page.url()).searchParams;
+  check(
+    params.get('documentType') === 'INVOICE_HEADER' &&
+      params.get('documentId') === String(documentId) &&
+      params.get('resolved') === 'false',
+    `the records URL is ${page.url()}`,
+  );
+  const row = page.getByTestId('records').locator(`tr[data-record-id="${alert.createIntegrationHistoryAlert.id}"]`);
+  await row.waitFor();
+  await shot('records');
+  await row.getByRole('button', { name: 'Resolve' }).click();
+  await page.getByTestId('notice').filter({ hasText: 'resolved' }).waitFor();
+  await row.waitFor({ state: 'detached' });
+  await page.getByTestId('no-records').waitFor();
+  const after = await api(
+    `query ($id: Int!) { integrationHistoryRecord(id: $id) { resolved updatedBy { name } } }`,
+    { id: alert.createIntegrationHistoryAlert.id },
+  );
+  check(after.integrationHistoryRecord.resolved === true, `the API says ${JSON.stringify(after)}`);
+  console.log(`record #${alert.createIntegrationHistoryAlert.id} resolved from the UI (the API agrees)`);
+  await shot('records-resolved');
+
+  // The filter form: the demo's open record of INVOICE_HEADER 1001, acknowledged from the UI
+  // (a resolved Success record that resolves every earlier open one of the document).
+  await page.getByTestId('filter-document-id').fill('1001');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/documentId=1001/);
+  const open1001 = page.getByTestId('records').locator('tbody tr');
+  await open1001.first().waitFor();
+  check((await open1001.count()) === 1, `INVOICE_HEADER 1001 has ${await open1001.count()} open records, not 1`);
+  await open1001.first().getByRole('button', { name: 'Acknowledge' }).click();
+  await page.getByTestId('notice').filter({ hasText: 'acknowledged' }).waitFor();
+  await page.getByTestId('no-records').waitFor();
+  const acknowledged = await api(`{
+    integrationHistoryRecords(filter: {documentType: {eq: INVOICE_HEADER}, documentId: {eq: 1001}}) {
+      nodes { resolved status }
+    }
+  }`);
+  const states = acknowledged.integrationHistoryRecords.nodes;
+  check(
+    states.length === 2 && states.every((record) => record.resolved),
+    `after the acknowledgement the API lists ${JSON.stringify(states)}`,
+  );
+  console.log('INVOICE_HEADER 1001 acknowledged from the UI: no open record left (the API agrees)');
+
+  // 6. The documents not yet exported: three per demo run, plus the alerted document.
+  await page.getByRole('link', { name: 'Not exported' }).click();
+  await expectText(page.getByTestId('exports-total'), '46', 'documents not yet exported');
+  await page.getByTestId('next').click();
+  await page.waitForURL(/\/dashboard\/exports\?after=/);
+  await page.getByTestId('previous').waitFor();
+  await shot('exports');
+
+  await notReloaded('between the views (the token would have been lost)');
+  check(
+    await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length) === 0,
+    'the token went into storage or a cookie',
+  );
+  if (foreign.length > 0) problems.push(`requests to other hosts: ${foreign.join(', ')}`);
+} finally {
+  await browser.close();
+}
+if (problems.length > 0) {
+  console.error(`dashboard test failed:\n${problems.join('\n')}`);
+  process.exit(1);
+}
+console.log(`dashboard test passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
