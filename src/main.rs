@@ -9,6 +9,11 @@ use integration_gateway::{
     config_file, db, graphql, observability, seed,
 };
 
+/// mimalloc instead of glibc malloc: a large read allocates and frees thousands of small values,
+/// and glibc's arenas spent a quarter of the CPU of a 50-run query (bench/run) on it and its locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match parse_cli() {

@@ -243,3 +243,72 @@ async fn nested_runs_of_many_integrations_cost_one_statement_per_level() {
         "{statements} statements for 5 integrations × 3 runs"
     );
 }
+
+/// A nested list (an integration's `runs`) pages exactly as the root list filtered to the same
+/// parent does, for every ordering (nullable keys included) and every way of paging. Nested pages
+/// of all parents come from one statement (a window over all parents on SQLite, a LATERAL
+/// subquery per parent on PostgreSQL); each query runs twice, so the direct read answers too.
+#[tokio::test]
+async fn nested_pages_are_the_root_pages_of_each_parent() {
+    let app = spawn_app().await;
+    integration_gateway::seed::demo(&app.db).await.unwrap();
+    let nested = "query($orderBy: IntegrationRunOrder, $first: Int, $after: String, $last: Int, \
+                  $before: String, $offset: Int, $limit: Int) { integrations(first: 10) { nodes { id \
+                  runs(orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before, \
+                  offset: $offset, limit: $limit) { edges { cursor node { id } } \
+                  pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } }";
+    let root = "query($id: Int!, $orderBy: IntegrationRunOrder, $first: Int, $after: String, \
+                $last: Int, $before: String, $offset: Int, $limit: Int) { integrationRuns(\
+                filter: {integrationId: {eq: $id}}, orderBy: $orderBy, first: $first, after: $after, \
+                last: $last, before: $before, offset: $offset, limit: $limit) { edges { cursor node { id } } \
+                pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+    let mut compared = 0;
+    for (field, direction) in [
+        ("ID", "ASC"),
+        ("START_TIME", "DESC"),
+        ("END_TIME", "ASC"),
+        ("STATUS", "DESC"),
+        ("CREATED_AT", "DESC"),
+    ] {
+        let order = json!({"field": field, "direction": direction});
+        // Cursors from the first integration's whole list, used for every parent.
+        let whole = app
+            .data(root, json!({"id": 1, "orderBy": order, "first": 50}))
+            .await;
+        let cursors: Vec<String> = whole["integrationRuns"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["cursor"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(cursors.len() >= 4, "{whole}");
+        let pagings = [
+            json!({"first": 2}),
+            json!({"last": 2}),
+            json!({"first": 2, "after": cursors[1]}),
+            json!({"last": 2, "before": cursors[cursors.len() - 2]}),
+            json!({"first": 3, "after": cursors[cursors.len() - 1]}),
+            json!({"offset": 1, "limit": 2}),
+            json!({"first": 0}),
+        ];
+        for paging in pagings {
+            let mut vars = paging.clone();
+            vars["orderBy"] = order.clone();
+            for _ in 0..2 {
+                let data = app.data(nested, vars.clone()).await;
+                for integration in data["integrations"]["nodes"].as_array().unwrap() {
+                    let mut root_vars = vars.clone();
+                    root_vars["id"] = integration["id"].clone();
+                    let alone = app.data(root, root_vars).await;
+                    assert_eq!(
+                        integration["runs"], alone["integrationRuns"],
+                        "{order} {paging} integration {}",
+                        integration["id"]
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared >= 5 * 7 * 2 * 3, "{compared}");
+}
