@@ -92,8 +92,9 @@ const KNOWN_DOCUMENTS: usize = 1024;
 /// The direct-read path and the documents it may take.
 pub struct DirectReads {
     db: DatabaseConnection,
-    /// Documents (text and operation name) the schema executed without request errors.
-    known: Mutex<lru::LruCache<(String, Option<String>), ()>>,
+    /// Documents the schema executed without request errors: text and operation name, by the
+    /// hash of both (looked up without copying the text).
+    known: Mutex<lru::LruCache<u64, (String, Option<String>)>>,
 }
 
 impl std::fmt::Debug for DirectReads {
@@ -115,11 +116,12 @@ impl DirectReads {
 
     /// Whether the schema has executed this request's document without request errors.
     pub fn knows(&self, request: &Request) -> bool {
-        let key = (request.query.clone(), request.operation_name.clone());
-        self.known
-            .lock()
-            .map(|mut known| known.get(&key).is_some())
-            .unwrap_or(false)
+        let key = document_key(&request.query, request.operation_name.as_deref());
+        self.known.lock().is_ok_and(|mut known| {
+            known.get(&key).is_some_and(|(query, name)| {
+                *query == request.query && *name == request.operation_name
+            })
+        })
     }
 
     /// Remembers the document of a query the schema answered, if the answer shows the document
@@ -128,7 +130,8 @@ impl DirectReads {
         if response.errors.iter().all(|e| !e.path.is_empty())
             && let Ok(mut known) = self.known.lock()
         {
-            known.put((query, operation_name), ());
+            let key = document_key(&query, operation_name.as_deref());
+            known.put(key, (query, operation_name));
         }
     }
 
@@ -141,6 +144,15 @@ impl DirectReads {
         crate::observability::metrics::metrics().direct_read(answer.is_ok());
         answer.ok().map(Response::new)
     }
+}
+
+/// The cache key of a document and operation name.
+fn document_key(query: &str, operation_name: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    query.hash(&mut hasher);
+    operation_name.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The `data` of a query, read directly.
