@@ -17,8 +17,7 @@ use entity::{
     integration_run, user,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
-    Value,
+    Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
 };
 
 use super::connection::CountFn;
@@ -79,7 +78,11 @@ where
         // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("by_id", keys.len());
         let rows = E::find()
-            .filter(self.id_col.is_in(keys.iter().copied()))
+            .filter(paging::id_in(
+                self.db.get_database_backend(),
+                self.id_col,
+                keys,
+            ))
             .all(&self.db)
             .await
             .map_err(load_error)?;
@@ -140,7 +143,11 @@ where
         // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("children_of", keys.len());
         let rows = E::find()
-            .filter(self.parent_col.is_in(keys.iter().copied()))
+            .filter(paging::id_in(
+                self.db.get_database_backend(),
+                self.parent_col,
+                keys,
+            ))
             .order_by_asc(self.id_col)
             .all(&self.db)
             .await

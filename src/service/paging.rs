@@ -6,10 +6,22 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, Order,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Value,
-    sea_query::{Alias, Expr, ExprTrait, JoinType, NullOrdering, Query, WindowStatement},
+    sea_query::{
+        Alias, Expr, ExprTrait, Func, JoinType, NullOrdering, PgFunc, Query, WindowStatement,
+    },
 };
 
 use crate::error::{AppError, AppResult};
+
+/// `column IN (ids)`; on PostgreSQL `column = ANY($1)` with one array parameter: one statement
+/// text whatever the number of ids (so one prepared statement), and one value to bind and plan
+/// instead of hundreds.
+pub fn id_in<C: ColumnTrait>(backend: DbBackend, column: C, ids: &[i32]) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::col(column).eq(PgFunc::any(Expr::val(ids.to_vec()))),
+        _ => column.is_in(ids.iter().copied()),
+    }
+}
 
 /// Page size when the request names none (the vendor's default).
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -468,8 +480,8 @@ where
     let page_row = Alias::new("page_row");
     let mut inner =
         windowed_select::<E>(filter, &sort, id_col, window, cursor_field(window))?.into_query();
-    // VALUES names its one column `column1`.
-    inner.and_where(Expr::col(parent_col).equals((parent.clone(), Alias::new("column1"))));
+    // A scalar function's column takes the alias's name: `unnest($1) AS parents` has `parents`.
+    inner.and_where(Expr::col(parent_col).equals((parent.clone(), parent.clone())));
     // The row number keeps each parent's order through the join (the outer ORDER BY).
     let mut over = WindowStatement::new();
     if sort.nullable {
@@ -485,7 +497,10 @@ where
     inner.offset(window.offset).limit(window.size + 1);
     let outer = Query::select()
         .expr(Expr::cust("\"paged\".*"))
-        .from_values(parents.iter().copied(), parent)
+        .from_function(
+            Func::cust(Alias::new("unnest")).arg(Expr::val(parents.to_vec())),
+            parent,
+        )
         .join_lateral(
             JoinType::InnerJoin,
             inner,
@@ -538,7 +553,7 @@ where
         .column(parent_col)
         .column_as(parent_col.count(), "n")
         .filter(filter)
-        .filter(parent_col.is_in(parents.iter().copied()))
+        .filter(id_in(db.get_database_backend(), parent_col, parents))
         .group_by(parent_col)
         .into_tuple()
         .all(db)

@@ -20,7 +20,7 @@ use entity::{
     integration_record_response as response, integration_run, user,
 };
 use futures_util::future::{BoxFuture, try_join_all};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     Cx, Decline, Direct,
@@ -35,6 +35,7 @@ use crate::{
             IntegrationHistoryRecordOrder, IntegrationRunFilter, IntegrationRunOrder, stored,
         },
     },
+    service::paging,
 };
 
 /// A row type that is a GraphQL object type.
@@ -130,7 +131,11 @@ async fn belongs_to<'a, P, C: Node>(
         Vec::new()
     } else {
         C::Entity::find()
-            .filter(C::id_column().is_in(ids))
+            .filter(paging::id_in(
+                cx.db.get_database_backend(),
+                C::id_column(),
+                &ids,
+            ))
             .all(cx.db)
             .await?
     };
@@ -161,7 +166,11 @@ async fn children<'a, P: Node, C: Node>(
 ) -> Direct<Vec<Value>> {
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
     let rows = C::Entity::find()
-        .filter(parent_col.is_in(ids))
+        .filter(paging::id_in(
+            cx.db.get_database_backend(),
+            parent_col,
+            &ids,
+        ))
         .order_by_asc(C::id_column())
         .all(cx.db)
         .await?;
@@ -173,9 +182,22 @@ async fn children<'a, P: Node, C: Node>(
             by_parent.entry(parent).or_default().push(value);
         }
     }
+    // A page never holds a row twice, so each parent's list can move out; should a parent
+    // repeat, every parent gets a copy instead.
+    let unique = {
+        let mut seen = std::collections::HashSet::with_capacity(parents.len());
+        parents.iter().all(|p| seen.insert(p.id()))
+    };
     Ok(parents
         .iter()
-        .map(|p| Value::List(by_parent.get(&p.id()).cloned().unwrap_or_default()))
+        .map(|p| {
+            let list = if unique {
+                by_parent.remove(&p.id())
+            } else {
+                by_parent.get(&p.id()).cloned()
+            };
+            Value::List(list.unwrap_or_default())
+        })
         .collect())
 }
 
