@@ -284,3 +284,33 @@ async fn a_declared_default_counts_in_skip_and_include_on_every_path() {
         assert!(node.get("code").is_none(), "code not left out: {data}");
     }
 }
+
+#[tokio::test]
+async fn queries_over_a_websocket_are_read_directly_with_the_same_answer() {
+    let app = demo_app().await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    let query = QUERIES[0];
+    let answered_before = direct_reads(&app, "answered").await;
+    let mut answers = Vec::new();
+    for id in ["1", "2", "3"] {
+        ws.subscribe(id, query, variables(0)).await;
+        answers.push(ws.next_data().await);
+        let complete = ws.next_message().await;
+        assert_eq!(complete["type"], "complete", "{complete}");
+    }
+    assert!(
+        answers[0]["integrationRuns"]["nodes"]
+            .as_array()
+            .is_some_and(|n| !n.is_empty())
+    );
+    assert_eq!(answers[1], answers[0]);
+    assert_eq!(answers[2], answers[0]);
+    // The first taught the gateway the document; the second and third were read directly.
+    assert!(direct_reads(&app, "answered").await >= answered_before + 2);
+    // The same document over HTTP is known now: read directly, same answer.
+    let before = direct_reads(&app, "answered").await;
+    let over_http = post(&app, json!({"query": query, "variables": variables(0)})).await;
+    assert_eq!(over_http["data"], answers[0]);
+    assert!(direct_reads(&app, "answered").await > before);
+    ws.close().await;
+}

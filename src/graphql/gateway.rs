@@ -193,6 +193,36 @@ impl Gateway {
     }
 }
 
+impl Gateway {
+    /// A query's one response on a streaming transport: a direct read when its document is
+    /// known, else the schema's (which then teaches the direct path the document).
+    async fn query_stream(
+        self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let Some(direct) = &self.rules.direct else {
+            return Executor::execute_stream(&self.schema, request, session_data);
+        };
+        if direct.knows(&request) {
+            if let Some(response) = direct.execute(&mut request).await {
+                return stream::once(async move { response }).boxed();
+            }
+            return Executor::execute_stream(&self.schema, request, session_data);
+        }
+        let document = (request.query.clone(), request.operation_name.clone());
+        let rules = self.rules.clone();
+        Executor::execute_stream(&self.schema, request, session_data)
+            .map(move |response| {
+                if let Some(direct) = &rules.direct {
+                    direct.learn(document.0.clone(), document.1.clone(), &response);
+                }
+                response
+            })
+            .boxed()
+    }
+}
+
 /// The declared defaults of the selected operation's variables that `given` leaves out.
 fn variable_defaults(
     doc: &ExecutableDocument,
@@ -305,16 +335,26 @@ impl Executor for Gateway {
                     admitted.operation,
                     principal.as_deref(),
                 );
-                let responses =
+                let responses = if admitted.operation == Some(OperationType::Query)
+                    && self.rules.direct.is_some()
+                {
+                    // A query over a WebSocket (the dashboard's) may be read directly too.
+                    let gateway = self.clone();
+                    stream::once(gateway.query_stream(admitted.request, session_data))
+                        .flatten()
+                        .boxed()
+                } else {
                     Executor::execute_stream(&self.schema, admitted.request, session_data)
-                        .map(move |response| {
-                            // A mutation over a WebSocket answers once, after its commit.
-                            if mutation {
-                                broker.notify();
-                            }
-                            request_errors::tag_response(response)
-                        })
-                        .boxed();
+                };
+                let responses = responses
+                    .map(move |response| {
+                        // A mutation over a WebSocket answers once, after its commit.
+                        if mutation {
+                            broker.notify();
+                        }
+                        request_errors::tag_response(response)
+                    })
+                    .boxed();
                 observed.observe_stream(responses)
             }
             Err(error) => {
