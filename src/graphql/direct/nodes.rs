@@ -265,6 +265,62 @@ where
     stored_value.map_or(Ok(Value::Null), enumerated::<D, G>)
 }
 
+/// The columns errors and history records share (the vendor's document fields), with their types.
+struct DocumentColumns<'a> {
+    contact_alert_type: &'a str,
+    document_revision: Option<i32>,
+    document_status: Option<&'a str>,
+    creation_method: Option<&'a str>,
+    external_id: Option<&'a str>,
+    integration_filename: Option<&'a str>,
+    resolved: bool,
+    status: Option<&'a str>,
+    created_at: &'a DateTime<Utc>,
+    updated_at: &'a DateTime<Utc>,
+}
+
+/// The shared columns of an error or a history record (the same names on both models).
+macro_rules! document_columns {
+    ($model:expr) => {
+        DocumentColumns {
+            contact_alert_type: &$model.contact_alert_type,
+            document_revision: $model.document_revision,
+            document_status: $model.document_status.as_deref(),
+            creation_method: $model.creation_method.as_deref(),
+            external_id: $model.external_id.as_deref(),
+            integration_filename: $model.integration_filename.as_deref(),
+            resolved: $model.resolved,
+            status: $model.status.as_deref(),
+            created_at: &$model.created_at,
+            updated_at: &$model.updated_at,
+        }
+    };
+}
+
+impl DocumentColumns<'_> {
+    /// A shared scalar field's value; `None` for any other field.
+    fn scalar(&self, field: &str) -> Option<Direct<Value>> {
+        Some(Ok(match field {
+            "contactAlertType" => {
+                return Some(enumerated::<
+                    domain::ContactAlertType,
+                    enums::ContactAlertType,
+                >(self.contact_alert_type));
+            }
+            "documentRevision" => opt_int(self.document_revision),
+            "documentStatus" => opt_text(self.document_status),
+            "creationMethod" => opt_text(self.creation_method),
+            "externalId" => opt_text(self.external_id),
+            "integrationFilename" => opt_text(self.integration_filename),
+            "resolved" => Value::Boolean(self.resolved),
+            "status" => opt_text(self.status),
+            "createdAt" => time(self.created_at),
+            "updatedAt" => time(self.updated_at),
+            _ => return None,
+        }))
+    }
+}
+
 // ---- the types -------------------------------------------------------------------------------
 
 impl Node for integration::Model {
@@ -425,29 +481,14 @@ impl Node for integration_error::Model {
     fn scalar(&self, field: &str) -> Option<Direct<Value>> {
         Some(Ok(match field {
             "id" => int(self.id),
-            "contactAlertType" => {
-                return Some(enumerated::<
-                    domain::ContactAlertType,
-                    enums::ContactAlertType,
-                >(&self.contact_alert_type));
-            }
             "documentType" => {
                 return Some(opt_enumerated::<domain::DocumentType, enums::DocumentType>(
                     self.document_type.as_deref(),
                 ));
             }
             "documentId" => opt_int(self.document_id),
-            "documentRevision" => opt_int(self.document_revision),
-            "documentStatus" => opt_text(self.document_status.as_deref()),
-            "creationMethod" => opt_text(self.creation_method.as_deref()),
-            "externalId" => opt_text(self.external_id.as_deref()),
             "integrationRunId" => int(self.integration_run_id),
-            "integrationFilename" => opt_text(self.integration_filename.as_deref()),
-            "resolved" => Value::Boolean(self.resolved),
-            "status" => opt_text(self.status.as_deref()),
-            "createdAt" => time(&self.created_at),
-            "updatedAt" => time(&self.updated_at),
-            _ => return None,
+            _ => return document_columns!(self).scalar(field),
         }))
     }
 
@@ -498,29 +539,14 @@ impl Node for record::Model {
     fn scalar(&self, field: &str) -> Option<Direct<Value>> {
         Some(Ok(match field {
             "id" => int(self.id),
-            "contactAlertType" => {
-                return Some(enumerated::<
-                    domain::ContactAlertType,
-                    enums::ContactAlertType,
-                >(&self.contact_alert_type));
-            }
             "documentType" => {
                 return Some(enumerated::<domain::DocumentType, enums::DocumentType>(
                     &self.document_type,
                 ));
             }
             "documentId" => int(self.document_id),
-            "documentRevision" => opt_int(self.document_revision),
-            "documentStatus" => opt_text(self.document_status.as_deref()),
-            "creationMethod" => opt_text(self.creation_method.as_deref()),
-            "externalId" => opt_text(self.external_id.as_deref()),
             "integrationRunId" => opt_int(self.integration_run_id),
-            "integrationFilename" => opt_text(self.integration_filename.as_deref()),
-            "resolved" => Value::Boolean(self.resolved),
-            "status" => opt_text(self.status.as_deref()),
-            "createdAt" => time(&self.created_at),
-            "updatedAt" => time(&self.updated_at),
-            _ => return None,
+            _ => return document_columns!(self).scalar(field),
         }))
     }
 
