@@ -7,6 +7,7 @@
 //! page is public, and the data it asks for over the GraphQL WebSocket needs a token when the
 //! server requires one.
 
+use super::embedded::{Bundle, escape_html};
 use axum::{
     Router,
     body::Bytes,
@@ -14,7 +15,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use sha2::{Digest, Sha256};
 
 /// The path the dashboard is served at.
 pub const DASHBOARD_PATH: &str = "/dashboard";
@@ -24,10 +24,6 @@ const SCRIPT: &[u8] = include_bytes!("../../dashboard/dist/dashboard.js");
 
 /// The dashboard's style sheet.
 const STYLE: &[u8] = include_bytes!("../../dashboard/dist/dashboard.css");
-
-/// The assets may be cached for a year: their URLs carry a hash of their content, so a new
-/// bundle gets new URLs.
-const ASSET_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 /// The page itself is revalidated each time, so a new binary's asset URLs are picked up at once.
 const PAGE_CACHE_CONTROL: &str = "no-cache";
@@ -44,23 +40,18 @@ const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self';
 #[derive(Clone, Debug)]
 pub struct Dashboard {
     page: Bytes,
-    script_path: String,
-    style_path: String,
+    bundle: Bundle,
 }
 
 impl Dashboard {
     /// Renders the page once; `endpoint` is the GraphQL path the app opens its WebSocket on.
     pub fn new(endpoint: &str) -> Self {
-        let script_path = format!("{DASHBOARD_PATH}/assets/dashboard.js");
-        let style_path = format!("{DASHBOARD_PATH}/assets/dashboard.css");
-        // Both assets share one version: the hash of both, so either changing busts the cache.
-        let version = {
-            let mut hash = Sha256::new();
-            hash.update(SCRIPT);
-            hash.update(STYLE);
-            let digest = format!("{:x}", hash.finalize());
-            digest[..16].to_owned()
-        };
+        let bundle = Bundle::new(
+            &format!("{DASHBOARD_PATH}/assets"),
+            "dashboard",
+            SCRIPT,
+            STYLE,
+        );
         let page = format!(
             r#"<!doctype html>
 <html lang="en">
@@ -77,15 +68,15 @@ impl Dashboard {
 </body>
 </html>
 "#,
-            style = escape_html(&style_path),
-            script = escape_html(&script_path),
+            style = escape_html(&bundle.style_path),
+            script = escape_html(&bundle.script_path),
+            version = bundle.version,
             endpoint = escape_html(endpoint),
             base = escape_html(DASHBOARD_PATH),
         );
         Self {
             page: Bytes::from(page),
-            script_path,
-            style_path,
+            bundle,
         }
     }
 
@@ -100,14 +91,7 @@ impl Dashboard {
             .route(DASHBOARD_PATH, get(serve_page.clone()))
             .route(&format!("{DASHBOARD_PATH}/"), get(serve_page.clone()))
             .route(&format!("{DASHBOARD_PATH}/{{*route}}"), get(serve_page))
-            .route(
-                &self.script_path,
-                get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
-            )
-            .route(
-                &self.style_path,
-                get(|| async { asset("text/css; charset=utf-8", STYLE) }),
-            )
+            .merge(self.bundle.routes())
             // A stale or mistyped asset URL gets a 404, not the HTML page under a script's name.
             .route(
                 &format!("{DASHBOARD_PATH}/assets/{{*asset}}"),
@@ -140,28 +124,6 @@ fn page_response(page: Bytes) -> Response {
         page,
     )
         .into_response()
-}
-
-/// An embedded asset with its type and long-lived caching.
-fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, ASSET_CACHE_CONTROL),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// Escapes text for an HTML attribute. The paths are ours, but the page should not depend on
-/// them being tame.
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -5,24 +5,19 @@
 //! machine without internet access and without Node. The page itself is a few lines of HTML that
 //! load the two assets from `<endpoint>/assets/`.
 
+use super::embedded::{Bundle, escape_html};
 use axum::{
     Router,
     body::Bytes,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
-    routing::get,
 };
-use sha2::{Digest, Sha256};
 
 /// The explorer's JavaScript bundle.
 const SCRIPT: &[u8] = include_bytes!("../../explorer/dist/graphiql.js");
 
 /// The explorer's style sheet (fonts inlined as data URLs).
 const STYLE: &[u8] = include_bytes!("../../explorer/dist/graphiql.css");
-
-/// The assets may be cached for a year: their URLs carry a hash of their content, so a new
-/// bundle gets new URLs.
-const ASSET_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
 
 /// Allows only this origin: a stray CDN reference in the bundle fails in the browser instead of
 /// quietly needing internet access. Inline styles are GraphiQL's own (and the page's one rule).
@@ -34,23 +29,13 @@ const PAGE_CSP: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; \
 #[derive(Clone, Debug)]
 pub struct Explorer {
     page: Bytes,
-    script_path: String,
-    style_path: String,
+    bundle: Bundle,
 }
 
 impl Explorer {
     /// Renders the page once; `endpoint` is the GraphQL path (queries and subscriptions).
     pub fn new(endpoint: &str) -> Self {
-        let script_path = format!("{endpoint}/assets/graphiql.js");
-        let style_path = format!("{endpoint}/assets/graphiql.css");
-        // Both assets share one version: the hash of both, so either changing busts the cache.
-        let version = {
-            let mut hash = Sha256::new();
-            hash.update(SCRIPT);
-            hash.update(STYLE);
-            let digest = format!("{:x}", hash.finalize());
-            digest[..16].to_owned()
-        };
+        let bundle = Bundle::new(&format!("{endpoint}/assets"), "graphiql", SCRIPT, STYLE);
         let page = format!(
             r#"<!doctype html>
 <html lang="en">
@@ -68,14 +53,14 @@ impl Explorer {
 </body>
 </html>
 "#,
-            style = escape_html(&style_path),
-            script = escape_html(&script_path),
+            style = escape_html(&bundle.style_path),
+            script = escape_html(&bundle.script_path),
+            version = bundle.version,
             endpoint = escape_html(endpoint),
         );
         Self {
             page: Bytes::from(page),
-            script_path,
-            style_path,
+            bundle,
         }
     }
 
@@ -99,38 +84,8 @@ impl Explorer {
 
     /// `GET <endpoint>/assets/graphiql.js` and `…/graphiql.css`.
     pub fn asset_routes(&self) -> Router {
-        Router::new()
-            .route(
-                &self.script_path,
-                get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
-            )
-            .route(
-                &self.style_path,
-                get(|| async { asset("text/css; charset=utf-8", STYLE) }),
-            )
+        self.bundle.routes()
     }
-}
-
-/// An embedded asset with its type and long-lived caching.
-fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, ASSET_CACHE_CONTROL),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// Escapes text for an HTML attribute. The endpoint is ours, but the page should not depend on it
-/// being tame.
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod dashboard;
+pub mod embedded;
 pub mod explorer;
 pub mod graphql_http;
 pub mod health;
