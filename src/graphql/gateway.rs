@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_graphql::{
     BatchRequest, BatchResponse, Data, Executor, Name, Request, Response, ServerError, Value,
     Variables,
-    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
+    parser::types::{ExecutableDocument, OperationDefinition, OperationType},
 };
 use futures_util::stream::{self, BoxStream, StreamExt};
 use tracing::Instrument;
@@ -161,11 +161,12 @@ impl Gateway {
             self.rules.parsed.keep(text, doc);
         }
         self.rules.limits.check_document(doc)?;
-        let operation = scopes::selected_operation(doc, operation_name.as_deref());
+        let definition = scopes::operation_definition(doc, operation_name.as_deref());
+        let operation = definition.map(|op| op.ty);
         // async-graphql applies declared defaults when a resolver reads a variable, but not
         // when it evaluates @skip/@include (a missing `$flag: Boolean = true` counts as false
         // there); giving the defaults as values makes both follow the spec.
-        for (name, value) in variable_defaults(doc, operation_name.as_deref(), &variables) {
+        for (name, value) in variable_defaults(definition, &variables) {
             variables.insert(name, value);
         }
         if let Some(operation) = operation {
@@ -223,21 +224,14 @@ impl Gateway {
     }
 }
 
-/// The declared defaults of the selected operation's variables that `given` leaves out.
+/// The declared defaults of the operation's variables that `given` leaves out.
 fn variable_defaults(
-    doc: &ExecutableDocument,
-    operation_name: Option<&str>,
+    operation: Option<&OperationDefinition>,
     given: &Variables,
 ) -> Vec<(Name, Value)> {
-    let operation = match (&doc.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
     operation
         .into_iter()
-        .flat_map(|op| &op.node.variable_definitions)
+        .flat_map(|op| &op.variable_definitions)
         .filter(|def| !given.contains_key(&def.node.name.node))
         .filter_map(|def| {
             let default = def.node.default_value.as_ref()?;

@@ -1,24 +1,33 @@
 //! Scope enforcement for every operation, whatever the transport (HTTP, WebSocket, multipart):
 //! queries and subscriptions need `core.integration.read`, mutations `core.integration.write`.
 
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
+};
 
 use crate::{
     auth::{AuthError, Principal, Scope},
     error::AppError,
 };
 
+/// The operation a request runs, if the document names it unambiguously.
+pub fn operation_definition<'a>(
+    doc: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
+    let op = match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name)?,
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next()?,
+        // Unknown or ambiguous: execution refuses it without running anything.
+        (DocumentOperations::Multiple(_), None) => return None,
+    };
+    Some(&op.node)
+}
+
 /// The type of the operation a request runs, if the document names it unambiguously.
 pub fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
-    match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => Some(op.node.ty),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().map(|op| op.node.ty)
-        }
-        // Unknown or ambiguous: execution refuses it without running anything.
-        (DocumentOperations::Multiple(_), None) => None,
-    }
+    operation_definition(doc, name).map(|op| op.ty)
 }
 
 /// Whether `principal` may run an operation of type `operation`.

@@ -71,18 +71,18 @@ pub(super) type Direct<T> = Result<T, Decline>;
 pub(super) struct Cx<'a> {
     db: &'a DatabaseConnection,
     doc: &'a ExecutableDocument,
-    vars: Variables,
+    vars: &'a Variables,
 }
 
 impl<'a> Cx<'a> {
     /// The fields of `set` on an object of type `type_name`.
     fn fields(&self, set: &'a SelectionSet, type_name: &str) -> Direct<Vec<Selected<'a>>> {
-        selection::fields(self.doc, &self.vars, set, type_name)
+        selection::fields(self.doc, self.vars, set, type_name)
     }
 
     /// The argument `name` of `field` as its input type.
     fn argument<T: async_graphql::InputType>(&self, field: &Field, name: &str) -> Direct<T> {
-        selection::argument(&self.vars, field, name)
+        selection::argument(self.vars, field, name)
     }
 }
 
@@ -138,9 +138,13 @@ impl DirectReads {
     /// Answers a known query directly, or `None` to leave it to the schema's executor.
     pub async fn execute(&self, request: &mut Request) -> Option<Response> {
         let operation_name = request.operation_name.clone();
-        let variables = request.variables.clone();
-        let doc = request.parsed_query().ok()?;
-        let answer = read(&self.db, doc, operation_name.as_deref(), &variables).await;
+        // Moved out while the document is borrowed, and back for the executor should we decline.
+        let variables = std::mem::take(&mut request.variables);
+        let answer = match request.parsed_query() {
+            Ok(doc) => read(&self.db, doc, operation_name.as_deref(), &variables).await,
+            Err(_) => Err(Decline),
+        };
+        request.variables = variables;
         crate::observability::metrics::metrics().direct_read(answer.is_ok());
         answer.ok().map(Response::new)
     }
@@ -162,14 +166,15 @@ async fn read(
     operation_name: Option<&str>,
     given: &Variables,
 ) -> Direct<Value> {
-    let op = selection::operation(doc, operation_name)?;
+    let op = super::scopes::operation_definition(doc, operation_name).ok_or(Decline)?;
     if op.ty != OperationType::Query || !op.directives.is_empty() {
         return Err(Decline);
     }
+    selection::check_variables(op, given)?;
     let cx = Cx {
         db,
         doc,
-        vars: selection::variables(op, given)?,
+        vars: given,
     };
     let fields = cx.fields(&op.selection_set.node, "Query")?;
     let values =

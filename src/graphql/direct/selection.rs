@@ -1,13 +1,12 @@
-//! Reading an operation the way execution would: the selected operation, its variables with their
-//! defaults, fields after fragments and `@skip`/`@include`, and typed arguments.
+//! Reading an operation the way execution would: that its variables are all given, fields after
+//! fragments and `@skip`/`@include`, and typed arguments.
 
 use std::collections::HashMap;
 
 use async_graphql::{
     InputType, Name, Value, Variables,
     parser::types::{
-        Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection,
-        SelectionSet,
+        Directive, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet,
     },
 };
 
@@ -21,37 +20,18 @@ pub(super) struct Selected<'a> {
     pub field: &'a Field,
 }
 
-/// The operation a request selects (by name when the document holds several).
-pub(super) fn operation<'a>(
-    doc: &'a ExecutableDocument,
-    name: Option<&str>,
-) -> Direct<&'a OperationDefinition> {
-    let op = match (&doc.operations, name) {
-        (DocumentOperations::Single(op), _) => op,
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).ok_or(Decline)?,
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
-            ops.values().next().ok_or(Decline)?
-        }
-        (DocumentOperations::Multiple(_), None) => return Err(Decline),
-    };
-    Ok(&op.node)
-}
-
-/// The operation's variables: the given values, else the declared defaults. A variable given
-/// neither is left to the schema's executor, which knows the rules for absent values.
-pub(super) fn variables(op: &OperationDefinition, given: &Variables) -> Direct<Variables> {
-    let mut out = Variables::default();
-    for definition in &op.variable_definitions {
-        let definition = &definition.node;
-        let name = &definition.name.node;
-        let value = match (given.get(name), &definition.default_value) {
-            (Some(value), _) => value.clone(),
-            (None, Some(default)) => default.node.clone(),
-            (None, None) => return Err(Decline),
-        };
-        out.insert(name.clone(), value);
+/// Declines an operation missing a variable value: the gateway has filled in declared defaults
+/// (gateway.rs), so a variable still absent is the executor's to report or to treat as absent.
+pub(super) fn check_variables(op: &OperationDefinition, given: &Variables) -> Direct<()> {
+    if op
+        .variable_definitions
+        .iter()
+        .all(|definition| given.contains_key(&definition.node.name.node))
+    {
+        Ok(())
+    } else {
+        Err(Decline)
     }
-    Ok(out)
 }
 
 /// The fields of `set` on an object of type `type_name`, fragments inlined, skipped ones left out.
