@@ -51,64 +51,114 @@ struct Rules {
     default_principal: Option<Principal>,
     /// Answers known queries without the per-field resolvers, when enabled.
     direct: Option<DirectReads>,
-    /// Documents parsed lately, by their text.
-    parsed: ParsedDocuments,
+    /// Documents seen lately, by their text.
+    documents: Documents,
 }
 
-/// How many parsed documents are kept.
-const PARSED_DOCUMENTS: usize = 1024;
+/// How many documents are kept.
+const DOCUMENTS: usize = 1024;
 
 /// Documents longer than this are parsed every time (so the cache stays small).
 const MAX_CACHED_DOCUMENT_BYTES: usize = 16 * 1024;
 
-/// Parsed documents by their text: clients send the same few operations over and over, and
-/// async-graphql's parser took 7% of the CPU of a 50-run query (bench/run); a clone of the tree
-/// costs a fraction of parsing it again.
-struct ParsedDocuments {
-    cache: std::sync::Mutex<lru::LruCache<String, ExecutableDocument>>,
+/// Documents by their text: clients send the same few operations over and over. async-graphql's
+/// parser took 7% of the CPU of a 50-run query (bench/run), and a clone of the tree costs a
+/// fraction of parsing again. Each entry also lists the operations of the document the schema ran
+/// without request errors: those passed async-graphql's validation, so direct reads may answer them.
+struct Documents {
+    cache: std::sync::Mutex<lru::LruCache<String, Document>>,
 }
 
-impl ParsedDocuments {
+/// A document in the cache.
+struct Document {
+    tree: ExecutableDocument,
+    /// Operation names (`None`: the request named none) known to be valid.
+    valid: Vec<Option<String>>,
+}
+
+/// What the cache knew of a request's document.
+struct Lookup {
+    /// The request's operation is known to be valid.
+    valid: bool,
+    /// The text to [`keep`](Documents::keep) once it parses (not cached yet, not too long).
+    unparsed: Option<String>,
+}
+
+impl Documents {
     fn new() -> Self {
         Self {
             cache: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(PARSED_DOCUMENTS)
-                    .unwrap_or(std::num::NonZeroUsize::MIN),
+                std::num::NonZeroUsize::new(DOCUMENTS).unwrap_or(std::num::NonZeroUsize::MIN),
             )),
         }
     }
 
-    /// Gives `request` the parsed form of its text if it is known; otherwise answers the text
-    /// to [`keep`](Self::keep) once it parses (`None` for texts too long to keep).
-    fn fill(&self, request: &mut Request) -> Option<String> {
+    /// Gives `request` the parsed form of its text if it is known.
+    fn fill(&self, request: &mut Request) -> Lookup {
         if request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
-            return None;
+            return Lookup {
+                valid: false,
+                unparsed: None,
+            };
         }
-        let doc = match self.cache.lock() {
-            Ok(mut cache) => cache.get(&request.query).cloned(),
-            Err(_) => None,
-        };
-        match doc {
-            Some(doc) => {
-                request.set_parsed_query(doc);
-                None
+        let known = self.cache.lock().ok().and_then(|mut cache| {
+            cache.get(&request.query).map(|doc| {
+                let valid = doc.valid.contains(&request.operation_name);
+                (doc.tree.clone(), valid)
+            })
+        });
+        match known {
+            Some((tree, valid)) => {
+                request.set_parsed_query(tree);
+                Lookup {
+                    valid,
+                    unparsed: None,
+                }
             }
-            None => Some(request.query.clone()),
+            None => Lookup {
+                valid: false,
+                unparsed: Some(request.query.clone()),
+            },
         }
     }
 
     /// Remembers a document that parsed.
-    fn keep(&self, query: String, doc: &ExecutableDocument) {
+    fn keep(&self, query: String, tree: &ExecutableDocument) {
         if let Ok(mut cache) = self.cache.lock() {
-            cache.put(query, doc.clone());
+            let valid = Vec::new();
+            cache.put(
+                query,
+                Document {
+                    tree: tree.clone(),
+                    valid,
+                },
+            );
         }
     }
+
+    /// Records that the schema ran an operation of a cached document without request errors.
+    fn mark_valid(&self, query: &str, operation_name: Option<String>) {
+        if let Ok(mut cache) = self.cache.lock()
+            && let Some(doc) = cache.get_mut(query)
+            && !doc.valid.contains(&operation_name)
+        {
+            doc.valid.push(operation_name);
+        }
+    }
+}
+
+/// A query to mark valid once the schema has answered it without request errors.
+struct Lesson {
+    query: String,
+    operation_name: Option<String>,
 }
 
 /// What the checks found out about a request that may run.
 struct Admitted {
     request: Request,
     operation: Option<OperationType>,
+    /// The operation is known to pass validation (see [`Documents`]).
+    valid: bool,
 }
 
 impl Gateway {
@@ -131,7 +181,7 @@ impl Gateway {
                 broker,
                 default_principal,
                 direct,
-                parsed: ParsedDocuments::new(),
+                documents: Documents::new(),
             }),
         }
     }
@@ -153,12 +203,12 @@ impl Gateway {
         self.rules.limits.check_text(&request.query)?;
         let operation_name = request.operation_name.clone();
         let mut variables = std::mem::take(&mut request.variables);
-        let unparsed = self.rules.parsed.fill(&mut request);
+        let lookup = self.rules.documents.fill(&mut request);
         let doc = request
             .parsed_query()
             .map_err(|e| limits::shorten(e.clone()))?;
-        if let Some(text) = unparsed {
-            self.rules.parsed.keep(text, doc);
+        if let Some(text) = lookup.unparsed {
+            self.rules.documents.keep(text, doc);
         }
         self.rules.limits.check_document(doc)?;
         let definition = scopes::operation_definition(doc, operation_name.as_deref());
@@ -178,7 +228,11 @@ impl Gateway {
             })?;
         }
         request.variables = variables;
-        Ok(Admitted { request, operation })
+        Ok(Admitted {
+            request,
+            operation,
+            valid: lookup.valid,
+        })
     }
 
     /// The name of the caller of `request` (for the operation's span).
@@ -195,32 +249,54 @@ impl Gateway {
 }
 
 impl Gateway {
-    /// A query's one response on a streaming transport: a direct read when its document is
-    /// known, else the schema's (which then teaches the direct path the document).
+    /// A direct read of an admitted query, when direct reads are on and its operation is known
+    /// to be valid; otherwise (or when it declines) what the schema's answer should teach.
+    async fn read_directly(&self, admitted: &mut Admitted) -> Result<Response, Option<Lesson>> {
+        let Some(direct) = &self.rules.direct else {
+            return Err(None);
+        };
+        if admitted.operation != Some(OperationType::Query) {
+            return Err(None);
+        }
+        if admitted.valid {
+            return direct.execute(&mut admitted.request).await.ok_or(None);
+        }
+        Err(Some(Lesson {
+            query: admitted.request.query.clone(),
+            operation_name: admitted.request.operation_name.clone(),
+        }))
+    }
+
+    /// Marks a query valid when the schema answered it without request errors (every error, if
+    /// any, belongs to a field).
+    fn learn(&self, lesson: Option<Lesson>, response: &Response) {
+        if let Some(lesson) = lesson
+            && response.errors.iter().all(|e| !e.path.is_empty())
+        {
+            self.rules
+                .documents
+                .mark_valid(&lesson.query, lesson.operation_name);
+        }
+    }
+
+    /// A query's one response on a streaming transport: a direct read when possible, else the
+    /// schema's (which may teach that the query is valid).
     async fn query_stream(
         self,
-        mut request: Request,
+        mut admitted: Admitted,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let Some(direct) = &self.rules.direct else {
-            return Executor::execute_stream(&self.schema, request, session_data);
-        };
-        if direct.knows(&request) {
-            if let Some(response) = direct.execute(&mut request).await {
-                return stream::once(async move { response }).boxed();
+        match self.read_directly(&mut admitted).await {
+            Ok(response) => stream::once(async move { response }).boxed(),
+            Err(mut lesson) => {
+                Executor::execute_stream(&self.schema, admitted.request, session_data)
+                    .map(move |response| {
+                        self.learn(lesson.take(), &response);
+                        response
+                    })
+                    .boxed()
             }
-            return Executor::execute_stream(&self.schema, request, session_data);
         }
-        let document = (request.query.clone(), request.operation_name.clone());
-        let rules = self.rules.clone();
-        Executor::execute_stream(&self.schema, request, session_data)
-            .map(move |response| {
-                if let Some(direct) = &rules.direct {
-                    direct.learn(document.0.clone(), document.1.clone(), &response);
-                }
-                response
-            })
-            .boxed()
     }
 }
 
@@ -262,34 +338,22 @@ impl Executor for Gateway {
             admitted.operation,
             principal.as_deref(),
         );
-        // A query whose document the schema has already run is read directly when possible;
-        // the first run of a document teaches the direct path that it is valid.
-        let mut learn = None;
-        if let (Some(direct), Some(OperationType::Query)) = (&self.rules.direct, admitted.operation)
+        // A query the schema has already run is read directly when possible; its first run
+        // teaches that it is valid.
+        let lesson = match self
+            .read_directly(&mut admitted)
+            .instrument(observed.span())
+            .await
         {
-            if direct.knows(&admitted.request) {
-                let answer = direct
-                    .execute(&mut admitted.request)
-                    .instrument(observed.span())
-                    .await;
-                if let Some(response) = answer {
-                    return observed.finish(response);
-                }
-            } else {
-                learn = Some((
-                    admitted.request.query.clone(),
-                    admitted.request.operation_name.clone(),
-                ));
-            }
-        }
+            Ok(response) => return observed.finish(response),
+            Err(lesson) => lesson,
+        };
         let response = self
             .schema
             .execute(admitted.request)
             .instrument(observed.span())
             .await;
-        if let (Some(direct), Some((query, operation_name))) = (&self.rules.direct, learn) {
-            direct.learn(query, operation_name, &response);
-        }
+        self.learn(lesson, &response);
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
             self.rules.broker.notify();
@@ -334,7 +398,7 @@ impl Executor for Gateway {
                 {
                     // A query over a WebSocket (the dashboard's) may be read directly too.
                     let gateway = self.clone();
-                    stream::once(gateway.query_stream(admitted.request, session_data))
+                    stream::once(gateway.query_stream(admitted, session_data))
                         .flatten()
                         .boxed()
                 } else {

@@ -10,8 +10,8 @@
 //!
 //! It answers only what it knows completely. The operation must be a query whose document the
 //! schema has already executed once without request errors (so it is known to be valid: the
-//! validation rules live in async-graphql), and every field in it must be one this module reads
-//! (`nodes.rs`, `lists.rs`). Anything else — an unknown field, a directive other than
+//! validation rules live in async-graphql; the gateway's document cache remembers it), and every
+//! field in it must be one this module reads (`nodes.rs`, `lists.rs`). Anything else — an unknown field, a directive other than
 //! `@skip`/`@include`, a missing variable, a bad argument, a database error, a row a required
 //! relation points at that is gone — declines, and the schema's executor answers the request
 //! with its usual errors. Declining costs nothing but the work done so far; reads change nothing.
@@ -19,8 +19,6 @@
 mod lists;
 mod nodes;
 mod selection;
-
-use std::{num::NonZeroUsize, sync::Mutex};
 
 use async_graphql::{
     Request, Response, Value, Variables,
@@ -86,15 +84,9 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// How many documents are remembered as valid.
-const KNOWN_DOCUMENTS: usize = 1024;
-
-/// The direct-read path and the documents it may take.
+/// The direct-read path (the gateway decides which queries may take it).
 pub struct DirectReads {
     db: DatabaseConnection,
-    /// Documents the schema executed without request errors: text and operation name, by the
-    /// hash of both (looked up without copying the text).
-    known: Mutex<lru::LruCache<u64, (String, Option<String>)>>,
 }
 
 impl std::fmt::Debug for DirectReads {
@@ -106,33 +98,7 @@ impl std::fmt::Debug for DirectReads {
 impl DirectReads {
     /// Direct reads over `db`.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self {
-            db,
-            known: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(KNOWN_DOCUMENTS).unwrap_or(NonZeroUsize::MIN),
-            )),
-        }
-    }
-
-    /// Whether the schema has executed this request's document without request errors.
-    pub fn knows(&self, request: &Request) -> bool {
-        let key = document_key(&request.query, request.operation_name.as_deref());
-        self.known.lock().is_ok_and(|mut known| {
-            known.get(&key).is_some_and(|(query, name)| {
-                *query == request.query && *name == request.operation_name
-            })
-        })
-    }
-
-    /// Remembers the document of a query the schema answered, if the answer shows the document
-    /// passed validation (every error, if any, belongs to a field).
-    pub fn learn(&self, query: String, operation_name: Option<String>, response: &Response) {
-        if response.errors.iter().all(|e| !e.path.is_empty())
-            && let Ok(mut known) = self.known.lock()
-        {
-            let key = document_key(&query, operation_name.as_deref());
-            known.put(key, (query, operation_name));
-        }
+        Self { db }
     }
 
     /// Answers a known query directly, or `None` to leave it to the schema's executor.
@@ -148,15 +114,6 @@ impl DirectReads {
         crate::observability::metrics::metrics().direct_read(answer.is_ok());
         answer.ok().map(Response::new)
     }
-}
-
-/// The cache key of a document and operation name.
-fn document_key(query: &str, operation_name: Option<&str>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    query.hash(&mut hasher);
-    operation_name.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// The `data` of a query, read directly.
