@@ -144,6 +144,8 @@ impl Application {
                 max_root_fields: serve.max_root_fields,
                 max_aliases: serve.max_aliases,
                 disable_introspection: serve.disable_introspection,
+                max_expanded_selections: serve.max_expanded_selections,
+                input: serve.input_limits(),
             },
             broker,
             actor,
@@ -173,6 +175,7 @@ impl Application {
             http_limits,
             auth,
             rest_broker,
+            serve.input_limits(),
         );
         let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {

@@ -167,6 +167,27 @@ pub struct ServeConfig {
     /// The most aliases one operation may use.
     #[arg(long, env = "MAX_ALIASES", default_value_t = 30)]
     pub max_aliases: usize,
+    /// The most selections a document may hold once its fragments are spread (fields, inline
+    /// fragments and spreads, counted as often as they are spread).
+    #[arg(long, env = "MAX_EXPANDED_SELECTIONS", default_value_t = 5000)]
+    pub max_expanded_selections: usize,
+    /// How deep objects and lists may nest in one input value (a GraphQL argument or variable,
+    /// a REST body).
+    #[arg(long, env = "MAX_INPUT_DEPTH", default_value_t = 20,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=64), usize::from))]
+    pub max_input_depth: usize,
+    /// The most items any input list may hold (at least --max-batch-items is allowed).
+    #[arg(long, env = "MAX_INPUT_LIST_ITEMS", default_value_t = 1000)]
+    pub max_input_list_items: usize,
+    /// The most values an `in`/`notIn` filter list may hold.
+    #[arg(long, env = "MAX_FILTER_IN_VALUES", default_value_t = 1000)]
+    pub max_filter_in_values: usize,
+    /// The most conditions one filter may combine with and/or/not (over all its levels).
+    #[arg(long, env = "MAX_FILTER_BRANCHES", default_value_t = 100)]
+    pub max_filter_branches: usize,
+    /// The longest text (bytes) of a contains/startsWith/endsWith filter.
+    #[arg(long, env = "MAX_FILTER_PATTERN_BYTES", default_value_t = 1000)]
+    pub max_filter_pattern_bytes: usize,
     /// The most operations one batched HTTP request may carry.
     #[arg(long, env = "MAX_BATCH_OPERATIONS", default_value_t = 10)]
     pub max_batch_operations: usize,
@@ -235,6 +256,20 @@ pub struct AuthConfig {
     pub persisted_operations_only: bool,
 }
 
+impl ServeConfig {
+    /// The bounds of input values these settings give (shared by GraphQL and REST).
+    pub fn input_limits(&self) -> crate::domain::input::InputLimits {
+        crate::domain::input::InputLimits {
+            max_depth: self.max_input_depth,
+            // A batch mutation's list must fit.
+            max_list_items: self.max_input_list_items.max(self.max_batch_items),
+            max_in_values: self.max_filter_in_values,
+            max_filter_branches: self.max_filter_branches,
+            max_pattern_bytes: self.max_filter_pattern_bytes,
+        }
+    }
+}
+
 impl Default for ServeConfig {
     fn default() -> Self {
         Self {
@@ -248,6 +283,12 @@ impl Default for ServeConfig {
             max_query_complexity: 1000,
             max_root_fields: 20,
             max_aliases: 30,
+            max_expanded_selections: 5000,
+            max_input_depth: 20,
+            max_input_list_items: 1000,
+            max_filter_in_values: 1000,
+            max_filter_branches: 100,
+            max_filter_pattern_bytes: 1000,
             max_batch_operations: 10,
             request_timeout_ms: 30_000,
             disable_introspection: false,

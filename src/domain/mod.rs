@@ -2,6 +2,8 @@
 //! Nothing here knows about HTTP, GraphQL or the database.
 
 pub mod enums;
+/// Bounds on client input values (depth, list lengths, filter sizes, printable text).
+pub mod input;
 pub mod run_status;
 pub mod validation;
 

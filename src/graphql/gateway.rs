@@ -219,6 +219,9 @@ impl Gateway {
         for (name, value) in variable_defaults(definition, &variables) {
             variables.insert(name, value);
         }
+        // Before async-graphql parses any value into a type (recursively: a deep enough
+        // filter overflowed a stack) or a filter reaches the database.
+        self.rules.limits.check_input(doc, &variables)?;
         if let Some(operation) = operation {
             let principal = data_of::<Principal>(&request.data)
                 .or_else(|| session.and_then(data_of::<Principal>))

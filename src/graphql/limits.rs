@@ -1,10 +1,18 @@
-//! Size limits of an operation that async-graphql does not enforce itself: root fields and
-//! aliases (depth and complexity are the schema's own limits).
+//! Size limits of an operation that async-graphql does not enforce itself: root fields,
+//! aliases, the size of the document once its fragments are spread, and the bounds of every input
+//! value (depth and complexity are the schema's own limits). Every check here costs one pass over
+//! the text, the document or the variables, whatever they hold: they run before async-graphql's
+//! validation and input parsing, whose cost or recursion a hostile document could blow up.
+
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
-    ServerError,
+    ServerError, Variables,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
+use async_graphql_value::{ConstValue, Value};
+
+use crate::domain::input::{InputLimits, InputValue, InputViolation, Node, Summary, Walk};
 
 /// The limits of one operation.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +27,10 @@ pub struct QueryLimits {
     pub max_aliases: usize,
     /// Whether introspection is off.
     pub disable_introspection: bool,
+    /// Most selections a document may hold once its fragments are spread.
+    pub max_expanded_selections: usize,
+    /// Bounds of input values (arguments and variables).
+    pub input: InputLimits,
 }
 
 fn count_aliases(set: &SelectionSet, doc: &ExecutableDocument, depth: usize) -> usize {
@@ -133,6 +145,171 @@ pub fn shorten(mut error: ServerError) -> ServerError {
     error
 }
 
+/// What a selection set costs once its fragments are spread.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cost {
+    /// Selections (fields, inline fragments and spreads), counted as often as they are spread.
+    size: usize,
+    /// The deepest nesting of fields, fragments and spreads.
+    depth: usize,
+}
+
+/// Spreads a document's fragments in arithmetic only: each fragment's cost is computed once
+/// (memoised), so 40 fragments that each spread the one before twice cost 40 steps here, not the
+/// 2^40 that async-graphql's validation would spend visiting every expansion.
+struct Expansion<'d> {
+    doc: &'d ExecutableDocument,
+    known: HashMap<&'d str, Cost>,
+    open: HashSet<&'d str>,
+    max_depth: usize,
+    max_size: usize,
+}
+
+impl<'d> Expansion<'d> {
+    fn too_deep(&self) -> ServerError {
+        refuse(format!(
+            "the document nests fields and fragments more than {} levels deep once its fragments are spread",
+            self.max_depth
+        ))
+    }
+
+    fn too_large(&self) -> ServerError {
+        refuse(format!(
+            "the document holds more than {} selections once its fragments are spread (--max-expanded-selections)",
+            self.max_size
+        ))
+    }
+
+    /// `descent` is how deep this set sits in the expansion being computed; the recursion ends
+    /// at `max_depth`, so a chain of thousands of fragments cannot deepen the stack.
+    fn set(&mut self, set: &'d SelectionSet, descent: usize) -> Result<Cost, ServerError> {
+        if descent > self.max_depth {
+            return Err(self.too_deep());
+        }
+        let mut cost = Cost::default();
+        for item in &set.items {
+            let inner = match &item.node {
+                Selection::Field(f) => self.set(&f.node.selection_set.node, descent + 1)?,
+                Selection::InlineFragment(fr) => {
+                    self.set(&fr.node.selection_set.node, descent + 1)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    self.fragment(&spread.node.fragment_name.node, descent + 1)?
+                }
+            };
+            cost.size = cost.size.saturating_add(inner.size).saturating_add(1);
+            cost.depth = cost.depth.max(inner.depth + 1);
+            if cost.size > self.max_size {
+                return Err(self.too_large());
+            }
+        }
+        Ok(cost)
+    }
+
+    fn fragment(&mut self, name: &'d str, descent: usize) -> Result<Cost, ServerError> {
+        if let Some(cost) = self.known.get(name) {
+            if descent + cost.depth > self.max_depth {
+                return Err(self.too_deep());
+            }
+            return Ok(*cost);
+        }
+        let Some(fragment) = self.doc.fragments.get(name) else {
+            // An unknown fragment is the validator's to report.
+            return Ok(Cost::default());
+        };
+        if !self.open.insert(name) {
+            return Err(refuse(format!(
+                "Cannot spread fragment \"{name}\" within itself."
+            )));
+        }
+        let cost = self.set(&fragment.node.selection_set.node, descent)?;
+        self.open.remove(name);
+        self.known.insert(name, cost);
+        Ok(cost)
+    }
+}
+
+impl InputValue for ConstValue {
+    fn node(&self) -> Node<'_, Self> {
+        match self {
+            ConstValue::Object(map) => {
+                Node::Object(map.iter().map(|(k, v)| (k.as_str(), v)).collect())
+            }
+            ConstValue::List(items) => Node::List(items),
+            ConstValue::String(s) => Node::Text(s),
+            _ => Node::Leaf,
+        }
+    }
+}
+
+impl InputValue for Value {
+    fn node(&self) -> Node<'_, Self> {
+        match self {
+            Value::Object(map) => Node::Object(map.iter().map(|(k, v)| (k.as_str(), v)).collect()),
+            Value::List(items) => Node::List(items),
+            Value::String(s) => Node::Text(s),
+            Value::Variable(name) => Node::Variable(name),
+            _ => Node::Leaf,
+        }
+    }
+}
+
+/// A broken input bound as a `VALIDATION` request error naming the path and the limit.
+fn input_error(violation: InputViolation) -> ServerError {
+    let mut error = ServerError::new(
+        format!("invalid input at {}: {}", violation.path, violation.message),
+        None,
+    );
+    let ext = error.extensions.get_or_insert_with(Default::default);
+    ext.set("code", "VALIDATION");
+    ext.set("field", violation.path);
+    if let Some(limit) = violation.limit {
+        ext.set("limit", limit);
+    }
+    if let Some(max) = violation.max {
+        ext.set("max", max as u64);
+    }
+    error
+}
+
+/// Checks every argument of every field and directive in `set` and below.
+fn check_arguments<'a>(
+    limits: &InputLimits,
+    set: &'a SelectionSet,
+    variables: &HashMap<&str, Summary>,
+    depth: usize,
+) -> Result<(), ServerError> {
+    // The text's nesting limit already bounds this recursion; this guard is for documents
+    // that did not come from text.
+    if depth > 256 {
+        return Ok(());
+    }
+    let lookup = |name: &str| variables.get(name).copied();
+    for item in &set.items {
+        let (directives, inner) = match &item.node {
+            Selection::Field(f) => {
+                for (name, value) in &f.node.arguments {
+                    Walk::check(limits, &name.node, &value.node, &lookup).map_err(input_error)?;
+                }
+                (&f.node.directives, Some(&f.node.selection_set.node))
+            }
+            Selection::InlineFragment(fr) => {
+                (&fr.node.directives, Some(&fr.node.selection_set.node))
+            }
+            Selection::FragmentSpread(spread) => (&spread.node.directives, None),
+        };
+        for directive in directives {
+            for (name, value) in &directive.node.arguments {
+                Walk::check(limits, &name.node, &value.node, &lookup).map_err(input_error)?;
+            }
+        }
+        if let Some(inner) = inner {
+            check_arguments(limits, inner, variables, depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
 impl QueryLimits {
     /// Checks the text before it is parsed: nesting and aliases are counted lexically, so a
     /// hostile document costs one pass over its bytes.
@@ -153,8 +330,30 @@ impl QueryLimits {
         Ok(())
     }
 
-    /// Checks the parsed document: root fields and aliases per operation.
+    /// Checks the parsed document: its size once fragments are spread, root fields and aliases
+    /// per operation.
     pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), ServerError> {
+        let mut expansion = Expansion {
+            doc,
+            known: HashMap::new(),
+            open: HashSet::new(),
+            max_depth: lexical_nesting_limit(self.max_depth),
+            max_size: self.max_expanded_selections,
+        };
+        // async-graphql's validation visits every operation and every fragment definition
+        // with the fragments spread: their sum is its work.
+        let mut total = 0usize;
+        let operations = doc
+            .operations
+            .iter()
+            .map(|(_, op)| &op.node.selection_set.node);
+        let fragments = doc.fragments.values().map(|f| &f.node.selection_set.node);
+        for set in operations.chain(fragments) {
+            total = total.saturating_add(expansion.set(set, 0)?.size);
+            if total > self.max_expanded_selections {
+                return Err(expansion.too_large());
+            }
+        }
         for (_, op) in doc.operations.iter() {
             let roots = op.node.selection_set.node.items.len();
             if roots > self.max_root_fields {
@@ -170,6 +369,36 @@ impl QueryLimits {
                     self.max_aliases
                 )));
             }
+        }
+        Ok(())
+    }
+
+    /// Checks every input value of a request against the input limits: each variable on its
+    /// own, then every argument in the document (a variable counts where it is used). Also
+    /// refuses text with control characters anywhere in the input.
+    pub fn check_input(
+        &self,
+        doc: &ExecutableDocument,
+        variables: &Variables,
+    ) -> Result<(), ServerError> {
+        let limits = &self.input;
+        let mut summaries = HashMap::with_capacity(variables.len());
+        let names: Vec<String> = variables.keys().map(|name| format!("${name}")).collect();
+        for ((name, value), root) in variables.iter().zip(&names) {
+            let summary = Walk::check(limits, root, value, &|_| None).map_err(input_error)?;
+            summaries.insert(name.as_str(), summary);
+        }
+        for (_, op) in doc.operations.iter() {
+            for def in &op.node.variable_definitions {
+                if let Some(default) = &def.node.default_value {
+                    Walk::check(limits, &def.node.name.node, &default.node, &|_| None)
+                        .map_err(input_error)?;
+                }
+            }
+            check_arguments(limits, &op.node.selection_set.node, &summaries, 0)?;
+        }
+        for fragment in doc.fragments.values() {
+            check_arguments(limits, &fragment.node.selection_set.node, &summaries, 0)?;
         }
         Ok(())
     }

@@ -24,7 +24,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{broker::Broker, graphql::gateway::Gateway, rest};
+use crate::{broker::Broker, domain::input::InputLimits, graphql::gateway::Gateway, rest};
 
 /// The path of the GraphQL endpoint (POST, GET, WebSocket and GraphiQL).
 pub const GRAPHQL_PATH: &str = "/graphql";
@@ -37,11 +37,13 @@ pub fn router(
     limits: graphql_http::HttpLimits,
     auth: auth::HttpAuth,
     broker: Arc<Broker>,
+    input: InputLimits,
 ) -> Router {
     let rest_state = rest::RestState {
         db: db.clone(),
         auth: auth.clone(),
         broker: broker.clone(),
+        input,
     };
     let request_id = HeaderName::from_static("x-request-id");
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))

@@ -417,8 +417,13 @@ pub async fn index(
         Format::negotiate(&headers),
         async {
             state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<HistoryRecordOut>())
-                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let list = query::parse(
+                &state.input,
+                q.as_deref(),
+                &SPEC,
+                &keys_of::<HistoryRecordOut>(),
+            )
+            .map_err(|m| RestError::bad_request(OBJECT, m))?;
             let page = paging::fetch_page::<record::Entity, _>(
                 &state.db,
                 list.condition,
@@ -493,7 +498,7 @@ async fn creation(
         async {
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<HistoryRecordOut>())?;
-            let input = read_body::<HistoryRecordIn>(OBJECT, &body)?.new_record()?;
+            let input = read_body::<HistoryRecordIn>(&state.input, OBJECT, &body)?.new_record()?;
             let (db, actor) = (&state.db, principal.actor());
             let model = match how {
                 Creation::Create => history::create(db, actor, input).await,
@@ -608,7 +613,7 @@ pub async fn update(
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<HistoryRecordOut>())?;
             let id = parse_id(OBJECT, &id)?;
-            let patch = read_body::<HistoryRecordIn>(OBJECT, &body)?.patch()?;
+            let patch = read_body::<HistoryRecordIn>(&state.input, OBJECT, &body)?.patch()?;
             let model = history::update(&state.db, principal.actor(), id, patch)
                 .await
                 .map_err(app_error(OBJECT))?;

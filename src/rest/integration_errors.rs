@@ -374,8 +374,13 @@ pub async fn index(
         Format::negotiate(&headers),
         async {
             state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<IntegrationErrorOut>())
-                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let list = query::parse(
+                &state.input,
+                q.as_deref(),
+                &SPEC,
+                &keys_of::<IntegrationErrorOut>(),
+            )
+            .map_err(|m| RestError::bad_request(OBJECT, m))?;
             let page = paging::fetch_page::<error::Entity, _>(
                 &state.db,
                 list.condition,
@@ -439,7 +444,8 @@ async fn creation(
         async {
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationErrorOut>())?;
-            let input = read_body::<IntegrationErrorIn>(OBJECT, &body)?.new_error()?;
+            let input =
+                read_body::<IntegrationErrorIn>(&state.input, OBJECT, &body)?.new_error()?;
             let model = if alert {
                 errors::create_alert(&state.db, principal.actor(), input).await
             } else {
@@ -502,7 +508,7 @@ pub async fn update(
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationErrorOut>())?;
             let id = parse_id(OBJECT, &id)?;
-            let patch = read_body::<IntegrationErrorIn>(OBJECT, &body)?.patch()?;
+            let patch = read_body::<IntegrationErrorIn>(&state.input, OBJECT, &body)?.patch()?;
             let model = errors::update(&state.db, principal.actor(), id, patch)
                 .await
                 .map_err(app_error(OBJECT))?;

@@ -255,8 +255,13 @@ pub async fn index(
         Format::negotiate(&headers),
         async {
             state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<IntegrationOut>())
-                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let list = query::parse(
+                &state.input,
+                q.as_deref(),
+                &SPEC,
+                &keys_of::<IntegrationOut>(),
+            )
+            .map_err(|m| RestError::bad_request(OBJECT, m))?;
             let page = paging::fetch_page::<integration::Entity, _>(
                 &state.db,
                 list.condition,
@@ -324,7 +329,8 @@ pub async fn create(
         async {
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
-            let input = read_body::<IntegrationIn>(OBJECT, &body)?.new_integration()?;
+            let input =
+                read_body::<IntegrationIn>(&state.input, OBJECT, &body)?.new_integration()?;
             let model = integrations::create(&state.db, principal.actor(), input)
                 .await
                 .map_err(app_error(OBJECT))?;
@@ -358,7 +364,7 @@ pub async fn update(
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
             let id = parse_id(OBJECT, &id)?;
-            let patch = read_body::<IntegrationIn>(OBJECT, &body)?.patch()?;
+            let patch = read_body::<IntegrationIn>(&state.input, OBJECT, &body)?.patch()?;
             let model = integrations::update(&state.db, principal.actor(), id, patch)
                 .await
                 .map_err(app_error(OBJECT))?;

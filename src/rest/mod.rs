@@ -36,6 +36,7 @@ use self::{
 use crate::{
     auth::{Principal, Scope},
     broker::Broker,
+    domain::input::{InputLimits, Walk},
     error::AppError,
     http::auth::HttpAuth,
     service::IntegrationRef,
@@ -50,6 +51,8 @@ pub struct RestState {
     pub auth: HttpAuth,
     /// Woken after every write so subscribers hear of it at once.
     pub broker: Arc<Broker>,
+    /// Bounds of input values (bodies and index queries), as on `/graphql`.
+    pub input: InputLimits,
 }
 
 /// Every `/api` route, and `/api/openapi.json`.
@@ -96,8 +99,14 @@ pub fn app_error(object: &'static str) -> impl Fn(AppError) -> RestError {
 }
 
 /// Reads a JSON body into `T`: keys may use underscores for dashes (as the vendor accepts),
-/// except inside the free-form `flow`; an empty body is `{}`.
-pub fn read_body<T: DeserializeOwned>(object: &str, body: &Bytes) -> Result<T, RestError> {
+/// except inside the free-form `flow`; an empty body is `{}`. The body's values are bounded
+/// (depth, list lengths, printable text) before anything reads them: a 422 naming the path
+/// otherwise.
+pub fn read_body<T: DeserializeOwned>(
+    limits: &InputLimits,
+    object: &str,
+    body: &Bytes,
+) -> Result<T, RestError> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(serde_json::Map::new())
     } else {
@@ -110,6 +119,8 @@ pub fn read_body<T: DeserializeOwned>(object: &str, body: &Bytes) -> Result<T, R
             "the body must be a JSON object",
         ));
     }
+    Walk::check(limits, "", &value, &|_| None)
+        .map_err(|v| RestError::unprocessable(object, vec![v.to_string()]))?;
     serde_json::from_value(dash_keys(value))
         .map_err(|e| RestError::bad_request(object, format!("the body cannot be read: {e}")))
 }
@@ -221,14 +232,9 @@ pub struct IntegrationRefIn {
 impl IntegrationRefIn {
     /// The service's reference; neither id nor code is a 422 on `field`.
     pub fn to_ref(&self, object: &str, field: &str) -> Result<IntegrationRef, RestError> {
-        match (&self.id, &self.code) {
-            (Some(id), _) => Ok(IntegrationRef::Id(*id)),
-            (None, Some(code)) => Ok(IntegrationRef::Code(code.clone())),
-            (None, None) => Err(RestError::unprocessable(
-                object,
-                vec![format!("{field} must name an id or a code")],
-            )),
-        }
+        IntegrationRef::from_parts(self.id, self.code.clone()).ok_or_else(|| {
+            RestError::unprocessable(object, vec![format!("{field} must name an id or a code")])
+        })
     }
 }
 

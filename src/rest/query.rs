@@ -10,7 +10,10 @@ use sea_orm::{
 };
 
 use super::format::{Field, Fields, View};
-use crate::service::paging::{KeyKind, PageArgs, Sort};
+use crate::{
+    domain::input::{InputLimits, printable},
+    service::paging::{KeyKind, PageArgs, Sort},
+};
 
 /// The most items a REST page holds, and the default.
 pub const REST_PAGE_SIZE: i32 = 50;
@@ -153,8 +156,42 @@ pub struct Options {
 
 /// Decodes a query string into its pairs.
 fn pairs(query: Option<&str>) -> Result<Vec<(String, String)>, String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
-        .map_err(|e| format!("the query string cannot be read: {e}"))
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+        .map_err(|e| format!("the query string cannot be read: {e}"))?;
+    for (key, value) in &pairs {
+        printable(key).map_err(|m| format!("the parameter name {key:?} {m}"))?;
+        printable(value).map_err(|m| format!("the value of {key} {m}"))?;
+    }
+    Ok(pairs)
+}
+
+/// Bounds one filter parameter as GraphQL bounds filters: values of an `in` list, the length of
+/// a text pattern.
+fn bounded(limits: &InputLimits, key: &str, value: &str) -> Result<(), String> {
+    let op = key
+        .rsplit_once('[')
+        .map(|(_, op)| op.trim_end_matches(']').replace('_', "-"))
+        .unwrap_or_default();
+    match op.as_str() {
+        "in" | "not-in" => {
+            let values = value.split(',').count();
+            if values > limits.max_in_values {
+                return Err(format!(
+                    "{key}: an in/not_in list may hold at most {} values ({values} given; --max-filter-in-values)",
+                    limits.max_in_values
+                ));
+            }
+        }
+        "contains" | "starts-with" | "ends-with" if value.len() > limits.max_pattern_bytes => {
+            return Err(format!(
+                "{key}: the text may be at most {} bytes ({} given; --max-filter-pattern-bytes)",
+                limits.max_pattern_bytes,
+                value.len()
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// `attr`, `attr[op]`, `assoc[attr]`, `assoc[attr][op]`: the names, dash-cased.
@@ -366,6 +403,7 @@ fn fields_of(json: &serde_json::Value) -> Result<Fields, String> {
 
 /// Parses an index query against a resource's spec.
 pub fn parse<C: ColumnTrait>(
+    limits: &InputLimits,
     query: Option<&str>,
     spec: &Spec<C>,
     known_fields: &[String],
@@ -376,6 +414,7 @@ pub fn parse<C: ColumnTrait>(
     let mut descending = false;
     let mut view = View::Full;
     let mut fields = None;
+    let mut filters = 0usize;
     for (key, value) in pairs(query)? {
         match key.replace('-', "_").as_str() {
             "offset" => {
@@ -417,7 +456,17 @@ pub fn parse<C: ColumnTrait>(
             }
             "return_object" => view = parse_view(&value)?,
             "fields" => fields = Some(parse_fields(&value, known_fields)?),
-            _ => condition = condition.add(filter(&key, &value, spec)?),
+            _ => {
+                filters += 1;
+                if filters > limits.max_filter_branches {
+                    return Err(format!(
+                        "a query may filter on at most {} conditions (--max-filter-branches)",
+                        limits.max_filter_branches
+                    ));
+                }
+                bounded(limits, &key, &value)?;
+                condition = condition.add(filter(&key, &value, spec)?)
+            }
         }
     }
     let attr = order_by.unwrap_or_else(|| {
@@ -553,7 +602,13 @@ mod tests {
     };
 
     fn sql(query: &str) -> String {
-        let parsed = parse(Some(query), &SPEC, &["id".into(), "status".into()]).unwrap();
+        let parsed = parse(
+            &InputLimits::default(),
+            Some(query),
+            &SPEC,
+            &["id".into(), "status".into()],
+        )
+        .unwrap();
         integration_run::Entity::find()
             .filter(parsed.condition)
             .build(DbBackend::Sqlite)
@@ -597,9 +652,10 @@ mod tests {
 
     #[test]
     fn paging_defaults_to_fifty_and_caps_at_fifty() {
-        let p = parse(None, &SPEC, &[]).unwrap();
+        let p = parse(&InputLimits::default(), None, &SPEC, &[]).unwrap();
         assert_eq!(p.page.limit, Some(50));
         let p = parse(
+            &InputLimits::default(),
             Some("limit=500&offset=10&order_by=created_at&dir=desc"),
             &SPEC,
             &[],
@@ -608,25 +664,49 @@ mod tests {
         assert_eq!(p.page.limit, Some(50));
         assert_eq!(p.page.offset, Some(10));
         assert!(p.sort.descending);
-        assert!(parse(Some("limit=-1"), &SPEC, &[]).is_err());
-        assert!(parse(Some("dir=up"), &SPEC, &[]).is_err());
+        assert!(parse(&InputLimits::default(), Some("limit=-1"), &SPEC, &[]).is_err());
+        assert!(parse(&InputLimits::default(), Some("dir=up"), &SPEC, &[]).is_err());
     }
 
     #[test]
     fn unknown_attributes_operators_and_values_are_refused_with_a_message() {
         let known = ["id".to_string()];
-        let err = parse(Some("colour=red"), &SPEC, &known).unwrap_err();
+        let err = parse(&InputLimits::default(), Some("colour=red"), &SPEC, &known).unwrap_err();
         assert!(
             err.contains("unknown attribute") && err.contains("status"),
             "{err}"
         );
-        let err = parse(Some("status[near]=x"), &SPEC, &known).unwrap_err();
+        let err = parse(
+            &InputLimits::default(),
+            Some("status[near]=x"),
+            &SPEC,
+            &known,
+        )
+        .unwrap_err();
         assert!(err.contains("unknown operator"), "{err}");
-        let err = parse(Some("total-records=many"), &SPEC, &known).unwrap_err();
+        let err = parse(
+            &InputLimits::default(),
+            Some("total-records=many"),
+            &SPEC,
+            &known,
+        )
+        .unwrap_err();
         assert!(err.contains("not an integer"), "{err}");
-        let err = parse(Some("total-records[contains]=1"), &SPEC, &known).unwrap_err();
+        let err = parse(
+            &InputLimits::default(),
+            Some("total-records[contains]=1"),
+            &SPEC,
+            &known,
+        )
+        .unwrap_err();
         assert!(err.contains("text attributes"), "{err}");
-        let err = parse(Some("integration[colour]=x"), &SPEC, &known).unwrap_err();
+        let err = parse(
+            &InputLimits::default(),
+            Some("integration[colour]=x"),
+            &SPEC,
+            &known,
+        )
+        .unwrap_err();
         assert!(err.contains("integration[colour]"), "{err}");
     }
 
@@ -638,6 +718,7 @@ mod tests {
             "integration".to_string(),
         ];
         let p = parse(
+            &InputLimits::default(),
             Some(r#"fields=["status",{"integration":["code"]}]&return_object=shallow"#),
             &SPEC,
             &known,
@@ -645,7 +726,23 @@ mod tests {
         .unwrap();
         assert_eq!(p.view, View::Shallow);
         assert_eq!(p.fields.unwrap()[1].name, "integration");
-        assert!(parse(Some("fields=colour"), &SPEC, &known).is_err());
-        assert!(parse(Some("return_object=all"), &SPEC, &known).is_err());
+        assert!(
+            parse(
+                &InputLimits::default(),
+                Some("fields=colour"),
+                &SPEC,
+                &known
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                &InputLimits::default(),
+                Some("return_object=all"),
+                &SPEC,
+                &known
+            )
+            .is_err()
+        );
     }
 }

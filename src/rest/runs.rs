@@ -324,8 +324,13 @@ pub async fn index(
         Format::negotiate(&headers),
         async {
             state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(q.as_deref(), &SPEC, &keys_of::<IntegrationRunOut>())
-                .map_err(|m| RestError::bad_request(OBJECT, m))?;
+            let list = query::parse(
+                &state.input,
+                q.as_deref(),
+                &SPEC,
+                &keys_of::<IntegrationRunOut>(),
+            )
+            .map_err(|m| RestError::bad_request(OBJECT, m))?;
             let page = paging::fetch_page::<integration_run::Entity, _>(
                 &state.db,
                 list.condition,
@@ -393,7 +398,7 @@ pub async fn create(
         async {
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
-            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
             let integration = input
                 .integration
                 .as_ref()
@@ -434,7 +439,7 @@ pub async fn update(
             let principal = state.authorize(&headers, Scope::Write).await?;
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
             let id = parse_id(OBJECT, &id)?;
-            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
             let model = runs::update(&state.db, principal.actor(), id, input.input())
                 .await
                 .map_err(app_error(OBJECT))?;
@@ -474,7 +479,7 @@ pub async fn act(
             };
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
             let id = parse_id(OBJECT, &id)?;
-            let input = read_body::<IntegrationRunIn>(OBJECT, &body)?;
+            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
             let model = match action.action() {
                 Some(action) => {
                     runs::apply_action(&state.db, principal.actor(), id, action, input.input())

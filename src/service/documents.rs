@@ -158,10 +158,7 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
 
     let ids: Vec<i32> = items
         .iter()
-        .filter_map(|(r, _)| match r {
-            Some(IntegrationRef::Id(id)) => Some(*id),
-            _ => None,
-        })
+        .filter_map(|(r, _)| r.as_ref().and_then(IntegrationRef::id))
         .collect();
     let codes: Vec<&str> = items
         .iter()
@@ -172,7 +169,7 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
         .collect();
     let run_ids: Vec<i32> = items.iter().filter_map(|(_, run)| *run).collect();
 
-    let mut by_id: HashMap<i32, i32> = HashMap::new();
+    let mut by_id: HashMap<i32, String> = HashMap::new();
     let mut by_code: HashMap<String, i32> = HashMap::new();
     if !ids.is_empty() || !codes.is_empty() {
         let found = integration::Entity::find()
@@ -184,8 +181,8 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
             .all(db)
             .await?;
         for i in found {
-            by_id.insert(i.id, i.id);
-            by_code.insert(i.code, i.id);
+            by_code.insert(i.code.clone(), i.id);
+            by_id.insert(i.id, i.code);
         }
     }
     let mut run_integration: HashMap<i32, i32> = HashMap::new();
@@ -204,12 +201,16 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
         .map(|(integration, run)| {
             let integration_id = match integration {
                 None => None,
-                Some(IntegrationRef::Id(id)) => Some(*by_id.get(id).ok_or_else(|| {
-                    FieldError::new(
-                        "integration",
-                        format!("integration with id {id} does not exist"),
-                    )
-                })?),
+                Some(by @ (IntegrationRef::Id(id) | IntegrationRef::IdAndCode(id, _))) => {
+                    let code = by_id.get(id).ok_or_else(|| {
+                        FieldError::new(
+                            "integration",
+                            format!("integration with id {id} does not exist"),
+                        )
+                    })?;
+                    by.check_code(*id, code)?;
+                    Some(*id)
+                }
                 Some(IntegrationRef::Code(code)) => Some(*by_code.get(code).ok_or_else(|| {
                     FieldError::new(
                         "integration",

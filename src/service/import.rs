@@ -23,7 +23,7 @@ use super::{
     runs::{self, RunInput},
 };
 use crate::{
-    domain::{ContactAlertType, DocumentType, RunAction},
+    domain::{ContactAlertType, DocumentType, RunAction, input::printable},
     error::{AppError, AppResult},
 };
 
@@ -203,14 +203,11 @@ fn parse_common(
                 .map_err(|_| format!("document-type: `{t}` is not a document type"))
         })
         .transpose()?;
-    let integration = match (
-        cols.get(row, "integration-code"),
+    let integration = IntegrationRef::from_parts(
         cols.int(row, "integration-id")?,
-    ) {
-        (Some(code), _) => Some(IntegrationRef::Code(code.to_owned())),
-        (None, Some(id)) => Some(IntegrationRef::Id(id)),
-        (None, None) => defaults.integration.clone(),
-    };
+        cols.get(row, "integration-code").map(str::to_owned),
+    )
+    .or_else(|| defaults.integration.clone());
     let integration_run_id = cols.int(row, "integration-run-id")?.or(defaults.run_id);
     let response_code = cols.get(row, "response-code").map(str::to_owned);
     let response_message = cols.get(row, "response-message").map(str::to_owned);
@@ -252,6 +249,12 @@ fn parse_row(
     row: &csv::StringRecord,
     defaults: &Defaults,
 ) -> Result<Item, String> {
+    // Text that could not be given back (as JSON or XML) is refused, as on every entry point.
+    for (column, &index) in &cols.0 {
+        if let Some(value) = row.get(index) {
+            printable(value).map_err(|m| format!("{column}: the text {m}"))?;
+        }
+    }
     let common = parse_common(cols, row, defaults)?;
     let text = |c: &str| cols.get(row, c).map(str::to_owned);
     // The file's own name wins over a column: it is where the row came from.

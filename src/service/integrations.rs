@@ -89,6 +89,11 @@ pub async fn find<C: ConnectionTrait>(
 ) -> AppResult<integration::Model> {
     match by {
         IntegrationRef::Id(id) => find_by_id(db, *id).await,
+        IntegrationRef::IdAndCode(id, _) => {
+            let found = find_by_id(db, *id).await?;
+            by.check_code(found.id, &found.code)?;
+            Ok(found)
+        }
         IntegrationRef::Code(code) => integration::Entity::find()
             .filter(integration::Column::Code.eq(code.as_str()))
             .one(db)

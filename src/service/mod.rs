@@ -18,6 +18,8 @@ pub mod users;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Utc};
+
+use crate::domain::validation::FieldError;
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     ExecResult, IsolationLevel, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
@@ -39,6 +41,42 @@ pub enum IntegrationRef {
     Id(i32),
     /// By code.
     Code(String),
+    /// By both, which must name the same integration (a contradiction is a `VALIDATION` error,
+    /// not silently resolved by one of them).
+    IdAndCode(i32, String),
+}
+
+impl IntegrationRef {
+    /// The reference a request's optional id and code make, `None` when it gives neither.
+    pub fn from_parts(id: Option<i32>, code: Option<String>) -> Option<Self> {
+        match (id, code) {
+            (Some(id), Some(code)) => Some(Self::IdAndCode(id, code)),
+            (Some(id), None) => Some(Self::Id(id)),
+            (None, Some(code)) => Some(Self::Code(code)),
+            (None, None) => None,
+        }
+    }
+
+    /// The id it names, if it names one.
+    pub fn id(&self) -> Option<i32> {
+        match self {
+            Self::Id(id) | Self::IdAndCode(id, _) => Some(*id),
+            Self::Code(_) => None,
+        }
+    }
+
+    /// Checks that an integration found by this reference's id has its code.
+    pub fn check_code(&self, id: i32, found_code: &str) -> Result<(), FieldError> {
+        match self {
+            Self::IdAndCode(_, code) if code != found_code => Err(FieldError::new(
+                "integration.code",
+                format!(
+                    "{code:?} is not the code of integration {id} ({found_code:?}); give the id or the code, or both matching"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The current time at the database's precision (microseconds), in UTC.

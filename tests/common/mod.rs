@@ -58,6 +58,15 @@ pub fn on_postgres() -> bool {
     std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
 }
 
+/// A fresh database for a test process: a new PostgreSQL database when the tests run on
+/// PostgreSQL, else a new SQLite file in `dir`.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => fresh_postgres_database(&admin).await,
+        _ => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
 /// Starts the gateway on 127.0.0.1:0 over a new SQLite file.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -400,10 +409,23 @@ pub struct Instance {
     _child: tokio::process::Child,
 }
 
+impl Instance {
+    /// Whether the process has ended (crashed, when nobody stopped it).
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self._child.try_wait().ok().flatten()
+    }
+}
+
 /// Starts the gateway binary on 127.0.0.1:0 over `database_url`.
 pub async fn start_process(database_url: &str) -> Instance {
+    start_process_with(database_url, &[]).await
+}
+
+/// Like [`start_process`], with more `serve` flags.
+pub async fn start_process_with(database_url: &str, flags: &[&str]) -> Instance {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
         .env("DATABASE_URL", database_url)
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
