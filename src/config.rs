@@ -179,7 +179,7 @@ pub struct ServeConfig {
     /// The most items any input list may hold (at least --max-batch-items is allowed).
     #[arg(long, env = "MAX_INPUT_LIST_ITEMS", default_value_t = 1000)]
     pub max_input_list_items: usize,
-    /// The most values an `in`/`notIn` filter list may hold.
+    /// The most values the `in`/`notIn` lists of one filter may hold together.
     #[arg(long, env = "MAX_FILTER_IN_VALUES", default_value_t = 1000)]
     pub max_filter_in_values: usize,
     /// The most conditions one filter may combine with and/or/not (over all its levels).

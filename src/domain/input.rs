@@ -18,7 +18,8 @@ pub struct InputLimits {
     pub max_depth: usize,
     /// Most items in any list.
     pub max_list_items: usize,
-    /// Most values in one `in` / `notIn` list of a filter.
+    /// Most values in the `in` / `notIn` lists of one filter, all its lists together (each is
+    /// a bound value of one statement).
     pub max_in_values: usize,
     /// Most `and`/`or` items and `not`s in one filter, counted over all its levels.
     pub max_filter_branches: usize,
@@ -108,6 +109,8 @@ pub struct Summary {
     pub depth: usize,
     /// The filter branches inside it.
     pub branches: usize,
+    /// The values of `in` / `notIn` lists inside it.
+    pub in_values: usize,
     /// Its length when it is a list.
     pub list_len: Option<usize>,
     /// Its length in bytes when it is a string.
@@ -128,6 +131,7 @@ pub struct Walk<'a, 'l> {
     root: &'a str,
     path: Vec<Step<'a>>,
     branches: usize,
+    in_values: usize,
 }
 
 /// The operator a key names, when it names one.
@@ -164,10 +168,12 @@ impl<'a, 'l> Walk<'a, 'l> {
             root,
             path: Vec::new(),
             branches: 0,
+            in_values: 0,
         };
         let summary = walk.value(value, 0, Operator::Other, variable)?;
         Ok(Summary {
             branches: walk.branches,
+            in_values: walk.in_values,
             ..summary
         })
     }
@@ -215,13 +221,17 @@ impl<'a, 'l> Walk<'a, 'l> {
         Ok(())
     }
 
-    fn in_list(&self, len: usize) -> Result<(), InputViolation> {
+    fn in_list(&mut self, len: usize) -> Result<(), InputViolation> {
+        self.in_values = self.in_values.saturating_add(len);
         let max = self.limits.max_in_values;
-        if len > max {
+        if self.in_values > max {
             return Err(self.violation(
                 "max-filter-in-values",
                 max,
-                format!("an in/notIn list may hold at most {max} values ({len} given)"),
+                format!(
+                    "the in/notIn lists of one filter may hold at most {max} values together ({} given so far)",
+                    self.in_values
+                ),
             ));
         }
         Ok(())
@@ -327,6 +337,9 @@ impl<'a, 'l> Walk<'a, 'l> {
                     return Err(self.too_deep());
                 }
                 self.add_branches(summary.branches)?;
+                if summary.in_values > 0 {
+                    self.in_list(summary.in_values)?;
+                }
                 match (operator, summary.list_len, summary.text_len) {
                     (Operator::InList, Some(len), _) => self.in_list(len)?,
                     (Operator::Branches, Some(len), _) => self.add_branches(len)?,
@@ -404,6 +417,11 @@ mod tests {
         let fifty: Vec<_> = (0..50).map(|i| json!({"id": {"eq": i}})).collect();
         assert!(check(&json!({"and": [{"or": fifty.clone()}, {"or": fifty.clone()}]})).is_err());
         assert!(check(&json!({"or": fifty})).is_ok());
+        // In-list values add up over the lists of one filter (one statement's bound values).
+        let ids: Vec<_> = (0..600).collect();
+        let error = check(&json!({"or": [{"id": {"in": ids.clone()}}, {"id": {"notIn": ids}}]}))
+            .unwrap_err();
+        assert_eq!(error.limit, Some("max-filter-in-values"));
         let error = check(&json!({"code": {"contains": "x".repeat(1001)}})).unwrap_err();
         assert_eq!(error.limit, Some("max-filter-pattern-bytes"));
     }

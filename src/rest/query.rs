@@ -167,18 +167,23 @@ fn pairs(query: Option<&str>) -> Result<Vec<(String, String)>, String> {
 
 /// Bounds one filter parameter as GraphQL bounds filters: values of an `in` list, the length of
 /// a text pattern.
-fn bounded(limits: &InputLimits, key: &str, value: &str) -> Result<(), String> {
+fn bounded(
+    limits: &InputLimits,
+    in_values: &mut usize,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
     let op = key
         .rsplit_once('[')
         .map(|(_, op)| op.trim_end_matches(']').replace('_', "-"))
         .unwrap_or_default();
     match op.as_str() {
         "in" | "not-in" => {
-            let values = value.split(',').count();
-            if values > limits.max_in_values {
+            *in_values += value.split(',').count();
+            if *in_values > limits.max_in_values {
                 return Err(format!(
-                    "{key}: an in/not_in list may hold at most {} values ({values} given; --max-filter-in-values)",
-                    limits.max_in_values
+                    "{key}: the in/not_in lists of a query may hold at most {} values together ({} given so far; --max-filter-in-values)",
+                    limits.max_in_values, *in_values
                 ));
             }
         }
@@ -415,6 +420,7 @@ pub fn parse<C: ColumnTrait>(
     let mut view = View::Full;
     let mut fields = None;
     let mut filters = 0usize;
+    let mut in_values = 0usize;
     for (key, value) in pairs(query)? {
         match key.replace('-', "_").as_str() {
             "offset" => {
@@ -464,7 +470,7 @@ pub fn parse<C: ColumnTrait>(
                         limits.max_filter_branches
                     ));
                 }
-                bounded(limits, &key, &value)?;
+                bounded(limits, &mut in_values, &key, &value)?;
                 condition = condition.add(filter(&key, &value, spec)?)
             }
         }

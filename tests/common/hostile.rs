@@ -149,6 +149,7 @@ pub fn corpus() -> Vec<Case> {
         gql("2,000 aliases", format!("{{ {} }}", (0..2000).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" ")), json!({}), "VALIDATION"),
         // Sizes: the database.
         limited(gql("an in list of 32,766 ids", RUNS.into(), json!({"f": {"id": {"in": many_ids}}}), "VALIDATION"), "max-input-list-items"),
+        limited(gql("100 in lists of 1,000 ids in one filter", RUNS.into(), json!({"f": {"or": vec![json!({"id": {"in": (0..1000).collect::<Vec<i64>>()}}); 100]}}), "VALIDATION"), "max-filter-in-values"),
         limited(gql("an or of 1,000 branches", RUNS.into(), json!({"f": {"or": branches}}), "VALIDATION"), "max-filter-branches"),
         limited(gql("a contains of 100 KB", RUNS.into(), json!({"f": {"integration": {"code": {"contains": "x".repeat(100_000)}}}}), "VALIDATION"), "max-filter-pattern-bytes"),
         gql("an Int literal out of range", "{ integrationRun(id: 99999999999) { id } }".into(), json!({}), "VALIDATION"),
