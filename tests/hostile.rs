@@ -159,6 +159,11 @@ async fn try_case(client: &reqwest::Client, base: &str, case: &Case) -> Result<(
                     )?;
                 }
             }
+            check(
+                body["errors"].as_array().is_some_and(|e| e.len() <= 101),
+                "more than 100 errors",
+                &Value::Null,
+            )?;
             if let Some(limit) = case.limit {
                 check(
                     error["extensions"]["limit"] == limit,

@@ -4,12 +4,24 @@
 
 use async_graphql::{Response, ServerError, Value};
 
+/// The most errors a response lists (graphql-js's `maxErrors`).
+const MAX_ERRORS: usize = 100;
+
 /// Tags the errors of a response: request errors (no `data`, no paths: validation and variable
 /// coercion) and argument errors become `VALIDATION` with the input `field` when one is named.
 /// Errors that already carry a code keep it.
 pub fn tag_response(mut response: Response) -> Response {
     if response.errors.is_empty() {
         return response;
+    }
+    if response.errors.len() > MAX_ERRORS {
+        // As graphql-js's validation stops at 100: a document of 20,000 unused variables
+        // would otherwise be answered with 20,000 errors.
+        response.errors.truncate(MAX_ERRORS);
+        response.errors.push(ServerError::new(
+            "Too many validation errors, error limit reached. Validation aborted.",
+            None,
+        ));
     }
     let request_error =
         response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
