@@ -206,7 +206,7 @@ impl Gateway {
         let lookup = self.rules.documents.fill(&mut request);
         let doc = request
             .parsed_query()
-            .map_err(|e| limits::shorten(e.clone()))?;
+            .map_err(|e| limits::shorten(request_errors::parse_error(e)))?;
         if let Some(text) = lookup.unparsed {
             self.rules.documents.keep(text, doc);
         }
