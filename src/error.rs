@@ -90,6 +90,17 @@ impl AppError {
         AppError::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// This error as a GraphQL error of the whole request, raised before any position in the
+    /// document is known (authentication, the scope check): its message and extensions, and no
+    /// `locations` (the spec's start at line 1; `Pos::default()` would claim line 0, column 0).
+    pub fn into_request_error(self) -> async_graphql::ServerError {
+        let error = self.extend();
+        let mut server_error = async_graphql::ServerError::new(error.message, None);
+        server_error.source = error.source;
+        server_error.extensions = error.extensions;
+        server_error
+    }
+
     /// The `extensions.code` of this error.
     pub fn code(&self) -> &'static str {
         match self {

@@ -114,6 +114,8 @@ async fn without_a_token_every_entry_point_answers_401_with_a_challenge() {
         ("UNAUTHENTICATED".into(), "missing".into())
     );
     assert!(body.get("data").is_none(), "{body}");
+    // Known before any position in a document: no `locations` (rather than line 0).
+    assert!(body["errors"][0].get("locations").is_none(), "{body}");
 
     let get = app
         .client
@@ -154,6 +156,7 @@ async fn each_scope_does_exactly_what_it_should() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
     assert_eq!(body["errors"][0]["extensions"]["requiredScope"], WRITE);
     assert!(body.get("data").is_none());
+    assert!(body["errors"][0].get("locations").is_none(), "{body}");
 
     let (status, _, body) = post(&app, Some(&writer), MUTATION, json!({ "code": "B" })).await;
     assert_eq!(status, 200, "{body}");
@@ -427,6 +430,12 @@ async fn the_rate_limit_answers_429_with_retry_after() {
         .parse()
         .unwrap();
     assert!((1..=2).contains(&retry), "{retry}");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{body}"
+    );
+    assert!(body["errors"][0].get("locations").is_none(), "{body}");
     // Another token has its own allowance.
     let (status, _, _) = post(&app, Some(&b.secret), QUERY, json!({})).await;
     assert_eq!(status, 200);
@@ -478,7 +487,11 @@ async fn subscriptions_authenticate_from_connection_init_or_the_upgrade_header()
     // The legacy protocol reports a connection_error.
     match WsClient::open(app.addr, "graphql-ws", None, json!({})).await {
         WsOutcome::ConnectionError(message) => {
-            assert!(message.to_string().contains("authentication required"))
+            assert!(message.to_string().contains("authentication required"));
+            assert_eq!(
+                message["payload"]["extensions"]["code"], "UNAUTHENTICATED",
+                "{message}"
+            );
         }
         _ => panic!("expected connection_error"),
     }
@@ -537,6 +550,7 @@ async fn subscriptions_authenticate_from_connection_init_or_the_upgrade_header()
     let message = ws.next_message().await;
     let error = &message["payload"]["errors"][0];
     assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{message}");
+    assert!(error.get("locations").is_none(), "{message}");
     assert_eq!(error["extensions"]["requiredScope"], READ);
     assert!(message["payload"]["data"].is_null());
     ws.close().await;

@@ -105,6 +105,8 @@ async fn malformed_json_is_a_400_with_a_json_error() {
     assert_eq!(resp.status(), 400);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert!(body["errors"][0]["message"].is_string());
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    assert!(body["errors"][0].get("locations").is_none(), "{body}");
 }
 
 #[tokio::test]
@@ -125,6 +127,7 @@ async fn a_two_mib_body_is_refused_with_413_and_changes_nothing() {
     assert_eq!(resp.status(), 413);
     let body: serde_json::Value = resp.json().await.unwrap();
     assert!(body["errors"][0]["message"].is_string());
+    assert_eq!(body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
     assert_eq!(run_count(&app).await, 0);
 }
 
@@ -154,4 +157,98 @@ async fn a_wrong_variable_type_is_a_request_error() {
     let body: serde_json::Value = resp.json().await.unwrap();
     assert!(body.get("data").is_none());
     assert_eq!(run_count(&app).await, 0);
+}
+
+/// Posts `query` under application/graphql-response+json; answers the status and the body.
+async fn post_strict(
+    app: &TestApp,
+    query: &str,
+    variables: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_document_that_does_not_parse_is_a_parse_error_at_its_position() {
+    let app = spawn_app().await;
+    let (status, body) = post_strict(&app, "{ integrations { totalCount }", json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.get("data").is_none(), "{body}");
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "PARSE_ERROR", "{body}");
+    assert_eq!(error["locations"][0]["line"], 1, "{body}");
+    assert!(error["locations"][0]["column"].as_u64() > Some(1), "{body}");
+}
+
+#[tokio::test]
+async fn an_int_beyond_32_bits_is_a_validation_request_error_and_changes_nothing() {
+    let app = spawn_app().await;
+    let id = app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    for (query, variables) in [
+        ("{ integrationRun(id: 99999999999) { id } }", json!({})),
+        (
+            "query($id: Int!) { integrationRun(id: $id) { id } }",
+            json!({ "id": 99999999999_i64 }),
+        ),
+        (
+            "mutation { runIntegrationRun(id: 99999999999) { id } }",
+            json!({}),
+        ),
+        (
+            "mutation { createIntegrationRun(input: {integration: {code: \"SAP\"}, totalRecords: 99999999999}) { id } }",
+            json!({}),
+        ),
+        (
+            "mutation($id: Int!) { updateIntegration(id: $id, input: {name: \"big\"}) { id } b: runIntegrationRun(id: -99999999999) { id } }",
+            json!({ "id": 99999999999_i64 }),
+        ),
+    ] {
+        // Twice: the second run may take another path (the document is cached by then).
+        for _ in 0..2 {
+            let (status, body) = post_strict(&app, query, variables.clone()).await;
+            assert_eq!(status, 400, "{query}: {body}");
+            assert!(body.get("data").is_none(), "{query}: {body}");
+            let errors = body["errors"].as_array().unwrap();
+            for error in errors {
+                assert_eq!(error["extensions"]["code"], "VALIDATION", "{query}: {body}");
+                assert!(error.get("path").is_none(), "{query}: {body}");
+            }
+        }
+    }
+    assert_eq!(run_count(&app).await, 1);
+    let data = app
+        .data(
+            "query($run: Int!) { integrationRun(id: $run) { status } }",
+            json!({ "run": run }),
+        )
+        .await;
+    assert_eq!(data["integrationRun"]["status"], "PENDING", "{data}");
+
+    // A field that ran before the refused one answers: the request as a whole was not refused
+    // (its other fields did their work), and the refused field's error is still VALIDATION.
+    let (status, body) = post_strict(
+        &app,
+        "mutation($id: Int!) { updateIntegration(id: $id, input: {name: \"renamed\"}) { name } b: runIntegrationRun(id: 99999999999) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["updateIntegration"]["name"], "renamed",
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "VALIDATION",
+        "{body}"
+    );
+    assert_eq!(body["errors"][0]["path"], json!(["b"]), "{body}");
 }

@@ -206,7 +206,7 @@ impl Gateway {
         let lookup = self.rules.documents.fill(&mut request);
         let doc = request
             .parsed_query()
-            .map_err(|e| limits::shorten(e.clone()))?;
+            .map_err(|e| limits::shorten(request_errors::parse_error(e)))?;
         if let Some(text) = lookup.unparsed {
             self.rules.documents.keep(text, doc);
         }
@@ -226,9 +226,8 @@ impl Gateway {
             let principal = data_of::<Principal>(&request.data)
                 .or_else(|| session.and_then(data_of::<Principal>))
                 .or(self.rules.default_principal.as_ref());
-            scopes::authorize(principal, operation).map_err(|e| {
-                async_graphql::Error::from(e).into_server_error(async_graphql::Pos::default())
-            })?;
+            scopes::authorize(principal, operation)
+                .map_err(crate::error::AppError::into_request_error)?;
         }
         request.variables = variables;
         Ok(Admitted {

@@ -1,6 +1,7 @@
 //! Request errors (validation and variable coercion, found before anything runs) get
 //! `extensions.code = "VALIDATION"` and, when the message names one, the input `field`, so clients
-//! handle a missing required field or an unknown enum value like any other VALIDATION error.
+//! handle a missing required field or an unknown enum value like any other VALIDATION error. A
+//! document that does not parse gets `PARSE_ERROR`.
 
 use async_graphql::{Response, ServerError, Value};
 
@@ -23,8 +24,16 @@ pub fn tag_response(mut response: Response) -> Response {
             None,
         ));
     }
-    let request_error =
+    let mut request_error =
         response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    if !request_error && refused_arguments_only(&response) {
+        // No field ran: the request is refused as a whole, as validation refuses other bad
+        // arguments (no `data`, and 400 under application/graphql-response+json).
+        for error in &mut response.errors {
+            error.path.clear();
+        }
+        request_error = true;
+    }
     response.errors = std::mem::take(&mut response.errors)
         .into_iter()
         .map(|e| {
@@ -38,6 +47,16 @@ pub fn tag_response(mut response: Response) -> Response {
     response
 }
 
+/// Tags the error of a document that does not parse: `PARSE_ERROR`, its locations kept (they
+/// are real positions in the text).
+pub fn parse_error(mut error: ServerError) -> ServerError {
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", "PARSE_ERROR");
+    error
+}
+
 fn uncoded(error: &ServerError) -> bool {
     error
         .extensions
@@ -46,10 +65,24 @@ fn uncoded(error: &ServerError) -> bool {
 }
 
 /// An argument that failed to parse, as async-graphql words it, and not one of ours (coded).
+/// `Failed to parse "Int"` is an argument coerced when its field runs: async-graphql's
+/// validation takes any 64-bit integer as an `Int`, and only the field's `i32` refuses one
+/// beyond 32 bits (`integrationRun(id: 99999999999)`).
 fn is_argument_error(error: &ServerError) -> bool {
     error.message.starts_with("Invalid value for argument")
         || error.message.starts_with("Expected input type")
+        || error.message.starts_with("Failed to parse \"")
         || error.message.contains("(occurred while parsing")
+}
+
+/// Whether every error is an argument of a root field that failed to parse and no field
+/// answered: arguments are parsed before a resolver runs, so nothing ran (no mutation wrote).
+fn refused_arguments_only(response: &Response) -> bool {
+    response.data == Value::Null
+        && response
+            .errors
+            .iter()
+            .all(|e| e.path.len() == 1 && uncoded(e) && is_argument_error(e))
 }
 
 fn tag(mut error: ServerError) -> ServerError {
@@ -85,7 +118,58 @@ fn field_of(message: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::field_of;
+    use async_graphql::{PathSegment, Pos, Response, ServerError, Value};
+
+    use super::{field_of, parse_error, tag_response};
+
+    /// An `Int` argument beyond 32 bits, as async-graphql reports it when the field runs.
+    fn int_too_large(field: &str) -> ServerError {
+        let mut error = ServerError::new(
+            "Failed to parse \"Int\": Only integers from -2147483648 to 2147483647 are accepted.",
+            Some(Pos {
+                line: 1,
+                column: 20,
+            }),
+        );
+        error.path = vec![PathSegment::Field(field.into())];
+        error
+    }
+
+    fn code(error: &ServerError) -> Option<Value> {
+        error.extensions.as_ref()?.get("code").cloned()
+    }
+
+    #[test]
+    fn an_argument_refused_before_any_field_ran_makes_a_request_error() {
+        let tagged = tag_response(Response::from_errors(vec![int_too_large("integrationRun")]));
+        let error = &tagged.errors[0];
+        assert_eq!(code(error), Some(Value::from("VALIDATION")));
+        assert!(error.path.is_empty(), "{error:?}");
+        assert_eq!(
+            error.locations,
+            [Pos {
+                line: 1,
+                column: 20
+            }]
+        );
+
+        // Another field answered: its data stays, and the refused one keeps its path.
+        let mut partial = Response::new(Value::from_json(serde_json::json!({"a": 1})).unwrap());
+        partial.errors = vec![int_too_large("b")];
+        let tagged = tag_response(partial);
+        assert_eq!(code(&tagged.errors[0]), Some(Value::from("VALIDATION")));
+        assert_eq!(tagged.errors[0].path.len(), 1);
+    }
+
+    #[test]
+    fn a_parse_error_keeps_its_position() {
+        let error = parse_error(ServerError::new(
+            "expected selection",
+            Some(Pos { line: 1, column: 2 }),
+        ));
+        assert_eq!(code(&error), Some(Value::from("PARSE_ERROR")));
+        assert_eq!(error.locations, [Pos { line: 1, column: 2 }]);
+    }
 
     #[test]
     fn the_field_is_read_from_async_graphql_messages() {

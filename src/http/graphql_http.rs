@@ -16,8 +16,9 @@
 //!   `application/graphql-response+json` they get 400 and a body without a `data` key. Under
 //!   `application/json` they get 200.
 //! - A POST body must be JSON (a single request or a batch) or multipart. Anything else gets
-//!   415. A body that can't be read gets 400, and one that is too large gets 413. Both come with
-//!   a JSON `{"errors":[{"message":…}]}` body.
+//!   415. A body that can't be read gets 400, and one that is too large gets 413. Every such
+//!   refusal has a JSON `{"errors":[{"message":…,"extensions":{"code":…}}]}` body, its code
+//!   chosen from the status by `transport_code`.
 //! - A GET is a WebSocket upgrade (`graphql-transport-ws` or `graphql-ws`), or GraphiQL for a
 //!   browser, or a GraphQL-over-HTTP request. Mutations are refused over GET with 405 and
 //!   `Allow: POST`.
@@ -70,8 +71,7 @@ const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// This body is sent only if serde_json can't serialize one of our own bodies. That shouldn't
 /// happen, but a panic on the request path would be worse.
-const FALLBACK_ERROR_BODY: &[u8] =
-    br#"{"errors":[{"message":"internal error while encoding the response"}]}"#;
+const FALLBACK_ERROR_BODY: &[u8] = br#"{"errors":[{"message":"internal error while encoding the response","extensions":{"code":"INTERNAL"}}]}"#;
 
 /// Builds the /graphql route: GET (GraphiQL for browsers / GraphQL-over-HTTP GET / WebSocket upgrade) and POST.
 ///
@@ -176,55 +176,47 @@ fn with_caller(request: GqlRequest, principal: &Option<Principal>) -> GqlRequest
     }
 }
 
-/// A `{"errors":[…]}` body holding one coded application error.
-fn app_error_response(status: StatusCode, format: ResponseFormat, error: AppError) -> Response {
-    let error: async_graphql::Error = error.into();
-    let errors = [error.into_server_error(async_graphql::Pos::default())];
-    json_response(
-        status,
-        format,
-        &RequestErrorBody {
-            errors: &errors,
-            extensions: &BTreeMap::new(),
-        },
-    )
+/// A refused caller as one coded error, and the status HTTP answers it with: 401
+/// `UNAUTHENTICATED`, 429 `RATE_LIMITED` or 503 `UNAVAILABLE`. WebSocket handshakes refuse with
+/// the same error.
+fn rejection_error(rejection: &Rejection) -> (StatusCode, ServerError) {
+    match rejection {
+        Rejection::Unauthenticated(error) => (
+            StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated(error.clone()).into_request_error(),
+        ),
+        Rejection::RateLimited(wait) => transport_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!(
+                "too many requests for this token; retry in {} s",
+                retry_after_secs(*wait)
+            ),
+        ),
+        Rejection::Unavailable => transport_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "credentials cannot be checked right now; try again shortly",
+        ),
+    }
 }
 
 /// 401 with a challenge, 429 with Retry-After, or 503.
 fn rejection_to_response(rejection: Rejection, format: ResponseFormat) -> Response {
-    match rejection {
-        Rejection::Unauthenticated(error) => {
-            let challenge = error.challenge();
-            let mut response = app_error_response(
-                StatusCode::UNAUTHORIZED,
-                format,
-                AppError::Unauthenticated(error),
-            );
-            if let Ok(value) = HeaderValue::from_str(&challenge) {
-                response
-                    .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, value);
-            }
-            response
-        }
-        Rejection::RateLimited(wait) => {
-            let seconds = retry_after_secs(wait);
-            let mut response = error_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                format,
-                &format!("too many requests for this token; retry in {seconds} s"),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            response
-        }
-        Rejection::Unavailable => error_response(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format,
-            "credentials cannot be checked right now; try again shortly",
-        ),
+    let (status, error) = rejection_error(&rejection);
+    let mut response = errors_response(status, format, &[error]);
+    let header = match rejection {
+        Rejection::Unauthenticated(error) => HeaderValue::from_str(&error.challenge())
+            .ok()
+            .map(|value| (header::WWW_AUTHENTICATE, value)),
+        Rejection::RateLimited(wait) => Some((
+            header::RETRY_AFTER,
+            HeaderValue::from(retry_after_secs(wait)),
+        )),
+        Rejection::Unavailable => None,
+    };
+    if let Some((name, value)) = header {
+        response.headers_mut().insert(name, value);
     }
+    response
 }
 
 /// The media type of a GraphQL response, as negotiated from `Accept`.
@@ -344,16 +336,33 @@ fn negotiate(headers: &HeaderMap) -> Negotiated {
     }
 }
 
-/// A single GraphQL error message.
-#[derive(Serialize)]
-struct ErrorMessage<'a> {
-    message: &'a str,
+/// The `extensions.code` of a transport-level refusal, chosen from its status: the one place
+/// these codes are named. Authentication and scope refusals carry [`AppError`]'s codes instead.
+fn transport_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "BAD_REQUEST",
+        StatusCode::METHOD_NOT_ALLOWED => "METHOD_NOT_ALLOWED",
+        StatusCode::NOT_ACCEPTABLE => "NOT_ACCEPTABLE",
+        StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UNSUPPORTED_MEDIA_TYPE",
+        StatusCode::TOO_MANY_REQUESTS => "RATE_LIMITED",
+        StatusCode::SERVICE_UNAVAILABLE => "UNAVAILABLE",
+        StatusCode::GATEWAY_TIMEOUT => "TIMEOUT",
+        // No other 4xx is answered here; should one be, it is still the client's request.
+        status if status.is_client_error() => "BAD_REQUEST",
+        _ => "INTERNAL",
+    }
 }
 
-/// `{"errors":[{"message":…}]}`, the one error shape this endpoint uses (rule 7).
-#[derive(Serialize)]
-struct MessageErrors<'a> {
-    errors: [ErrorMessage<'a>; 1],
+/// A transport-level error: `message`, coded by [`transport_code`], without `locations` (no
+/// document position is known at this level), with the status it is answered with.
+fn transport_error(status: StatusCode, message: &str) -> (StatusCode, ServerError) {
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", transport_code(status));
+    (status, error)
 }
 
 /// The body for a request error. It deliberately has no `data` key: the spec says `data` must be
@@ -384,15 +393,24 @@ fn json_response<T: Serialize>(status: StatusCode, format: ResponseFormat, body:
     }
 }
 
-/// A `{"errors":[{"message": message}]}` response.
-fn error_response(status: StatusCode, format: ResponseFormat, message: &str) -> Response {
+/// A `{"errors":[…]}` response without `data` (rule 7: every error body of this endpoint has
+/// this shape).
+fn errors_response(status: StatusCode, format: ResponseFormat, errors: &[ServerError]) -> Response {
     json_response(
         status,
         format,
-        &MessageErrors {
-            errors: [ErrorMessage { message }],
+        &RequestErrorBody {
+            errors,
+            extensions: &BTreeMap::new(),
         },
     )
+}
+
+/// A `{"errors":[{"message": message, "extensions": {"code": …}}]}` response, coded by
+/// `transport_code`.
+fn error_response(status: StatusCode, format: ResponseFormat, message: &str) -> Response {
+    let (status, error) = transport_error(status, message);
+    errors_response(status, format, &[error])
 }
 
 /// 406 for an `Accept` header that allows no GraphQL media type. The client accepts none of our
@@ -877,7 +895,6 @@ async fn serve_websocket<E: Executor>(
 ) {
     use axum::extract::ws::{CloseFrame, Message};
     use futures_util::{SinkExt, StreamExt};
-    use std::sync::atomic::{AtomicBool, Ordering};
 
     let (mut sink, stream) = socket.split();
     let input = stream
@@ -890,8 +907,9 @@ async fn serve_websocket<E: Executor>(
         });
     let (deadline_tx, mut deadline) =
         tokio::sync::watch::channel(from_header.as_ref().and_then(|p| p.expires_at));
-    let refused = Arc::new(AtomicBool::new(false));
-    let refused_in_init = refused.clone();
+    // The error a refused `connection_init` is answered with.
+    let refusal = Arc::new(std::sync::Mutex::new(None::<ServerError>));
+    let refusal_in_init = refusal.clone();
     let on_init = move |payload: serde_json::Value| async move {
         let principal = match (payload_authorization(&payload), from_header) {
             (Some(value), _) => auth.principal_from(Some(value)).await,
@@ -907,15 +925,12 @@ async fn serve_websocket<E: Executor>(
                 Ok(data)
             }
             Err(rejection) => {
-                refused_in_init.store(true, Ordering::SeqCst);
-                Err(async_graphql::Error::new(match rejection {
-                    Rejection::Unauthenticated(e) => e.to_string(),
-                    Rejection::RateLimited(wait) => format!(
-                        "too many requests for this token; retry in {} s",
-                        retry_after_secs(wait)
-                    ),
-                    Rejection::Unavailable => "credentials cannot be checked right now".into(),
-                }))
+                let (_, error) = rejection_error(&rejection);
+                let message = error.message.clone();
+                if let Ok(mut refusal) = refusal_in_init.lock() {
+                    *refusal = Some(error);
+                }
+                Err(async_graphql::Error::new(message))
             }
         }
     };
@@ -940,9 +955,12 @@ async fn serve_websocket<E: Executor>(
             message = messages.next() => {
                 let Some(message) = message else { break };
                 let frame = match message {
-                    async_graphql::http::WsMessage::Text(text) => Message::Text(text.into()),
+                    async_graphql::http::WsMessage::Text(text) => {
+                        Message::Text(coded_connection_error(text, &refusal).into())
+                    }
                     async_graphql::http::WsMessage::Close(code, reason) => {
-                        let code = if refused.load(Ordering::SeqCst) { CLOSE_FORBIDDEN } else { code };
+                        let refused = refusal.lock().is_ok_and(|r| r.is_some());
+                        let code = if refused { CLOSE_FORBIDDEN } else { code };
                         Message::Close(Some(CloseFrame { code, reason: reason.into() }))
                     }
                 };
@@ -962,6 +980,31 @@ async fn serve_websocket<E: Executor>(
             }
         }
     }
+}
+
+/// The legacy protocol's (`graphql-ws`, subscriptions-transport-ws) `connection_error`, whose
+/// payload async-graphql writes without extensions, with a code: the refusal's own error when
+/// the caller was refused, `TIMEOUT` for a peer that stopped answering pings, `BAD_REQUEST` for
+/// a broken handshake. Every other message passes unchanged.
+fn coded_connection_error(text: String, refusal: &std::sync::Mutex<Option<ServerError>>) -> String {
+    if !text.starts_with(r#"{"type":"connection_error""#) {
+        return text;
+    }
+    let refusal = refusal.lock().ok().and_then(|refusal| refusal.clone());
+    let error = refusal.unwrap_or_else(|| {
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|m| m["payload"]["message"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let status = if message == "timeout" {
+            StatusCode::GATEWAY_TIMEOUT
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        transport_error(status, &message).1
+    });
+    serde_json::to_string(&serde_json::json!({ "type": "connection_error", "payload": error }))
+        .unwrap_or(text)
 }
 
 /// Any other method gets 405 with a JSON body and the list of allowed methods.
@@ -1022,6 +1065,12 @@ mod tests {
 
         async fn echo(&self, text: String) -> String {
             text
+        }
+
+        /// Answers after a second (longer than the timeout test's limit).
+        async fn slow(&self) -> bool {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            true
         }
     }
 
@@ -1094,14 +1143,36 @@ mod tests {
         req.send().await.expect("send")
     }
 
-    /// Asserts the `{"errors":[{"message": "..."}]}` shape and that there is no `data` key.
+    /// Asserts the `{"errors":[{"message": "..."}]}` shape, that there is no `data` key and that
+    /// no error claims a location before the document's first line.
     async fn assert_error_body(resp: HttpResponse) -> Json {
         let body: Json = resp.json().await.expect("JSON error body");
         assert!(body.get("data").is_none(), "unexpected data in {body}");
         let errors = body["errors"].as_array().expect("errors array");
         assert!(!errors.is_empty());
         assert!(errors.iter().all(|e| e["message"].is_string()), "{body}");
+        assert_no_fake_locations(&body);
         body
+    }
+
+    /// Asserts an error body (see [`assert_error_body`]) whose one error has `extensions.code`
+    /// `code` and no `locations` (a transport error knows no position in the document).
+    async fn assert_error_code(resp: HttpResponse, code: &str) -> Json {
+        let body = assert_error_body(resp).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{body}");
+        assert!(body["errors"][0].get("locations").is_none(), "{body}");
+        body
+    }
+
+    /// No error of `body` has a location at line or column 0 (GraphQL counts from 1).
+    fn assert_no_fake_locations(body: &Json) {
+        let errors = body["errors"].as_array().into_iter().flatten();
+        for location in errors.flat_map(|e| e["locations"].as_array().into_iter().flatten()) {
+            assert!(
+                location["line"].as_u64() >= Some(1) && location["column"].as_u64() >= Some(1),
+                "{body}"
+            );
+        }
     }
 
     #[tokio::test]
@@ -1161,10 +1232,11 @@ mod tests {
             let resp = post_json(&url, Some(accept), r#"{"query":"{ hello }"}"#).await;
             assert_eq!(resp.status(), 406, "Accept: {accept}");
             assert!(content_type(&resp).starts_with(JSON));
-            assert_error_body(resp).await;
+            assert_error_code(resp, "NOT_ACCEPTABLE").await;
         }
         let resp = get_with(&url, Some("text/plain"), &[("query", "{ hello }")]).await;
         assert_eq!(resp.status(), 406);
+        assert_error_code(resp, "NOT_ACCEPTABLE").await;
     }
 
     #[tokio::test]
@@ -1219,7 +1291,7 @@ mod tests {
             let resp = req.send().await.expect("send");
             assert_eq!(resp.status(), 415, "{content_type_header:?}");
             assert!(content_type(&resp).starts_with(JSON));
-            assert_error_body(resp).await;
+            assert_error_code(resp, "UNSUPPORTED_MEDIA_TYPE").await;
         }
         let resp = Client::new()
             .post(&url)
@@ -1247,7 +1319,7 @@ mod tests {
                 let resp = post_json(&url, Some(accept), body).await;
                 assert_eq!(resp.status(), 400, "{body}");
                 assert!(content_type(&resp).starts_with(accept));
-                assert_error_body(resp).await;
+                assert_error_code(resp, "BAD_REQUEST").await;
             }
         }
     }
@@ -1258,7 +1330,7 @@ mod tests {
         for body in [r#"{"qeury":"{ hello }"}"#, r#"{"query":""}"#, "{}"] {
             let resp = post_json(&url, Some(JSON), body).await;
             assert_eq!(resp.status(), 400, "{body}");
-            assert_error_body(resp).await;
+            assert_error_code(resp, "BAD_REQUEST").await;
         }
         // A persisted-query hash is let through to execution. This schema has no APQ extension,
         // so async-graphql reports a request error, which is 200 under application/json rather
@@ -1273,10 +1345,10 @@ mod tests {
         // GET applies the same rule.
         let resp = get_with(&url, Some(JSON), &[("query", "")]).await;
         assert_eq!(resp.status(), 400);
-        assert_error_body(resp).await;
+        assert_error_code(resp, "BAD_REQUEST").await;
         let resp = get_with(&url, Some(JSON), &[]).await;
         assert_eq!(resp.status(), 400);
-        assert_error_body(resp).await;
+        assert_error_code(resp, "BAD_REQUEST").await;
     }
 
     #[tokio::test]
@@ -1298,7 +1370,11 @@ mod tests {
 
         let resp = post_json(&url, None, r#"[{"query":"{ hello }"},{"query":""}]"#).await;
         assert_eq!(resp.status(), 400);
-        assert_error_body(resp).await;
+        assert_error_code(resp, "BAD_REQUEST").await;
+        let too_many = format!("[{}]", vec![r#"{"query":"{ hello }"}"#; 11].join(","));
+        let resp = post_json(&url, None, &too_many).await;
+        assert_eq!(resp.status(), 400);
+        assert_error_code(resp, "BAD_REQUEST").await;
 
         let boundary = "XyZzYboundary";
         let multipart = format!(
@@ -1320,6 +1396,24 @@ mod tests {
         assert_eq!(resp.status(), 200);
         let body: Json = resp.json().await.expect("json");
         assert_eq!(body, json!({"data": {"bump": 2}}));
+
+        // A multipart body without its `operations` part cannot be read.
+        let broken = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{}}\r\n\
+             --{boundary}--\r\n"
+        );
+        let resp = Client::new()
+            .post(&url)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(broken)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), 400);
+        assert_error_code(resp, "BAD_REQUEST").await;
     }
 
     #[tokio::test]
@@ -1359,7 +1453,7 @@ mod tests {
         for (name, value) in [("variables", "{not json"), ("extensions", "[1]")] {
             let resp = get_with(&url, Some(JSON), &[("query", "{ hello }"), (name, value)]).await;
             assert_eq!(resp.status(), 400, "{name}");
-            assert_error_body(resp).await;
+            assert_error_code(resp, "BAD_REQUEST").await;
         }
     }
 
@@ -1385,7 +1479,7 @@ mod tests {
                 Some("POST")
             );
             assert!(content_type(&resp).starts_with(accept));
-            assert_error_body(resp).await;
+            assert_error_code(resp, "METHOD_NOT_ALLOWED").await;
         }
         assert_eq!(
             counter.load(Ordering::SeqCst),
@@ -1438,7 +1532,7 @@ mod tests {
         for accept in [Some("*/*"), None, Some("application/json, text/html")] {
             let resp = get_with(&url, accept, &[]).await;
             assert_eq!(resp.status(), 400, "{accept:?}");
-            assert_error_body(resp).await;
+            assert_error_code(resp, "BAD_REQUEST").await;
         }
     }
 
@@ -1511,7 +1605,7 @@ mod tests {
         assert_eq!(resp.status(), 405);
         let allow: Vec<_> = resp.headers().get_all(header::ALLOW).iter().collect();
         assert_eq!(allow, [HeaderValue::from_static("GET, HEAD, POST")]);
-        assert_error_body(resp).await;
+        assert_error_code(resp, "METHOD_NOT_ALLOWED").await;
     }
 
     /// Sends raw HTTP/1.1 bytes and returns the status line, the headers and the body as text.
@@ -1572,6 +1666,7 @@ mod tests {
         );
         let body: Json = serde_json::from_str(&body).expect("JSON 413 body");
         assert!(body["errors"][0]["message"].is_string());
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
 
         // (b) The same layer with a Content-Length body: tower-http answers 413 before the
         // handler runs. That body is tower-http's text/plain one, outside this module.
@@ -1592,7 +1687,7 @@ mod tests {
         let resp = post_json(&url, Some(GQL_RESPONSE), &big_query).await;
         assert_eq!(resp.status(), 413);
         assert!(content_type(&resp).starts_with(GQL_RESPONSE));
-        assert_error_body(resp).await;
+        assert_error_code(resp, "PAYLOAD_TOO_LARGE").await;
         // A body under the limit still works.
         let resp = post_json(&url, None, r#"{"query":"{ hello }"}"#).await;
         assert_eq!(resp.status(), 200);
@@ -1629,7 +1724,11 @@ mod tests {
         let request = upgrade("Connection: close\r\n");
         let (head, body) = raw_http(addr, request.as_bytes()).await;
         assert!(head.starts_with("HTTP/1.1 400"), "{head}");
-        assert!(body.contains("errors"), "{body}");
+        let body: Json = serde_json::from_str(&body).expect("JSON 400 body");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{body}"
+        );
     }
 
     #[test]
@@ -1662,5 +1761,101 @@ mod tests {
             negotiate(&headers("APPLICATION/GRAPHQL-RESPONSE+JSON; charset=utf-8")).format,
             Some(ResponseFormat::GraphqlResponseJson)
         );
+    }
+
+    #[tokio::test]
+    async fn a_request_past_the_timeout_is_504_timeout() {
+        let limits = HttpLimits {
+            timeout: std::time::Duration::from_millis(50),
+            ..HttpLimits::default()
+        };
+        let addr = serve(graphql_routes(
+            schema(Arc::default()),
+            "/graphql",
+            limits,
+            None,
+        ))
+        .await;
+        let url = format!("http://{addr}/graphql");
+        let resp = post_json(&url, Some(GQL_RESPONSE), r#"{"query":"{ slow }"}"#).await;
+        assert_eq!(resp.status(), 504);
+        assert_error_code(resp, "TIMEOUT").await;
+        let resp = get_with(&url, Some(JSON), &[("query", "{ slow }")]).await;
+        assert_eq!(resp.status(), 504);
+        assert_error_code(resp, "TIMEOUT").await;
+    }
+
+    #[test]
+    fn every_transport_status_has_its_code() {
+        for (status, code) in [
+            (StatusCode::BAD_REQUEST, "BAD_REQUEST"),
+            (StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED"),
+            (StatusCode::NOT_ACCEPTABLE, "NOT_ACCEPTABLE"),
+            (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE"),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE"),
+            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"),
+            (StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE"),
+            (StatusCode::GATEWAY_TIMEOUT, "TIMEOUT"),
+            (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL"),
+            (StatusCode::BAD_GATEWAY, "INTERNAL"),
+        ] {
+            assert_eq!(transport_code(status), code, "{status}");
+        }
+        // The body sent when serialization fails is coded like any other 500.
+        let fallback: Json = serde_json::from_slice(FALLBACK_ERROR_BODY).expect("JSON");
+        assert_eq!(
+            fallback["errors"][0]["extensions"]["code"],
+            transport_code(StatusCode::INTERNAL_SERVER_ERROR)
+        );
+    }
+
+    #[test]
+    fn refused_callers_get_coded_errors_without_locations() {
+        use crate::auth::AuthError;
+        for (rejection, status, code) in [
+            (
+                Rejection::Unauthenticated(AuthError::Missing),
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+            ),
+            (
+                Rejection::RateLimited(std::time::Duration::from_secs(2)),
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+            ),
+            (
+                Rejection::Unavailable,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UNAVAILABLE",
+            ),
+        ] {
+            let (answered, error) = rejection_error(&rejection);
+            assert_eq!(answered, status);
+            let json = serde_json::to_value(&error).expect("JSON");
+            assert_eq!(json["extensions"]["code"], code, "{json}");
+            assert!(json.get("locations").is_none(), "{json}");
+        }
+    }
+
+    #[test]
+    fn legacy_connection_errors_get_a_code() {
+        let refusal = std::sync::Mutex::new(None);
+        // async-graphql's own: a peer that stopped answering pings.
+        let timeout = r#"{"type":"connection_error","payload":{"message":"timeout"}}"#;
+        let coded: Json =
+            serde_json::from_str(&coded_connection_error(timeout.into(), &refusal)).expect("JSON");
+        assert_eq!(coded["type"], "connection_error");
+        assert_eq!(coded["payload"]["message"], "timeout");
+        assert_eq!(coded["payload"]["extensions"]["code"], "TIMEOUT");
+        // A refused caller: the refusal's error, with its code.
+        let (_, error) = rejection_error(&Rejection::Unavailable);
+        *refusal.lock().expect("lock") = Some(error);
+        let refused = r#"{"type":"connection_error","payload":{"message":"x"}}"#;
+        let coded: Json =
+            serde_json::from_str(&coded_connection_error(refused.into(), &refusal)).expect("JSON");
+        assert_eq!(coded["payload"]["extensions"]["code"], "UNAVAILABLE");
+        // Anything else passes as it is.
+        let next = r#"{"type":"next","id":"1","payload":{"data":{}}}"#;
+        assert_eq!(coded_connection_error(next.into(), &refusal), next);
     }
 }
