@@ -21,6 +21,8 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once at start; boxing the serve settings would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Apply pending migrations, then serve GraphQL (and GraphiQL) over HTTP.
     Serve(ServeConfig),

@@ -273,9 +273,9 @@ fn input_error(violation: InputViolation) -> ServerError {
 }
 
 /// Checks every argument of every field and directive in `set` and below.
-fn check_arguments<'a>(
+fn check_arguments(
     limits: &InputLimits,
-    set: &'a SelectionSet,
+    set: &SelectionSet,
     variables: &HashMap<&str, Summary>,
     depth: usize,
 ) -> Result<(), ServerError> {

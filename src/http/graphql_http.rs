@@ -1371,7 +1371,7 @@ mod tests {
         let resp = post_json(&url, None, r#"[{"query":"{ hello }"},{"query":""}]"#).await;
         assert_eq!(resp.status(), 400);
         assert_error_code(resp, "BAD_REQUEST").await;
-        let too_many = format!("[{}]", vec![r#"{"query":"{ hello }"}"#; 11].join(","));
+        let too_many = format!("[{}]", [r#"{"query":"{ hello }"}"#; 11].join(","));
         let resp = post_json(&url, None, &too_many).await;
         assert_eq!(resp.status(), 400);
         assert_error_code(resp, "BAD_REQUEST").await;
