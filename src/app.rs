@@ -202,19 +202,22 @@ impl Application {
         &self.db
     }
 
-    /// Serves until SIGTERM / SIGINT, then shuts down gracefully: stops accepting, lets in-flight
-    /// requests finish, closes WebSocket subscriptions with 1001 (going away), and after the grace
-    /// period (`--shutdown-grace-secs`) drops whatever is still open and returns.
+    /// How long in-flight requests may take once shutdown has begun (`--shutdown-grace-secs`).
+    pub fn shutdown_grace(&self) -> Duration {
+        self.shutdown_grace
+    }
+
+    /// Serves until the shutdown flag is raised ([`crate::shutdown::trigger`]; the binary's
+    /// signal thread raises it on SIGTERM / SIGINT), then shuts down gracefully: stops accepting,
+    /// lets in-flight requests finish, closes WebSocket subscriptions with 1001 (going away), and
+    /// after the grace period drops whatever is still open and returns. A request that holds a
+    /// worker may keep this from returning (its timer needs a free worker): the signal thread's
+    /// watchdog ends the process then.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let grace = self.shutdown_grace;
         let server = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(crate::shutdown::wait())
             .into_future();
-        tokio::spawn(async {
-            crate::shutdown::signal().await;
-            tracing::info!("shutting down: finishing in-flight requests, closing subscriptions");
-            crate::shutdown::trigger();
-        });
         tokio::pin!(server);
         tokio::select! {
             result = &mut server => result,

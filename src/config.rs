@@ -204,7 +204,7 @@ pub struct ServeConfig {
     #[arg(long, env = "DISABLE_DIRECT_READS")]
     pub disable_direct_reads: bool,
     /// On SIGTERM/SIGINT, how long (seconds) in-flight requests may take to finish before the
-    /// remaining connections are dropped.
+    /// remaining connections are dropped; 2 s later the process ends whatever still runs.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
     /// Authentication, rate limit and persisted operations.

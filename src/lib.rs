@@ -31,5 +31,6 @@ pub mod rest;
 pub mod seed;
 /// Use cases over the database, in transactions.
 pub mod service;
-/// The process-wide shutdown signal (SIGTERM / SIGINT) that long-lived connections watch.
+/// The process-wide shutdown signal (SIGTERM / SIGINT, heard on a thread of its own) that
+/// long-lived connections watch, and the watchdog that ends the process past the grace period.
 pub mod shutdown;

@@ -1,12 +1,12 @@
 //! The `integration-gateway` binary: parse the configuration, then serve, migrate, print the schema or seed.
 
-use std::process::ExitCode;
+use std::{process::ExitCode, time::Duration};
 
 use clap::{CommandFactory, FromArgMatches};
 use integration_gateway::{
     app::Application,
     config::{Cli, Command},
-    config_file, db, graphql, observability, seed,
+    config_file, db, graphql, observability, seed, shutdown,
 };
 
 /// mimalloc instead of glibc malloc: a large read allocates and frees thousands of small values,
@@ -14,8 +14,13 @@ use integration_gateway::{
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// How long main waits for the runtime's threads once its work is done. A worker held by a
+/// request past the grace period is left behind: returning from main ends the process anyway.
+const RUNTIME_SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// The runtime is built by hand (not `#[tokio::main]`, whose runtime waits for every worker when
+/// dropped) so that a stuck worker cannot keep the process from ending.
+fn main() -> ExitCode {
     let cli = match parse_cli() {
         Ok(cli) => cli,
         Err(message) => {
@@ -23,7 +28,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let _telemetry = match observability::logging::init(
+    let telemetry = match observability::logging::init(
         cli.telemetry.log_format,
         cli.telemetry.otlp_endpoint.as_deref(),
     ) {
@@ -33,13 +38,28 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match run(cli).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(cli));
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
+    let status = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             tracing::error!("{message}");
             ExitCode::FAILURE
         }
-    }
+    };
+    // Flushes the exported spans, the runtime's tasks having ended (or been left behind).
+    drop(telemetry);
+    status
 }
 
 /// Flags, environment and the configuration file (as clap defaults, see config_file.rs).
@@ -76,6 +96,8 @@ async fn run(cli: Cli) -> Result<(), String> {
                 "serving the dashboard at http://{addr}{}",
                 integration_gateway::http::dashboard::DASHBOARD_PATH
             );
+            shutdown::listen(app.shutdown_grace())
+                .map_err(|e| format!("cannot listen for signals: {e}"))?;
             app.run_until_stopped().await.map_err(|e| e.to_string())
         }
         Command::Migrate => {

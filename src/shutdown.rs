@@ -1,13 +1,24 @@
 //! The shutdown signal. Signals are process-wide, so the flag is too: the HTTP server stops
 //! accepting when it is raised, and every WebSocket loop closes its socket with 1001.
+//!
+//! SIGTERM and SIGINT are heard on a thread of their own ([`listen`]), not by a runtime task:
+//! a task would wait for a free worker, and a hostile request can keep every worker busy. The
+//! same thread ends the process once the grace period is over, whatever is still running.
 
-use std::sync::LazyLock;
+use std::{sync::LazyLock, time::Duration};
 
 use tokio::sync::watch;
 
 static SHUTDOWN: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::channel(false).0);
 
-/// Raises the flag (idempotent).
+/// How long past the grace period the watchdog waits before it ends the process: the time the
+/// graceful path has to drop the remaining connections and flush telemetry.
+pub const EXIT_MARGIN: Duration = Duration::from_secs(2);
+
+/// The exit status of a process ended by the watchdog or by a second signal.
+pub const FORCED_EXIT_STATUS: i32 = 1;
+
+/// Raises the flag (idempotent; callable from any thread).
 pub fn trigger() {
     SHUTDOWN.send_replace(true);
 }
@@ -24,24 +35,82 @@ pub async fn wait() {
     let _ = rx.wait_for(|down| *down).await;
 }
 
-/// Waits for SIGTERM or SIGINT (Ctrl-C).
-pub async fn signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+/// Listens for SIGTERM and SIGINT (Ctrl-C) on a thread of its own. The first raises the flag
+/// and starts the watchdog: `grace` + [`EXIT_MARGIN`] later the process exits with
+/// [`FORCED_EXIT_STATUS`], whatever the runtime is doing. A second signal exits at once. When
+/// shutdown finishes in time, the process ends normally before the watchdog fires.
+#[cfg(unix)]
+pub fn listen(grace: Duration) -> std::io::Result<()> {
+    use signal_hook::{
+        consts::{SIGINT, SIGTERM},
+        iterator::Signals,
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+
+    /// How often the watchdog looks for a second signal.
+    const POLL: Duration = Duration::from_millis(50);
+
+    let mut signals = Signals::new([SIGTERM, SIGINT])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if signals.forever().next().is_none() {
+                return;
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
+            begin();
+            let deadline = std::time::Instant::now() + grace + EXIT_MARGIN;
+            while std::time::Instant::now() < deadline {
+                if signals.pending().next().is_some() {
+                    second_signal();
+                }
+                std::thread::sleep(POLL);
+            }
+            watchdog(grace);
+        })?;
+    Ok(())
+}
+
+/// Like the Unix version, with Ctrl-C only, heard by a runtime of its own on its own thread.
+#[cfg(not(unix))]
+pub fn listen(grace: Duration) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            runtime.block_on(async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    return;
+                }
+                begin();
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => second_signal(),
+                    () = tokio::time::sleep(grace + EXIT_MARGIN) => watchdog(grace),
+                }
+            })
+        })?;
+    Ok(())
+}
+
+/// The first signal: shutdown begins.
+fn begin() {
+    tracing::info!("shutting down: finishing in-flight requests, closing subscriptions");
+    trigger();
+}
+
+/// A second signal: the operator does not want to wait.
+fn second_signal() -> ! {
+    tracing::warn!("second signal: exiting at once");
+    std::process::exit(FORCED_EXIT_STATUS);
+}
+
+/// The grace period and the margin are over and the process is still running (a request that
+/// holds a worker, a runtime that cannot stop): end it.
+fn watchdog(grace: Duration) -> ! {
+    tracing::warn!(
+        grace_secs = grace.as_secs(),
+        margin_secs = EXIT_MARGIN.as_secs(),
+        "still running after the grace period: exiting"
+    );
+    std::process::exit(FORCED_EXIT_STATUS);
 }

@@ -2,7 +2,11 @@
 
 mod common;
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use common::{WsClient, spawn_app};
 use serde_json::{Value, json};
@@ -142,10 +146,18 @@ async fn readyz_answers_200_then_503_when_the_database_is_gone() {
 struct Process {
     addr: SocketAddr,
     child: tokio::process::Child,
+    /// What it wrote to stderr after starting.
+    log: Arc<Mutex<String>>,
+    /// Reads stderr into `log` until the process closes it.
+    reading: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
 }
 
 async fn start(extra: &[&str]) -> Process {
+    start_with_env(extra, &[]).await
+}
+
+async fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Process {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
@@ -153,6 +165,7 @@ async fn start(extra: &[&str]) -> Process {
         .args(extra)
         .env("DATABASE_URL", url)
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -168,10 +181,20 @@ async fn start(extra: &[&str]) -> Process {
             break rest.trim().trim_end_matches("/graphql").parse().unwrap();
         }
     };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let log = Arc::new(Mutex::new(String::new()));
+    let written = log.clone();
+    let reading = tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            let mut log = written.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
     Process {
         addr,
         child,
+        log,
+        reading,
         _dir: dir,
     }
 }
@@ -184,6 +207,15 @@ impl Process {
             .status()
             .unwrap();
         assert!(status.success());
+    }
+
+    /// Everything the process wrote to stderr after starting; call it once it has exited.
+    async fn log_after_exit(&mut self) -> String {
+        tokio::time::timeout(Duration::from_secs(5), &mut self.reading)
+            .await
+            .expect("stderr is closed")
+            .unwrap();
+        self.log.lock().unwrap().clone()
     }
 
     async fn exited(&mut self, within: Duration) -> std::process::ExitStatus {
@@ -315,6 +347,133 @@ async fn the_grace_period_bounds_shutdown() {
         "waited for the grace period: {took:?}"
     );
     assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+/// A document whose validation takes time that doubles with each fragment (issue 17). The
+/// gateway refuses it unless `--max-expanded-selections` lets it through; then it holds a
+/// runtime worker for as long as the process lives.
+fn fragment_bomb(fragments: usize) -> String {
+    let mut query = String::from("query { ...F0 }");
+    for i in 0..fragments {
+        query.push_str(&format!(
+            " fragment F{i} on Query {{ ...F{} ...F{} }}",
+            i + 1,
+            i + 1
+        ));
+    }
+    query.push_str(&format!(" fragment F{fragments} on Query {{ __typename }}"));
+    query
+}
+
+/// The watchdog's deadline after the signal for `--shutdown-grace-secs 1`: the grace period
+/// plus the margin (shutdown::EXIT_MARGIN, 2 s).
+const GRACE_1S_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Scheduling slack on a loaded machine.
+const SLACK: Duration = Duration::from_millis(1500);
+
+#[tokio::test]
+async fn sigterm_ends_the_process_while_requests_hold_every_worker() {
+    // Two workers, each held by a request that does not yield (the fragment bomb, let through by
+    // a limit set out of reach): no runtime task (signal, timer, the graceful path) can run, so
+    // only the signal thread and its watchdog can end the process.
+    let unlimited = usize::MAX.to_string();
+    let mut gateway = start_with_env(
+        &[
+            "--shutdown-grace-secs",
+            "1",
+            "--max-expanded-selections",
+            &unlimited,
+        ],
+        &[("TOKIO_WORKER_THREADS", "2")],
+    )
+    .await;
+    let body = json!({ "query": fragment_bomb(40) }).to_string();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let mut socket = TcpStream::connect(gateway.addr).await.unwrap();
+        socket
+            .write_all(
+                format!(
+                    "POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n\
+                     Content-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+            .await
+            .unwrap();
+        held.push(socket);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    gateway.sigterm();
+    let started = Instant::now();
+    gateway
+        .exited(GRACE_1S_DEADLINE + SLACK + Duration::from_secs(2))
+        .await;
+    let took = started.elapsed();
+    assert!(took < GRACE_1S_DEADLINE + SLACK, "{took:?}");
+}
+
+#[tokio::test]
+async fn the_watchdog_ends_a_process_that_cannot_finish_shutting_down() {
+    // A collector that accepts connections and never answers: flushing the spans at exit
+    // waits (5 s) past the watchdog's deadline, which ends the process instead.
+    let collector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", collector.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = collector.accept().await {
+            open.push(socket);
+        }
+    });
+    let mut gateway = start(&["--shutdown-grace-secs", "1", "--otlp-endpoint", &endpoint]).await;
+    common::gql_at(gateway.addr, "query Exported { __typename }", json!({})).await;
+    gateway.sigterm();
+    let started = Instant::now();
+    let status = gateway
+        .exited(GRACE_1S_DEADLINE + SLACK + Duration::from_secs(5))
+        .await;
+    let took = started.elapsed();
+    assert!(!status.success(), "{status}");
+    assert!(
+        took >= GRACE_1S_DEADLINE - Duration::from_millis(100),
+        "{took:?}"
+    );
+    assert!(took < GRACE_1S_DEADLINE + SLACK, "{took:?}");
+    let log = gateway.log_after_exit().await;
+    assert!(
+        log.contains("still running after the grace period: exiting"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn a_second_signal_ends_the_process_at_once() {
+    let mut gateway = start(&["--shutdown-grace-secs", "30"]).await;
+    // A request whose body never completes holds graceful shutdown for the whole 30 s.
+    let mut stuck = TcpStream::connect(gateway.addr).await.unwrap();
+    stuck
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"query\":",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.sigterm();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        gateway.child.try_wait().unwrap().is_none(),
+        "still waiting for the request"
+    );
+    gateway.sigterm();
+    let started = Instant::now();
+    let status = gateway.exited(Duration::from_secs(5)).await;
+    assert!(!status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let log = gateway.log_after_exit().await;
+    assert!(log.contains("second signal: exiting at once"), "{log}");
 }
 
 #[tokio::test]
