@@ -220,7 +220,12 @@ impl Application {
             .into_future();
         tokio::pin!(server);
         tokio::select! {
-            result = &mut server => result,
+            // Upgraded WebSockets are not the server's any more: wait for them to say goodbye.
+            result = async {
+                let result = (&mut server).await;
+                crate::shutdown::released().await;
+                result
+            } => result,
             () = async {
                 crate::shutdown::wait().await;
                 tokio::time::sleep(grace).await;

@@ -35,6 +35,33 @@ pub async fn wait() {
     let _ = rx.wait_for(|down| *down).await;
 }
 
+/// How many [`Hold`]s are alive.
+static HELD: LazyLock<watch::Sender<usize>> = LazyLock::new(|| watch::channel(0).0);
+
+/// Keeps graceful shutdown waiting (within the grace period) while it lives: for connections the
+/// HTTP server no longer tracks, such as upgraded WebSockets, which close on the flag with 1001.
+#[derive(Debug)]
+pub struct Hold(());
+
+/// A new [`Hold`].
+pub fn hold() -> Hold {
+    HELD.send_modify(|held| *held += 1);
+    Hold(())
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        HELD.send_modify(|held| *held = held.saturating_sub(1));
+    }
+}
+
+/// Resolves once no [`Hold`] is alive.
+pub async fn released() {
+    let mut rx = HELD.subscribe();
+    // As for `wait`, the sender is never dropped.
+    let _ = rx.wait_for(|held| *held == 0).await;
+}
+
 /// Listens for SIGTERM and SIGINT (Ctrl-C) on a thread of its own. The first raises the flag
 /// and starts the watchdog: `grace` + [`EXIT_MARGIN`] later the process exits with
 /// [`FORCED_EXIT_STATUS`], whatever the runtime is doing. A second signal exits at once. When

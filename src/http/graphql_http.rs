@@ -764,6 +764,9 @@ async fn graphql_get<E: Executor>(
             _ => None,
         };
         let auth = state.auth;
+        // Once upgraded, the socket is no longer the HTTP server's, whose graceful shutdown would
+        // not wait for it to send its 1001: this keeps shutdown waiting (within its grace).
+        let hold = crate::shutdown::hold();
         // The chosen subprotocol has to be echoed back. Otherwise browsers and Node's WebSocket
         // drop the connection ("Server did not respond with sent protocols").
         return ws
@@ -775,11 +778,13 @@ async fn graphql_get<E: Executor>(
             .on_upgrade(move |socket| async move {
                 match (auth, chosen_protocol(&headers)) {
                     (Some(auth), Some(chosen)) => {
-                        serve_websocket(socket, executor, chosen, auth, from_header).await
+                        serve_websocket(socket, executor, chosen, auth, from_header).await;
+                        drop(hold);
                     }
                     // Pings keep idle connections alive through proxies; a peer that stops
-                    // answering them is closed.
+                    // answering them is closed. (This loop does not watch shutdown.)
                     _ => {
+                        drop(hold);
                         GraphQLWebSocket::new(socket, executor, protocol)
                             .keepalive_timeout(KEEPALIVE)
                             .serve()
