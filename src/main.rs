@@ -11,6 +11,9 @@ use integration_gateway::{
 
 /// mimalloc instead of glibc malloc: a large read allocates and frees thousands of small values,
 /// and glibc's arenas spent a quarter of the CPU of a 50-run query (bench/run) on it and its locks.
+/// The stack of each runtime thread (tokio's default is 2 MiB).
+const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -38,8 +41,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Input values are bounded before anything parses them (--max-input-depth); the larger
+    // stack is the margin beyond that bound, for async-graphql's recursive input parsing whose
+    // frames are large (about 80 KiB per filter level in a debug build). Only touched pages
+    // cost memory.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
         .build()
     {
         Ok(runtime) => runtime,
