@@ -312,3 +312,90 @@ async fn nested_pages_are_the_root_pages_of_each_parent() {
     }
     assert!(compared >= 5 * 7 * 2 * 3, "{compared}");
 }
+
+/// `in` / `notIn` on every kind of value (ids, text, enums, timestamps), each list sent to the
+/// database as one parameter: the same rows as the equivalent `or` of `eq`s; NULLs match neither.
+#[tokio::test]
+async fn in_and_not_in_lists_match_every_kind_of_value() {
+    let app = spawn_app().await;
+    app.integration("A").await;
+    app.integration("B").await;
+    let mut runs = Vec::new();
+    for i in 0..6 {
+        let id = app.run(if i % 2 == 0 { "A" } else { "B" }).await;
+        if i < 3 {
+            app.act("run", id).await;
+        }
+        runs.push(id);
+    }
+    let all: Value = app
+        .data(
+            "{ integrationRuns(first: 50) { nodes { id createdAt startTime status } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = all["integrationRuns"]["nodes"].as_array().unwrap().clone();
+    let query = "query($f: IntegrationRunFilter) { integrationRuns(first: 50, filter: $f) { nodes { id } } }";
+    let found = |f: Value| {
+        let app = &app;
+        async move {
+            let data = app.data(query, json!({ "f": f })).await;
+            let mut ids: Vec<i64> = data["integrationRuns"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_i64().unwrap())
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let sorted = |mut v: Vec<i64>| {
+        v.sort();
+        v
+    };
+    assert_eq!(
+        found(json!({"id": {"in": [runs[0], runs[4], 999_999]}})).await,
+        sorted(vec![runs[0], runs[4]])
+    );
+    assert_eq!(found(json!({"id": {"in": []}})).await, Vec::<i64>::new());
+    assert_eq!(
+        found(json!({"id": {"notIn": [runs[0]]}})).await,
+        sorted(runs[1..].to_vec())
+    );
+    assert_eq!(
+        found(json!({"status": {"in": ["RUNNING"]}})).await,
+        sorted(runs[..3].to_vec())
+    );
+    assert_eq!(
+        found(json!({"status": {"notIn": ["RUNNING", "FAILED"]}})).await,
+        sorted(runs[3..].to_vec())
+    );
+    assert_eq!(
+        found(json!({"integration": {"code": {"in": ["B", "C"]}}})).await,
+        sorted(vec![runs[1], runs[3], runs[5]])
+    );
+    // Timestamps as the API gives them back.
+    let created: Vec<&Value> = nodes.iter().take(2).map(|n| &n["createdAt"]).collect();
+    let expected = sorted(
+        nodes
+            .iter()
+            .take(2)
+            .map(|n| n["id"].as_i64().unwrap())
+            .collect(),
+    );
+    assert_eq!(found(json!({"createdAt": {"in": created}})).await, expected);
+    // NULL start times match neither in nor notIn.
+    let started = nodes.iter().find(|n| !n["startTime"].is_null()).unwrap();
+    assert_eq!(
+        found(json!({"startTime": {"notIn": [started["startTime"]]}}))
+            .await
+            .len(),
+        2,
+        "three runs never started (NULL), one is excluded by value"
+    );
+    assert_eq!(
+        found(json!({"startTime": {"in": [started["startTime"]]}})).await,
+        vec![started["id"].as_i64().unwrap()]
+    );
+}

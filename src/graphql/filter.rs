@@ -5,17 +5,94 @@
 use async_graphql::{InputObject, InputType};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, Value,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr},
+    ColumnTrait, Condition, DbBackend, Value,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr, extension::postgres::PgFunc},
 };
 
 /// A timestamp (named so the concrete filter type can be declared).
 pub type UtcDateTime = DateTime<Utc>;
 
+/// The database backend of a request, for the filters' SQL.
+pub fn backend(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<DbBackend> {
+    Ok(ctx
+        .data::<sea_orm::DatabaseConnection>()?
+        .get_database_backend())
+}
+
+/// A value of an `in` list, as the database takes the whole list in one parameter.
+pub trait ListValue: Clone {
+    /// The list as one PostgreSQL array.
+    fn array(values: &[Self]) -> Value;
+    /// The value as an element of a JSON array, in the form SQLite stores the column.
+    fn json(&self) -> serde_json::Value;
+}
+
+impl ListValue for i32 {
+    fn array(values: &[Self]) -> Value {
+        values.to_vec().into()
+    }
+    fn json(&self) -> serde_json::Value {
+        (*self).into()
+    }
+}
+
+impl ListValue for String {
+    fn array(values: &[Self]) -> Value {
+        values.to_vec().into()
+    }
+    fn json(&self) -> serde_json::Value {
+        self.as_str().into()
+    }
+}
+
+impl ListValue for UtcDateTime {
+    fn array(values: &[Self]) -> Value {
+        values.to_vec().into()
+    }
+    fn json(&self) -> serde_json::Value {
+        // As sqlx writes a timestamp into SQLite (text compared as stored).
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+            .into()
+    }
+}
+
+/// `col IN (values)` (or `NOT IN`) with the whole list as one bound parameter, never one per
+/// value (SQLite takes at most 32,766, and every length would be another statement text):
+/// `col = ANY($1)` / `col <> ALL($1)` over an array on PostgreSQL, `col IN (SELECT value FROM
+/// json_each(?))` over a JSON array on SQLite. NULLs match neither, as with `IN`.
+fn in_list<C: ColumnTrait, V: ListValue>(
+    col: C,
+    values: &[V],
+    backend: DbBackend,
+    negate: bool,
+) -> SimpleExpr {
+    let column = Expr::col(col.as_column_ref());
+    match backend {
+        DbBackend::Postgres => {
+            let array = Expr::val(V::array(values));
+            if negate {
+                column.ne(PgFunc::all(array))
+            } else {
+                column.eq(PgFunc::any(array))
+            }
+        }
+        _ => {
+            let json = serde_json::Value::Array(values.iter().map(V::json).collect()).to_string();
+            let sql = if negate {
+                "? NOT IN (SELECT value FROM json_each(?))"
+            } else {
+                "? IN (SELECT value FROM json_each(?))"
+            };
+            Expr::cust_with_exprs(sql, [column, Expr::val(json)])
+        }
+    }
+}
+
 /// Turns a field filter into a condition on one column.
 pub trait FieldFilter {
-    /// The condition this filter puts on `col` (an empty `all()` when the filter is empty).
-    fn condition<C: ColumnTrait>(&self, col: C) -> Condition;
+    /// The condition this filter puts on `col` (an empty `all()` when the filter is empty), for
+    /// a database of `backend` (an `in` list is one parameter, written differently on each).
+    fn condition<C: ColumnTrait>(&self, col: C, backend: DbBackend) -> Condition;
 }
 
 /// Comparison operators on an ordered value (numbers, timestamps).
@@ -24,7 +101,7 @@ pub trait FieldFilter {
     concrete(name = "IntFilter", params(i32)),
     concrete(name = "DateTimeFilter", params(UtcDateTime))
 )]
-pub struct OrderedFilter<T: InputType + Clone + Into<Value>> {
+pub struct OrderedFilter<T: InputType + ListValue + Into<Value>> {
     /// Equal to.
     pub eq: Option<T>,
     /// Not equal to (NULLs do not match).
@@ -46,8 +123,8 @@ pub struct OrderedFilter<T: InputType + Clone + Into<Value>> {
     pub is_null: Option<bool>,
 }
 
-impl<T: InputType + Clone + Into<Value>> FieldFilter for OrderedFilter<T> {
-    fn condition<C: ColumnTrait>(&self, col: C) -> Condition {
+impl<T: InputType + ListValue + Into<Value>> FieldFilter for OrderedFilter<T> {
+    fn condition<C: ColumnTrait>(&self, col: C, backend: DbBackend) -> Condition {
         let mut c = Condition::all();
         if let Some(v) = &self.eq {
             c = c.add(col.eq(v.clone()));
@@ -56,10 +133,10 @@ impl<T: InputType + Clone + Into<Value>> FieldFilter for OrderedFilter<T> {
             c = c.add(col.ne(v.clone()));
         }
         if let Some(v) = &self.in_list {
-            c = c.add(col.is_in(v.iter().cloned()));
+            c = c.add(in_list(col, v, backend, false));
         }
         if let Some(v) = &self.not_in {
-            c = c.add(col.is_not_in(v.iter().cloned()));
+            c = c.add(in_list(col, v, backend, true));
         }
         if let Some(v) = &self.gt {
             c = c.add(col.gt(v.clone()));
@@ -120,7 +197,7 @@ fn like<C: ColumnTrait>(col: C, prefix: &str, text: &str, suffix: &str) -> Simpl
 }
 
 impl FieldFilter for StringFilter {
-    fn condition<C: ColumnTrait>(&self, col: C) -> Condition {
+    fn condition<C: ColumnTrait>(&self, col: C, backend: DbBackend) -> Condition {
         let mut c = Condition::all();
         if let Some(v) = &self.eq {
             c = c.add(col.eq(v.as_str()));
@@ -129,10 +206,10 @@ impl FieldFilter for StringFilter {
             c = c.add(col.ne(v.as_str()));
         }
         if let Some(v) = &self.in_list {
-            c = c.add(col.is_in(v.iter().map(String::as_str)));
+            c = c.add(in_list(col, v, backend, false));
         }
         if let Some(v) = &self.not_in {
-            c = c.add(col.is_not_in(v.iter().map(String::as_str)));
+            c = c.add(in_list(col, v, backend, true));
         }
         if let Some(v) = &self.gt {
             c = c.add(col.gt(v.as_str()));
@@ -171,7 +248,7 @@ pub struct BooleanFilter {
 }
 
 impl FieldFilter for BooleanFilter {
-    fn condition<C: ColumnTrait>(&self, col: C) -> Condition {
+    fn condition<C: ColumnTrait>(&self, col: C, _backend: DbBackend) -> Condition {
         let mut c = Condition::all();
         if let Some(v) = self.eq {
             c = c.add(col.eq(v));
@@ -217,7 +294,7 @@ pub struct EnumFilter<T: StoredEnum> {
 }
 
 impl<T: StoredEnum> FieldFilter for EnumFilter<T> {
-    fn condition<C: ColumnTrait>(&self, col: C) -> Condition {
+    fn condition<C: ColumnTrait>(&self, col: C, backend: DbBackend) -> Condition {
         let mut c = Condition::all();
         if let Some(v) = self.eq {
             c = c.add(col.eq(v.stored()));
@@ -226,10 +303,12 @@ impl<T: StoredEnum> FieldFilter for EnumFilter<T> {
             c = c.add(col.ne(v.stored()));
         }
         if let Some(v) = &self.in_list {
-            c = c.add(col.is_in(v.iter().map(|v| v.stored())));
+            let stored: Vec<String> = v.iter().map(|v| v.stored().to_owned()).collect();
+            c = c.add(in_list(col, &stored, backend, false));
         }
         if let Some(v) = &self.not_in {
-            c = c.add(col.is_not_in(v.iter().map(|v| v.stored())));
+            let stored: Vec<String> = v.iter().map(|v| v.stored().to_owned()).collect();
+            c = c.add(in_list(col, &stored, backend, true));
         }
         null_condition(c, col, self.is_null)
     }
@@ -248,9 +327,10 @@ pub fn field<F: FieldFilter, C: ColumnTrait>(
     c: Condition,
     filter: &Option<F>,
     col: C,
+    backend: DbBackend,
 ) -> Condition {
     match filter {
-        Some(f) => c.add(f.condition(col)),
+        Some(f) => c.add(f.condition(col, backend)),
         None => c,
     }
 }

@@ -50,7 +50,7 @@ impl Names {
 /// A list's filter input type.
 pub(super) trait ListFilter: InputType {
     /// The SQL condition of the filter.
-    fn condition(&self) -> Condition;
+    fn condition(&self, backend: sea_orm::DbBackend) -> Condition;
 }
 
 /// A list's ordering input type over the rows of `E`.
@@ -62,8 +62,8 @@ pub(super) trait ListOrder<E: EntityTrait>: InputType + Default {
 macro_rules! list_inputs {
     ($($filter:ty, $order:ty => $entity:ty;)*) => {$(
         impl ListFilter for $filter {
-            fn condition(&self) -> Condition {
-                <$filter>::condition(self)
+            fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
+                <$filter>::condition(self, backend)
             }
         }
         impl ListOrder<$entity> for $order {
@@ -108,7 +108,10 @@ fn list_args<C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
         offset: cx.argument(field, "offset")?,
         limit: cx.argument(field, "limit")?,
     };
-    let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+    let backend = cx.db.get_database_backend();
+    let condition = filter
+        .map(|f| f.condition(backend))
+        .unwrap_or_else(Condition::all);
     Ok((condition, order.unwrap_or_default().sort(), paging))
 }
 

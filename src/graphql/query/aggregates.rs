@@ -32,7 +32,10 @@ impl AggregateQueries {
         >,
     ) -> Result<Vec<IntegrationRunCount>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
         let groups = aggregates::run_counts(db, condition, &dims).await?;
         Ok(groups.into_iter().map(IntegrationRunCount).collect())
@@ -50,7 +53,10 @@ impl AggregateQueries {
         >,
     ) -> Result<Vec<IntegrationHistoryRecordCount>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
         let groups = aggregates::record_counts(db, condition, &dims).await?;
         Ok(groups

@@ -67,7 +67,10 @@ impl DocumentQueries {
         >,
     ) -> Result<IntegrationHistoryRecordConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,
@@ -119,7 +122,10 @@ impl DocumentQueries {
         >,
     ) -> Result<IntegrationErrorConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,
@@ -175,7 +181,10 @@ impl DocumentQueries {
         >,
     ) -> Result<DocumentExportConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,
@@ -217,7 +226,10 @@ impl DocumentQueries {
         >,
     ) -> Result<IntegrationAlertConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,

@@ -61,7 +61,10 @@ impl IntegrationQueries {
         >,
     ) -> Result<IntegrationConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,
@@ -114,7 +117,10 @@ impl IntegrationQueries {
         >,
     ) -> Result<IntegrationRunConnection> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let args = PageArgs {
             first,
             after,

@@ -113,20 +113,20 @@ pub struct IntegrationAlertFilter {
 
 impl IntegrationAlertFilter {
     /// The SQL condition of this filter.
-    pub fn condition(&self) -> Condition {
+    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
         use alert::Column as C;
         let c = Condition::all();
-        let c = filter::field(c, &self.integration_id, C::IntegrationId);
+        let c = filter::field(c, &self.integration_id, C::IntegrationId, backend);
         let c = match &self.integration {
-            Some(f) => c.add(in_integrations(C::IntegrationId, f)),
+            Some(f) => c.add(in_integrations(C::IntegrationId, f, backend)),
             None => c,
         };
-        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType);
-        let c = filter::field(c, &self.document_type, C::DocumentType);
-        let c = filter::field(c, &self.document_id, C::DocumentId);
-        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId);
-        let c = filter::field(c, &self.created_at, C::CreatedAt);
-        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType, backend);
+        let c = filter::field(c, &self.document_type, C::DocumentType, backend);
+        let c = filter::field(c, &self.document_id, C::DocumentId, backend);
+        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId, backend);
+        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
+        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
     }
 }
 

@@ -98,15 +98,15 @@ pub struct DocumentExportFilter {
 
 impl DocumentExportFilter {
     /// The SQL condition of this filter.
-    pub fn condition(&self) -> Condition {
+    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
         use export::Column as C;
         let c = Condition::all();
-        let c = filter::field(c, &self.exported, C::Exported);
-        let c = filter::field(c, &self.document_type, C::DocumentType);
-        let c = filter::field(c, &self.document_id, C::DocumentId);
-        let c = filter::field(c, &self.last_exported_at, C::LastExportedAt);
-        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId);
-        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+        let c = filter::field(c, &self.exported, C::Exported, backend);
+        let c = filter::field(c, &self.document_type, C::DocumentType, backend);
+        let c = filter::field(c, &self.document_id, C::DocumentId, backend);
+        let c = filter::field(c, &self.last_exported_at, C::LastExportedAt, backend);
+        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId, backend);
+        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
     }
 }
 

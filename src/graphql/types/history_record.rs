@@ -183,26 +183,34 @@ pub struct IntegrationHistoryRecordFilter {
 }
 
 /// `col IN (SELECT id FROM integrations WHERE …)`.
-pub(crate) fn in_integrations<C: ColumnTrait>(col: C, f: &IntegrationFilter) -> Condition {
+pub(crate) fn in_integrations<C: ColumnTrait>(
+    col: C,
+    f: &IntegrationFilter,
+    backend: sea_orm::DbBackend,
+) -> Condition {
     Condition::all().add(
         col.in_subquery(
             integration::Entity::find()
                 .select_only()
                 .column(integration::Column::Id)
-                .filter(f.condition())
+                .filter(f.condition(backend))
                 .into_query(),
         ),
     )
 }
 
 /// `col IN (SELECT id FROM integration_runs WHERE …)`.
-pub(crate) fn in_runs<C: ColumnTrait>(col: C, f: &IntegrationRunFilter) -> Condition {
+pub(crate) fn in_runs<C: ColumnTrait>(
+    col: C,
+    f: &IntegrationRunFilter,
+    backend: sea_orm::DbBackend,
+) -> Condition {
     Condition::all().add(
         col.in_subquery(
             integration_run::Entity::find()
                 .select_only()
                 .column(integration_run::Column::Id)
-                .filter(f.condition())
+                .filter(f.condition(backend))
                 .into_query(),
         ),
     )
@@ -210,33 +218,38 @@ pub(crate) fn in_runs<C: ColumnTrait>(col: C, f: &IntegrationRunFilter) -> Condi
 
 impl IntegrationHistoryRecordFilter {
     /// The SQL condition of this filter.
-    pub fn condition(&self) -> Condition {
+    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
         use record::Column as C;
         let c = Condition::all();
-        let c = filter::field(c, &self.id, C::Id);
-        let c = filter::field(c, &self.resolved, C::Resolved);
-        let c = filter::field(c, &self.status, C::Status);
-        let c = filter::field(c, &self.document_type, C::DocumentType);
-        let c = filter::field(c, &self.document_id, C::DocumentId);
-        let c = filter::field(c, &self.document_revision, C::DocumentRevision);
-        let c = filter::field(c, &self.document_status, C::DocumentStatus);
-        let c = filter::field(c, &self.creation_method, C::CreationMethod);
-        let c = filter::field(c, &self.external_id, C::ExternalId);
-        let c = filter::field(c, &self.integration_id, C::IntegrationId);
+        let c = filter::field(c, &self.id, C::Id, backend);
+        let c = filter::field(c, &self.resolved, C::Resolved, backend);
+        let c = filter::field(c, &self.status, C::Status, backend);
+        let c = filter::field(c, &self.document_type, C::DocumentType, backend);
+        let c = filter::field(c, &self.document_id, C::DocumentId, backend);
+        let c = filter::field(c, &self.document_revision, C::DocumentRevision, backend);
+        let c = filter::field(c, &self.document_status, C::DocumentStatus, backend);
+        let c = filter::field(c, &self.creation_method, C::CreationMethod, backend);
+        let c = filter::field(c, &self.external_id, C::ExternalId, backend);
+        let c = filter::field(c, &self.integration_id, C::IntegrationId, backend);
         let c = match &self.integration {
-            Some(f) => c.add(in_integrations(C::IntegrationId, f)),
+            Some(f) => c.add(in_integrations(C::IntegrationId, f, backend)),
             None => c,
         };
-        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId);
+        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId, backend);
         let c = match &self.integration_run {
-            Some(f) => c.add(in_runs(C::IntegrationRunId, f)),
+            Some(f) => c.add(in_runs(C::IntegrationRunId, f, backend)),
             None => c,
         };
-        let c = filter::field(c, &self.integration_filename, C::IntegrationFilename);
-        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType);
-        let c = filter::field(c, &self.created_at, C::CreatedAt);
-        let c = filter::field(c, &self.updated_at, C::UpdatedAt);
-        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+        let c = filter::field(
+            c,
+            &self.integration_filename,
+            C::IntegrationFilename,
+            backend,
+        );
+        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType, backend);
+        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
+        let c = filter::field(c, &self.updated_at, C::UpdatedAt, backend);
+        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
     }
 }
 

@@ -117,7 +117,10 @@ impl Integration {
             limit,
         };
         let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let sort = order_by.unwrap_or_default().sort();
         let (page, count) = loaders::loaders(ctx)?
             .runs_of_integration
@@ -162,21 +165,21 @@ pub struct IntegrationFilter {
 
 impl IntegrationFilter {
     /// The SQL condition of this filter.
-    pub fn condition(&self) -> Condition {
+    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
         use integration::Column as C;
         let c = Condition::all();
-        let c = filter::field(c, &self.id, C::Id);
-        let c = filter::field(c, &self.code, C::Code);
-        let c = filter::field(c, &self.name, C::Name);
-        let c = filter::field(c, &self.business_object, C::BusinessObject);
-        let c = filter::field(c, &self.direction, C::Direction);
-        let c = filter::field(c, &self.end_system, C::EndSystem);
-        let c = filter::field(c, &self.end_system_type, C::EndSystemType);
-        let c = filter::field(c, &self.integration_type, C::IntegrationType);
-        let c = filter::field(c, &self.standard, C::Standard);
-        let c = filter::field(c, &self.created_at, C::CreatedAt);
-        let c = filter::field(c, &self.updated_at, C::UpdatedAt);
-        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+        let c = filter::field(c, &self.id, C::Id, backend);
+        let c = filter::field(c, &self.code, C::Code, backend);
+        let c = filter::field(c, &self.name, C::Name, backend);
+        let c = filter::field(c, &self.business_object, C::BusinessObject, backend);
+        let c = filter::field(c, &self.direction, C::Direction, backend);
+        let c = filter::field(c, &self.end_system, C::EndSystem, backend);
+        let c = filter::field(c, &self.end_system_type, C::EndSystemType, backend);
+        let c = filter::field(c, &self.integration_type, C::IntegrationType, backend);
+        let c = filter::field(c, &self.standard, C::Standard, backend);
+        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
+        let c = filter::field(c, &self.updated_at, C::UpdatedAt, backend);
+        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
     }
 }
 

@@ -109,7 +109,10 @@ impl IntegrationRun {
             limit,
         };
         let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let sort = order_by.unwrap_or_default().sort();
         let (page, count) = loaders::loaders(ctx)?
             .errors_of_run
@@ -147,7 +150,10 @@ impl IntegrationRun {
             limit,
         };
         let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let condition = filter.map(|f| f.condition()).unwrap_or_else(Condition::all);
+        let backend = filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
         let sort = order_by.unwrap_or_default().sort();
         let (page, count) = loaders::loaders(ctx)?
             .records_of_run
@@ -212,32 +218,32 @@ pub struct IntegrationRunFilter {
 
 impl IntegrationRunFilter {
     /// The SQL condition of this filter.
-    pub fn condition(&self) -> Condition {
+    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
         use integration_run::Column as C;
         let c = Condition::all();
-        let c = filter::field(c, &self.id, C::Id);
-        let c = filter::field(c, &self.integration_id, C::IntegrationId);
+        let c = filter::field(c, &self.id, C::Id, backend);
+        let c = filter::field(c, &self.integration_id, C::IntegrationId, backend);
         let c = match &self.integration {
             Some(f) => c.add(
                 C::IntegrationId.in_subquery(
                     integration::Entity::find()
                         .select_only()
                         .column(integration::Column::Id)
-                        .filter(f.condition())
+                        .filter(f.condition(backend))
                         .into_query(),
                 ),
             ),
             None => c,
         };
-        let c = filter::field(c, &self.status, C::Status);
-        let c = filter::field(c, &self.start_time, C::StartTime);
-        let c = filter::field(c, &self.end_time, C::EndTime);
-        let c = filter::field(c, &self.total_records, C::TotalRecords);
-        let c = filter::field(c, &self.records_processed, C::RecordsProcessed);
-        let c = filter::field(c, &self.max_updated_at, C::MaxUpdatedAt);
-        let c = filter::field(c, &self.created_at, C::CreatedAt);
-        let c = filter::field(c, &self.updated_at, C::UpdatedAt);
-        filter::combine(c, &self.and, &self.or, &self.not, Self::condition)
+        let c = filter::field(c, &self.status, C::Status, backend);
+        let c = filter::field(c, &self.start_time, C::StartTime, backend);
+        let c = filter::field(c, &self.end_time, C::EndTime, backend);
+        let c = filter::field(c, &self.total_records, C::TotalRecords, backend);
+        let c = filter::field(c, &self.records_processed, C::RecordsProcessed, backend);
+        let c = filter::field(c, &self.max_updated_at, C::MaxUpdatedAt, backend);
+        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
+        let c = filter::field(c, &self.updated_at, C::UpdatedAt, backend);
+        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
     }
 }
 
