@@ -288,3 +288,29 @@ async fn memory_stays_flat_whatever_the_file_size() {
         "peak {small_peak} KiB for 10k rows, {large_peak} KiB for 100k rows"
     );
 }
+
+/// Text that could not be given back (control characters) and an integration named by an id and
+/// a code that disagree are rejected rows, as on the APIs; nothing is written.
+#[tokio::test]
+async fn control_characters_and_contradicting_references_are_rejected() {
+    let (db, conn) = setup().await;
+    let body = "document-type,document-id,contact-alert-type,integration-id,integration-code,response-message\n\
+Invoice,1,Technical,1,SAP,fine\n\
+Invoice,2,Technical,,,bell\u{7}\n\
+Invoice,3,Technical,1,NOPE,\n";
+    let file = write_csv(db.dir.path(), "hostile.csv", body);
+    let out = gateway(&db.url, &["import", &file, "--integration", "SAP"]);
+    assert!(!out.status.success());
+    assert_eq!(record::Entity::find().count(&conn).await.unwrap(), 0);
+    let rejects = std::fs::read_to_string(format!("{file}.rejects.csv")).unwrap();
+    let lines: Vec<&str> = rejects.lines().collect();
+    assert_eq!(lines.len(), 3, "{rejects}");
+    assert!(
+        lines[1].starts_with("3,\"response-message: the text holds the control character U+0007"),
+        "{rejects}"
+    );
+    assert!(
+        lines[2].contains("is not the code of integration 1"),
+        "{rejects}"
+    );
+}
