@@ -159,6 +159,7 @@ impl Application {
         let http_limits = http::graphql_http::HttpLimits {
             max_batch_operations: serve.max_batch_operations,
             timeout: Duration::from_millis(serve.request_timeout_ms),
+            max_message_bytes: serve.max_body_bytes,
         };
         let auth = http::auth::HttpAuth {
             authenticator: Authenticator::new(db.clone(), settings, actor),

@@ -330,3 +330,18 @@ fn shape(value: &Value) -> (usize, usize) {
         _ => (0, 0),
     }
 }
+
+/// A WebSocket message larger than an HTTP body may be closes the socket (1009, message too
+/// big) before anything parses it; the server goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
+    let (mut instance, _dir, base) = start().await;
+    let mut ws = common::WsClient::connect(instance.addr, "graphql-transport-ws").await;
+    let huge = format!("{{ {} }}", "__typename ".repeat(200_000));
+    ws.send(json!({"id": "1", "type": "subscribe", "payload": {"query": huge}}))
+        .await;
+    let (code, _) = ws.closed().await;
+    assert_eq!(code, 1009, "message too big");
+    assert!(instance.exited().is_none());
+    healthy(&reqwest::Client::new(), &base, "a 2 MiB WebSocket message").await;
+}

@@ -116,6 +116,9 @@ pub struct HttpLimits {
     /// How long a query or mutation may run; it is then cancelled (a mutation's transaction rolls
     /// back) and answered 504.
     pub timeout: std::time::Duration,
+    /// The largest WebSocket message (a `subscribe` carries a whole document and its
+    /// variables): the request body limit, which WebSocket messages would otherwise bypass.
+    pub max_message_bytes: usize,
 }
 
 impl Default for HttpLimits {
@@ -123,6 +126,7 @@ impl Default for HttpLimits {
         Self {
             max_batch_operations: 10,
             timeout: std::time::Duration::from_secs(30),
+            max_message_bytes: 1024 * 1024,
         }
     }
 }
@@ -775,6 +779,10 @@ async fn graphql_get<E: Executor>(
             // subscriber cost ~130 KiB of server memory (benches/subscriptions.rs).
             .read_buffer_size(WS_BUFFER)
             .write_buffer_size(WS_BUFFER)
+            // tungstenite's defaults (64 MiB messages) would let a subscribe message carry
+            // 64 times what an HTTP body may: the connection is closed (1009) instead.
+            .max_message_size(state.limits.max_message_bytes)
+            .max_frame_size(state.limits.max_message_bytes)
             .on_upgrade(move |socket| async move {
                 match (auth, chosen_protocol(&headers)) {
                     (Some(auth), Some(chosen)) => {
@@ -902,8 +910,21 @@ async fn serve_websocket<E: Executor>(
     use futures_util::{SinkExt, StreamExt};
 
     let (mut sink, stream) = socket.split();
+    // A message over --max-body-bytes ends the input; the peer is then told why (1009).
+    let too_big = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let too_big_in_input = too_big.clone();
     let input = stream
-        .take_while(|res| std::future::ready(res.is_ok()))
+        .take_while(move |res| {
+            if let Err(error) = res {
+                // axum hides tungstenite's error type; its capacity error reads
+                // "Space limit exceeded: Message too long: …".
+                let text = error.to_string();
+                if text.contains("too long") || text.contains("Space limit exceeded") {
+                    too_big_in_input.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            std::future::ready(res.is_ok())
+        })
         .filter_map(|res| {
             std::future::ready(match res {
                 Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
@@ -958,7 +979,17 @@ async fn serve_websocket<E: Executor>(
                 break;
             }
             message = messages.next() => {
-                let Some(message) = message else { break };
+                let Some(message) = message else {
+                    if too_big.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code: axum::extract::ws::close_code::SIZE,
+                                reason: "the message is larger than --max-body-bytes".into(),
+                            })))
+                            .await;
+                    }
+                    break;
+                };
                 let frame = match message {
                     async_graphql::http::WsMessage::Text(text) => {
                         Message::Text(coded_connection_error(text, &refusal).into())

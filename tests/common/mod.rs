@@ -341,7 +341,7 @@ impl WsClient {
         }
     }
 
-    async fn send(&mut self, message: Value) {
+    pub async fn send(&mut self, message: Value) {
         use futures_util::SinkExt;
         self.socket
             .send(tokio_tungstenite::tungstenite::Message::Text(
