@@ -237,6 +237,29 @@ impl Gateway {
         })
     }
 
+    /// [`admit`](Self::admit), on a blocking thread for a document too long to be cached:
+    /// parsing a large document (up to --max-body-bytes) must not hold a runtime worker, which
+    /// other requests (and `/healthz`) need; being awaited, it stays under the request timeout.
+    /// Short documents are admitted in place (a cached one is not even parsed).
+    async fn admit_off_workers(
+        &self,
+        request: Request,
+        session: Option<Arc<Data>>,
+    ) -> Result<Admitted, ServerError> {
+        if request.query.len() <= MAX_CACHED_DOCUMENT_BYTES {
+            return self.admit(request, session.as_deref());
+        }
+        let gateway = self.clone();
+        tokio::task::spawn_blocking(move || gateway.admit(request, session.as_deref()))
+            .await
+            .unwrap_or_else(|_| {
+                Err(
+                    crate::error::AppError::Internal("the request's checks failed".into())
+                        .into_request_error(),
+                )
+            })
+    }
+
     /// The name of the caller of `request` (for the operation's span).
     fn principal_name<'a>(
         &'a self,
@@ -328,7 +351,7 @@ impl Executor for Gateway {
     async fn execute(&self, request: Request) -> Response {
         // Metrics and the operation's span (observability/metrics.rs): counted by name and outcome.
         let observed = Operation::start(&request);
-        let mut admitted = match self.admit(request, None) {
+        let mut admitted = match self.admit_off_workers(request, None).await {
             Ok(admitted) => admitted,
             Err(error) => return observed.finish(Response::from_errors(vec![error])),
         };
@@ -382,8 +405,22 @@ impl Executor for Gateway {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let gateway = self.clone();
+        stream::once(gateway.admitted_stream(request, session_data))
+            .flatten()
+            .boxed()
+    }
+}
+
+impl Gateway {
+    /// [`Executor::execute_stream`] once the request is admitted (or refused).
+    async fn admitted_stream(
+        self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
         let observed = Operation::start(&request);
-        match self.admit(request, session_data.as_deref()) {
+        match self.admit_off_workers(request, session_data.clone()).await {
             Ok(mut admitted) => {
                 let mutation = admitted.operation == Some(OperationType::Mutation);
                 let broker = self.rules.broker.clone();
