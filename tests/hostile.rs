@@ -207,11 +207,22 @@ async fn input_at_the_limits_is_answered() {
         ("an error filter 18 nots", "query($f: IntegrationErrorFilter) { integrationErrors(filter: $f) { totalCount } }".to_owned(), json!({"f": nested_filter(18, "not")})),
         ("an integration filter 9 levels", "query($f: IntegrationFilter) { integrations(filter: $f) { totalCount } }".to_owned(), json!({"f": nested_filter(9, "and")})),
         ("text with tab, newline and unicode", "query($f: IntegrationRunFilter) { integrationRuns(filter: $f) { totalCount } }".to_owned(), json!({"f": {"integration": {"name": {"contains": "a\tb\nc\r ✓"}}}})),
+        // Over 16 KiB: parsed, checked and run on a blocking thread.
+        ("a 40 KB query", format!("# {}\n{{ integrationRuns {{ totalCount }} }}", "x".repeat(40_000)), json!({})),
+        ("a 40 KB mutation", format!("# {}\nmutation {{ createIntegration(input: {{code: \"BIG\", name: \"Big\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP, integrationType: API}}) {{ code }} }}", "x".repeat(40_000)), json!({})),
     ] {
         let body: Value = post(&query, variables).await.unwrap().json().await.unwrap();
         assert!(body.get("errors").is_none(), "{name}: {body}");
+        assert!(body["data"].is_object(), "{name}: {body}");
         assert!(instance.exited().is_none(), "{name}: the server died");
     }
+    let found: Value = post("{ integration(code: \"BIG\") { name } }", json!({}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["data"]["integration"]["name"], "Big", "{found}");
 }
 
 /// A filter of random shape as a variable: answered when within the limits, a VALIDATION error

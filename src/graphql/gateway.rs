@@ -260,6 +260,32 @@ impl Gateway {
             })
     }
 
+    /// Runs a large document on a blocking thread: async-graphql validates it synchronously,
+    /// in time that grows with the document, and that must not hold a runtime worker either.
+    /// Dropping the returned future (the request timeout) cancels the execution at its next
+    /// await, so a timed-out mutation still rolls back.
+    async fn execute_off_workers(&self, request: Request) -> Response {
+        let schema = self.schema.clone();
+        let handle = tokio::runtime::Handle::current();
+        // Dropped with this future: `cancelled` then resolves and the execution is dropped.
+        let (_cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+        let run = tokio::task::spawn_blocking(move || {
+            handle.block_on(async move {
+                tokio::select! {
+                    response = schema.execute(request) => Some(response),
+                    _ = cancelled => None,
+                }
+            })
+        });
+        match run.await {
+            Ok(Some(response)) => response,
+            _ => Response::from_errors(vec![
+                crate::error::AppError::Internal("the request was cancelled".into())
+                    .into_request_error(),
+            ]),
+        }
+    }
+
     /// The name of the caller of `request` (for the operation's span).
     fn principal_name<'a>(
         &'a self,
@@ -373,11 +399,16 @@ impl Executor for Gateway {
             Ok(response) => return observed.finish(response),
             Err(lesson) => lesson,
         };
-        let response = self
-            .schema
-            .execute(admitted.request)
-            .instrument(observed.span())
-            .await;
+        let response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
+            self.execute_off_workers(admitted.request)
+                .instrument(observed.span())
+                .await
+        } else {
+            self.schema
+                .execute(admitted.request)
+                .instrument(observed.span())
+                .await
+        };
         self.learn(lesson, &response);
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
