@@ -6,8 +6,10 @@ use async_graphql::{InputObject, InputType};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, DbBackend, Value,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr, extension::postgres::PgFunc},
+    sea_query::{Expr, ExprTrait},
 };
+
+use crate::service::sql::{ListValue, in_list, like};
 
 /// A timestamp (named so the concrete filter type can be declared).
 pub type UtcDateTime = DateTime<Utc>;
@@ -17,75 +19,6 @@ pub fn backend(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<DbBack
     Ok(ctx
         .data::<sea_orm::DatabaseConnection>()?
         .get_database_backend())
-}
-
-/// A value of an `in` list, as the database takes the whole list in one parameter.
-pub trait ListValue: Clone {
-    /// The list as one PostgreSQL array.
-    fn array(values: &[Self]) -> Value;
-    /// The value as an element of a JSON array, in the form SQLite stores the column.
-    fn json(&self) -> serde_json::Value;
-}
-
-impl ListValue for i32 {
-    fn array(values: &[Self]) -> Value {
-        values.to_vec().into()
-    }
-    fn json(&self) -> serde_json::Value {
-        (*self).into()
-    }
-}
-
-impl ListValue for String {
-    fn array(values: &[Self]) -> Value {
-        values.to_vec().into()
-    }
-    fn json(&self) -> serde_json::Value {
-        self.as_str().into()
-    }
-}
-
-impl ListValue for UtcDateTime {
-    fn array(values: &[Self]) -> Value {
-        values.to_vec().into()
-    }
-    fn json(&self) -> serde_json::Value {
-        // As sqlx writes a timestamp into SQLite (text compared as stored).
-        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-            .into()
-    }
-}
-
-/// `col IN (values)` (or `NOT IN`) with the whole list as one bound parameter, never one per
-/// value (SQLite takes at most 32,766, and every length would be another statement text):
-/// `col = ANY($1)` / `col <> ALL($1)` over an array on PostgreSQL, `col IN (SELECT value FROM
-/// json_each(?))` over a JSON array on SQLite. NULLs match neither, as with `IN`.
-fn in_list<C: ColumnTrait, V: ListValue>(
-    col: C,
-    values: &[V],
-    backend: DbBackend,
-    negate: bool,
-) -> SimpleExpr {
-    let column = Expr::col(col.as_column_ref());
-    match backend {
-        DbBackend::Postgres => {
-            let array = Expr::val(V::array(values));
-            if negate {
-                column.ne(PgFunc::all(array))
-            } else {
-                column.eq(PgFunc::any(array))
-            }
-        }
-        _ => {
-            let json = serde_json::Value::Array(values.iter().map(V::json).collect()).to_string();
-            let sql = if negate {
-                "? NOT IN (SELECT value FROM json_each(?))"
-            } else {
-                "? IN (SELECT value FROM json_each(?))"
-            };
-            Expr::cust_with_exprs(sql, [column, Expr::val(json)])
-        }
-    }
 }
 
 /// Turns a field filter into a condition on one column.
@@ -182,18 +115,6 @@ pub struct StringFilter {
     pub ends_with: Option<String>,
     /// True: the field is null; false: it is not.
     pub is_null: Option<bool>,
-}
-
-/// `LOWER(col) LIKE pattern ESCAPE '\'`, with the user's `%`, `_` and `\` taken literally.
-fn like<C: ColumnTrait>(col: C, prefix: &str, text: &str, suffix: &str) -> SimpleExpr {
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    let pattern = format!("{prefix}{escaped}{suffix}");
-    Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
-        .like(LikeExpr::new(pattern).escape('\\'))
 }
 
 impl FieldFilter for StringFilter {

@@ -419,6 +419,7 @@ pub async fn index(
             state.authorize(&headers, Scope::Read).await?;
             let list = query::parse(
                 &state.input,
+                state.db.get_database_backend(),
                 q.as_deref(),
                 &SPEC,
                 &keys_of::<HistoryRecordOut>(),

@@ -5,14 +5,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::integration;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Value,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr},
+    ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Value,
+    sea_query::{Expr, ExprTrait, SimpleExpr},
 };
 
 use super::format::{Field, Fields, View};
 use crate::{
     domain::input::{InputLimits, printable},
-    service::paging::{KeyKind, PageArgs, Sort},
+    service::{
+        paging::{KeyKind, PageArgs, Sort},
+        sql::{in_list, like},
+    },
 };
 
 /// The most items a REST page holds, and the default.
@@ -250,25 +253,46 @@ fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
-/// `LOWER(col) LIKE pattern ESCAPE '\'`, the user's `%`, `_` and `\` taken literally.
-fn like<C: ColumnTrait>(col: C, prefix: &str, text: &str, suffix: &str) -> SimpleExpr {
-    let escaped = text
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Expr::expr(Func::lower(Expr::col(col.as_column_ref())))
-        .like(LikeExpr::new(format!("{prefix}{escaped}{suffix}")).escape('\\'))
-}
-
 /// The condition of one `attr[op]=value` on an attribute.
-fn condition<C: ColumnTrait>(attr: &Attr<C>, op: &str, text: &str) -> Result<SimpleExpr, String> {
+fn condition<C: ColumnTrait>(
+    attr: &Attr<C>,
+    op: &str,
+    text: &str,
+    backend: DbBackend,
+) -> Result<SimpleExpr, String> {
     let col = attr.column;
     let one = || parse_value(attr.name, attr.kind, text);
     let many = || -> Result<Vec<Value>, String> {
         text.split(',')
             .map(|t| parse_value(attr.name, attr.kind, t.trim()))
             .collect()
+    };
+    // The whole list as one parameter (service::sql::in_list), typed as the column is.
+    let list = |negate: bool| -> Result<SimpleExpr, String> {
+        let values = many()?;
+        Ok(match attr.kind {
+            Kind::Int => {
+                // Each parsed above (`many`), so none is dropped here.
+                let ints: Vec<i32> = text
+                    .split(',')
+                    .filter_map(|t| t.trim().parse().ok())
+                    .collect();
+                in_list(col, &ints, backend, negate)
+            }
+            Kind::Text => {
+                let texts: Vec<String> = text.split(',').map(|t| t.trim().to_owned()).collect();
+                in_list(col, &texts, backend, negate)
+            }
+            Kind::DateTime => {
+                let times: Vec<DateTime<Utc>> = text
+                    .split(',')
+                    .filter_map(|t| parse_datetime(t.trim()))
+                    .collect();
+                in_list(col, &times, backend, negate)
+            }
+            Kind::Bool if negate => col.is_not_in(values),
+            Kind::Bool => col.is_in(values),
+        })
     };
     let text_only = |name: &str| {
         if attr.kind == Kind::Text {
@@ -287,8 +311,8 @@ fn condition<C: ColumnTrait>(attr: &Attr<C>, op: &str, text: &str) -> Result<Sim
         "lt" => col.lt(one()?),
         "gt-or-eq" => col.gte(one()?),
         "lt-or-eq" => col.lte(one()?),
-        "in" => col.is_in(many()?),
-        "not-in" => col.is_not_in(many()?),
+        "in" => list(false)?,
+        "not-in" => list(true)?,
         "contains" => {
             text_only("contains")?;
             like(col, "%", text, "%")
@@ -409,6 +433,7 @@ fn fields_of(json: &serde_json::Value) -> Result<Fields, String> {
 /// Parses an index query against a resource's spec.
 pub fn parse<C: ColumnTrait>(
     limits: &InputLimits,
+    backend: DbBackend,
     query: Option<&str>,
     spec: &Spec<C>,
     known_fields: &[String],
@@ -471,7 +496,7 @@ pub fn parse<C: ColumnTrait>(
                     ));
                 }
                 bounded(limits, &mut in_values, &key, &value)?;
-                condition = condition.add(filter(&key, &value, spec)?)
+                condition = condition.add(filter(&key, &value, spec, backend)?)
             }
         }
     }
@@ -508,11 +533,16 @@ fn names<C>(attrs: &[Attr<C>]) -> String {
 }
 
 /// The condition of one filter parameter.
-fn filter<C: ColumnTrait>(key: &str, value: &str, spec: &Spec<C>) -> Result<Condition, String> {
+fn filter<C: ColumnTrait>(
+    key: &str,
+    value: &str,
+    spec: &Spec<C>,
+    backend: DbBackend,
+) -> Result<Condition, String> {
     let parts = split_key(key)?;
     let head = parts[0].as_str();
     if let Some(attr) = find_attr(spec.attrs, head) {
-        return Ok(Condition::all().add(condition(attr, &op_of(&parts, 1)?, value)?));
+        return Ok(Condition::all().add(condition(attr, &op_of(&parts, 1)?, value, backend)?));
     }
     match (head, spec.integration, spec.run) {
         ("integration", Some(col), _) if parts.len() >= 2 => {
@@ -532,12 +562,12 @@ fn filter<C: ColumnTrait>(key: &str, value: &str, spec: &Spec<C>) -> Result<Cond
                     kind: Kind::Int,
                     nullable: true,
                 };
-                return Ok(Condition::all().add(condition(&direct, &op, value)?));
+                return Ok(Condition::all().add(condition(&direct, &op, value, backend)?));
             }
             let ids = integration::Entity::find()
                 .select_only()
                 .column(integration::Column::Id)
-                .filter(condition(attr, &op, value)?)
+                .filter(condition(attr, &op, value, backend)?)
                 .into_query();
             Ok(Condition::all().add(col.in_subquery(ids)))
         }
@@ -548,7 +578,7 @@ fn filter<C: ColumnTrait>(key: &str, value: &str, spec: &Spec<C>) -> Result<Cond
                 kind: Kind::Int,
                 nullable: true,
             };
-            Ok(Condition::all().add(condition(&direct, &op_of(&parts, 2)?, value)?))
+            Ok(Condition::all().add(condition(&direct, &op_of(&parts, 2)?, value, backend)?))
         }
         _ => Err(format!(
             "unknown attribute {key:?}; filter by one of: {}{}{}",
@@ -610,6 +640,7 @@ mod tests {
     fn sql(query: &str) -> String {
         let parsed = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some(query),
             &SPEC,
             &["id".into(), "status".into()],
@@ -629,8 +660,15 @@ mod tests {
         assert!(sql("total-records[lt]=5").contains(r#""total_records" < 5"#));
         assert!(sql("total-records[gt_or_eq]=5").contains(r#""total_records" >= 5"#));
         assert!(sql("total-records[lt_or_eq]=5").contains(r#""total_records" <= 5"#));
-        assert!(sql("status[in]=running,paused").contains(r#""status" IN ('running', 'paused')"#));
-        assert!(sql("status[not_in]=failed").contains(r#""status" NOT IN ('failed')"#));
+        // An in list is one parameter (a JSON array on SQLite).
+        assert!(
+            sql("status[in]=running,paused")
+                .contains(r#""status" IN (SELECT value FROM json_each('["running","paused"]'))"#)
+        );
+        assert!(
+            sql("status[not_in]=failed")
+                .contains(r#""status" NOT IN (SELECT value FROM json_each('["failed"]'))"#)
+        );
         let contains = sql("status[contains]=UN");
         assert!(contains.contains("LIKE '%un%'"), "{contains}");
         assert!(sql("status[starts_with]=r_").contains(r#"LIKE 'r\_%'"#));
@@ -658,10 +696,11 @@ mod tests {
 
     #[test]
     fn paging_defaults_to_fifty_and_caps_at_fifty() {
-        let p = parse(&InputLimits::default(), None, &SPEC, &[]).unwrap();
+        let p = parse(&InputLimits::default(), DbBackend::Sqlite, None, &SPEC, &[]).unwrap();
         assert_eq!(p.page.limit, Some(50));
         let p = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some("limit=500&offset=10&order_by=created_at&dir=desc"),
             &SPEC,
             &[],
@@ -670,20 +709,46 @@ mod tests {
         assert_eq!(p.page.limit, Some(50));
         assert_eq!(p.page.offset, Some(10));
         assert!(p.sort.descending);
-        assert!(parse(&InputLimits::default(), Some("limit=-1"), &SPEC, &[]).is_err());
-        assert!(parse(&InputLimits::default(), Some("dir=up"), &SPEC, &[]).is_err());
+        assert!(
+            parse(
+                &InputLimits::default(),
+                DbBackend::Sqlite,
+                Some("limit=-1"),
+                &SPEC,
+                &[]
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                &InputLimits::default(),
+                DbBackend::Sqlite,
+                Some("dir=up"),
+                &SPEC,
+                &[]
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn unknown_attributes_operators_and_values_are_refused_with_a_message() {
         let known = ["id".to_string()];
-        let err = parse(&InputLimits::default(), Some("colour=red"), &SPEC, &known).unwrap_err();
+        let err = parse(
+            &InputLimits::default(),
+            DbBackend::Sqlite,
+            Some("colour=red"),
+            &SPEC,
+            &known,
+        )
+        .unwrap_err();
         assert!(
             err.contains("unknown attribute") && err.contains("status"),
             "{err}"
         );
         let err = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some("status[near]=x"),
             &SPEC,
             &known,
@@ -692,6 +757,7 @@ mod tests {
         assert!(err.contains("unknown operator"), "{err}");
         let err = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some("total-records=many"),
             &SPEC,
             &known,
@@ -700,6 +766,7 @@ mod tests {
         assert!(err.contains("not an integer"), "{err}");
         let err = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some("total-records[contains]=1"),
             &SPEC,
             &known,
@@ -708,6 +775,7 @@ mod tests {
         assert!(err.contains("text attributes"), "{err}");
         let err = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some("integration[colour]=x"),
             &SPEC,
             &known,
@@ -725,6 +793,7 @@ mod tests {
         ];
         let p = parse(
             &InputLimits::default(),
+            DbBackend::Sqlite,
             Some(r#"fields=["status",{"integration":["code"]}]&return_object=shallow"#),
             &SPEC,
             &known,
@@ -735,6 +804,7 @@ mod tests {
         assert!(
             parse(
                 &InputLimits::default(),
+                DbBackend::Sqlite,
                 Some("fields=colour"),
                 &SPEC,
                 &known
@@ -744,6 +814,7 @@ mod tests {
         assert!(
             parse(
                 &InputLimits::default(),
+                DbBackend::Sqlite,
                 Some("return_object=all"),
                 &SPEC,
                 &known

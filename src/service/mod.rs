@@ -12,6 +12,7 @@ pub mod integrations;
 pub mod paging;
 pub mod responses;
 pub mod runs;
+pub mod sql;
 pub mod tokens;
 pub mod users;
 
