@@ -145,6 +145,7 @@ impl Application {
                 max_aliases: serve.max_aliases,
                 disable_introspection: serve.disable_introspection,
                 max_expanded_selections: serve.max_expanded_selections,
+                max_tokens: serve.max_document_tokens,
                 input: serve.input_limits(),
             },
             broker,

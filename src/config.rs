@@ -173,6 +173,10 @@ pub struct ServeConfig {
     /// fragments and spreads, counted as often as they are spread).
     #[arg(long, env = "MAX_EXPANDED_SELECTIONS", default_value_t = 5000)]
     pub max_expanded_selections: usize,
+    /// The most tokens a document may hold (names, numbers, strings, punctuators), counted
+    /// before parsing: parsing costs about a microsecond per token.
+    #[arg(long, env = "MAX_DOCUMENT_TOKENS", default_value_t = 30_000)]
+    pub max_document_tokens: usize,
     /// How deep objects and lists may nest in one input value (a GraphQL argument or variable,
     /// a REST body).
     #[arg(long, env = "MAX_INPUT_DEPTH", default_value_t = 20,
@@ -286,6 +290,7 @@ impl Default for ServeConfig {
             max_root_fields: 20,
             max_aliases: 30,
             max_expanded_selections: 5000,
+            max_document_tokens: 30_000,
             max_input_depth: 20,
             max_input_list_items: 1000,
             max_filter_in_values: 1000,

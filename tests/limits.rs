@@ -206,11 +206,10 @@ async fn hostile_documents_are_refused_without_touching_the_database() {
     )
     .await;
     assert_eq!(status, 400, "{body}");
+    // The token limit (counted in the same pass) may be what refuses it first.
+    let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(
-        body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("aliases"),
+        message.contains("aliases") || message.contains("tokens"),
         "{body}"
     );
     eprintln!("100,000 aliases refused in {took:?}");

@@ -29,6 +29,8 @@ pub struct QueryLimits {
     pub disable_introspection: bool,
     /// Most selections a document may hold once its fragments are spread.
     pub max_expanded_selections: usize,
+    /// Most tokens a document may hold (graphql-js's `maxTokens`).
+    pub max_tokens: usize,
     /// Bounds of input values (arguments and variables).
     pub input: InputLimits,
 }
@@ -80,16 +82,43 @@ struct Lexical {
     /// Colons outside parentheses: every alias, and nothing else (arguments, variable
     /// definitions and input values all sit inside parentheses).
     aliases: usize,
+    /// Tokens (names, numbers, strings, punctuators; not commas, blanks or comments), as
+    /// graphql-js's `maxTokens` counts them: what parsing costs.
+    tokens: usize,
 }
 
-/// One pass over the text; stops counting nesting once it passes `max_nesting`.
-fn scan(query: &str, max_nesting: usize) -> Lexical {
+/// Whether a byte continues a name or a number.
+fn word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'+' | b'.')
+}
+
+/// One pass over the text; stops once nesting passes `max_nesting` or the tokens `max_tokens`.
+fn scan(query: &str, max_nesting: usize, max_tokens: usize) -> Lexical {
     let bytes = query.as_bytes();
     let mut found = Lexical::default();
     let (mut depth, mut parens) = (0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
+        if found.tokens > max_tokens {
+            return found;
+        }
+        let byte = bytes[i];
+        if word_byte(byte) && !bytes[i..].starts_with(b"...") {
+            // A name or a number: one token, however long.
+            found.tokens += 1;
+            while i < bytes.len() && word_byte(bytes[i]) && !bytes[i..].starts_with(b"...") {
+                i += 1;
+            }
+            continue;
+        }
+        if !matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b',' | b'#') {
+            found.tokens += 1;
+        }
+        if bytes[i..].starts_with(b"...") {
+            i += 3;
+            continue;
+        }
+        match byte {
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
                     i += 1;
@@ -315,7 +344,13 @@ impl QueryLimits {
     /// hostile document costs one pass over its bytes.
     pub fn check_text(&self, query: &str) -> Result<(), ServerError> {
         let max_nesting = lexical_nesting_limit(self.max_depth);
-        let lexical = scan(query, max_nesting);
+        let lexical = scan(query, max_nesting, self.max_tokens);
+        if lexical.tokens > self.max_tokens {
+            return Err(refuse(format!(
+                "the document holds more than {} tokens (--max-document-tokens); send large inputs as variables",
+                self.max_tokens
+            )));
+        }
         if lexical.nesting > max_nesting {
             return Err(refuse(format!(
                 "the operation is nested too deep: braces and brackets may nest at most {max_nesting} levels"
@@ -409,7 +444,7 @@ mod tests {
     use super::*;
 
     fn nesting(query: &str) -> usize {
-        scan(query, 100).nesting
+        scan(query, 100, usize::MAX).nesting
     }
 
     #[test]
@@ -426,7 +461,20 @@ mod tests {
     fn only_aliases_count_as_colons() {
         let query = r#"query($a: Int, $b: [String!]) { x: f(a: $a, o: {k: "v:w"}) { y: g @d(c: 1) h } # z: i
         }"#;
-        assert_eq!(scan(query, 100).aliases, 2);
+        assert_eq!(scan(query, 100, usize::MAX).aliases, 2);
+    }
+
+    #[test]
+    fn tokens_are_counted_as_graphql_js_counts_them() {
+        let tokens = |q: &str| scan(q, 100, usize::MAX).tokens;
+        assert_eq!(tokens("{ a }"), 3);
+        assert_eq!(
+            tokens("query Q($v: [Int!] = [1, 2]) { a(x: $v, s: \"a b c\") @d { ...F } } # c d e"),
+            34
+        );
+        assert_eq!(tokens("{ a(f: -1.5e10) }"), 8);
+        // Scanning stops once the limit is passed.
+        assert_eq!(scan(&"a ".repeat(1_000_000), 100, 10).tokens, 11);
     }
 
     #[test]
