@@ -356,3 +356,127 @@ async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
     assert!(instance.exited().is_none());
     healthy(&reqwest::Client::new(), &base, "a 2 MiB WebSocket message").await;
 }
+
+/// A random `flow` (any JSON object: depth, width, any text, any keys) on a new run: stored and
+/// given back unchanged when within the bounds and printable, else a VALIDATION error that
+/// writes nothing — never another error, never a crash.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_input_objects_are_stored_as_given_or_refused_by_a_rule() {
+    let (mut instance, _dir, base) = start().await;
+    let client = reqwest::Client::new();
+    let post = |query: &'static str, variables: Value| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            client
+                .post(format!("{base}/graphql"))
+                .json(&json!({"query": query, "variables": variables}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let seeded = post(
+        "mutation { createIntegration(input: {code: \"SAP\", name: \"SAP\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP, integrationType: API}) { id } }",
+        json!({}),
+    )
+    .await;
+    assert!(seeded.get("errors").is_none(), "{seeded}");
+    let text = prop_oneof![
+        12 => "[a-zA-Z0-9 äß✓\t\n\r]{0,12}",
+        1 => "[a-z\\x00-\\x1f\\x7f\\u{80}-\\u{9f}]{1,6}",
+    ];
+    let key = prop_oneof![20 => "[a-z]{1,6}", 1 => "[a-z\\x00-\\x1f]{1,4}"];
+    let leaf = prop_oneof![
+        any::<i32>().prop_map(Value::from),
+        any::<bool>().prop_map(Value::from),
+        Just(Value::Null),
+        text.prop_map(Value::from),
+    ];
+    let value = leaf.prop_recursive(26, 300, 5, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::from),
+            prop::collection::btree_map(key.clone(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    });
+    // Wrapped in a chain of objects and lists, some past the depth bound.
+    let value = (value, prop::collection::vec(any::<bool>(), 0..24)).prop_map(|(mut v, chain)| {
+        for object in chain {
+            v = if object {
+                json!({ "k": v })
+            } else {
+                json!([v])
+            };
+        }
+        v
+    });
+    let flow = prop::collection::btree_map("[a-z]{1,6}", value, 0..4)
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 150,
+        ..ProptestConfig::default()
+    });
+    let runtime = tokio::runtime::Handle::current();
+    let outcomes = std::sync::Mutex::new((0usize, 0usize));
+    let create = "mutation($input: CreateIntegrationRunInput!) { createIntegrationRun(input: $input) { id flow } }";
+    let count = "{ integrationRuns { totalCount } }";
+    tokio::task::block_in_place(|| {
+        runner
+            .run(&flow, |flow| {
+                let (before, body, after) = runtime.block_on(async {
+                    let before = post(count, json!({})).await;
+                    let body = post(
+                        create,
+                        json!({"input": {"integration": {"code": "SAP"}, "flow": flow}}),
+                    )
+                    .await;
+                    let after = post(count, json!({})).await;
+                    (before, body, after)
+                });
+                // The input object is a level, flow the next.
+                let (depth, _) = shape(&flow);
+                let acceptable = depth + 1 <= 20 && printable_everywhere(&flow);
+                if acceptable {
+                    prop_assert!(body.get("errors").is_none(), "{}: {}", flow, body);
+                    prop_assert_eq!(&body["data"]["createIntegrationRun"]["flow"], &flow);
+                    outcomes.lock().unwrap().0 += 1;
+                } else {
+                    prop_assert_eq!(
+                        &body["errors"][0]["extensions"]["code"],
+                        "VALIDATION",
+                        "{}",
+                        body
+                    );
+                    prop_assert_eq!(before, after, "a refused run was written");
+                    outcomes.lock().unwrap().1 += 1;
+                }
+                Ok(())
+            })
+            .unwrap();
+    });
+    let (stored, refused) = *outcomes.lock().unwrap();
+    assert!(
+        stored > 20 && refused > 5,
+        "stored {stored}, refused {refused}: the generator misses a side"
+    );
+    assert!(instance.exited().is_none());
+}
+
+/// Whether every text and key in `value` is free of control characters other than tab, newline
+/// and carriage return (computed apart from the server's rule).
+fn printable_everywhere(value: &Value) -> bool {
+    let ok = |s: &str| {
+        s.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+    };
+    match value {
+        Value::String(s) => ok(s),
+        Value::Array(items) => items.iter().all(printable_everywhere),
+        Value::Object(map) => map.iter().all(|(k, v)| ok(k) && printable_everywhere(v)),
+        _ => true,
+    }
+}
