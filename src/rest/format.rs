@@ -242,8 +242,43 @@ pub fn to_xml(root: &str, value: &Value) -> Result<String, quick_xml::Error> {
     Ok(String::from_utf8_lossy(&writer.into_inner()).into_owned())
 }
 
+/// Whether `name` can be an XML element's name as it is (the keys of the free-form `flow` are
+/// the client's; a key such as `a b` or `x><y` must not become markup).
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        && !name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("xml"))
+}
+
+/// Text XML 1.0 can carry: control characters other than tab, newline and carriage return
+/// cannot appear in a document at all, escaped or not. Input refuses them; rows stored before
+/// that rule get U+FFFD in their place, so the answer always parses.
+fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if text.chars().any(bad) {
+        text.chars()
+            .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), quick_xml::Error> {
+    // A key that is no XML name is written as <entry key="…">, its text escaped.
+    let (name, key) = if is_xml_name(name) {
+        (name, None)
+    } else {
+        ("entry", Some(xml_text(name)))
+    };
     let mut start = BytesStart::new(name);
+    if let Some(key) = &key {
+        start.push_attribute(("key", key.as_ref()));
+    }
     match value {
         Value::Null => {
             start.push_attribute(("nil", "true"));
@@ -283,7 +318,7 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), qui
                 start.push_attribute(("type", "dateTime"));
             }
             w.write_event(Event::Start(start))?;
-            w.write_event(Event::Text(BytesText::new(s)))?;
+            w.write_event(Event::Text(BytesText::new(&xml_text(s))))?;
         }
     }
     w.write_event(Event::End(BytesEnd::new(name)))?;
@@ -295,6 +330,37 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn keys_that_are_no_xml_names_and_control_characters_cannot_break_the_document() {
+        let xml = to_xml(
+            "integration-run",
+            &json!({"flow": {"a b": 1, "x><y z=\"1\"": "t", "ok-key": "bell\u{7}<&>", "1x": null}}),
+        )
+        .unwrap();
+        assert!(
+            xml.contains(r#"<entry key="a b" type="integer">1</entry>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<entry key="x&gt;&lt;y z=&quot;1&quot;">t</entry>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<ok-key>bell\u{FFFD}&lt;&amp;&gt;</ok-key>"),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<entry key="1x" nil="true"/>"#), "{xml}");
+        // It parses.
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{e}: {xml}"),
+            }
+        }
+    }
 
     #[test]
     fn lists_are_rails_arrays_of_singular_elements() {
