@@ -342,12 +342,21 @@ fn shape(value: &Value) -> (usize, usize) {
     }
 }
 
-/// A WebSocket message larger than an HTTP body may be closes the socket (1009, message too
-/// big) before anything parses it; the server goes on.
+/// Over a WebSocket the input bounds hold as over HTTP, and a message larger than an HTTP body
+/// may be closes the socket (1009, message too big) before anything parses it; the server goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
     let (mut instance, _dir, base) = start().await;
     let mut ws = common::WsClient::connect(instance.addr, "graphql-transport-ws").await;
+    // The same bounds hold over the WebSocket: a filter nested 30 levels is refused.
+    ws.subscribe("0", RUNS, json!({"f": nested_filter(30, "and")}))
+        .await;
+    let refused = ws.next_message().await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["limit"], "max-input-depth",
+        "{refused}"
+    );
     let huge = format!("{{ {} }}", "__typename ".repeat(200_000));
     ws.send(json!({"id": "1", "type": "subscribe", "payload": {"query": huge}}))
         .await;
