@@ -139,11 +139,14 @@ async fn a_wrong_variable_type_is_a_request_error() {
     // Under application/json: 200 with errors and no data.
     let body = app.gql(query, json!({ "t": "many" })).await;
     assert!(body["data"].is_null());
+    // Variables are coerced before anything runs (the spec's CoerceVariableValues): the error
+    // names the variable.
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(
-        message.contains("totalRecords") && message.contains("Int"),
+        message.contains("t") && message.contains("Int"),
         "{message}"
     );
+    assert_eq!(body["errors"][0]["extensions"]["field"], "$t", "{body}");
     // Under application/graphql-response+json: 400 and no `data` key at all.
     let resp = app
         .client
@@ -233,22 +236,25 @@ async fn an_int_beyond_32_bits_is_a_validation_request_error_and_changes_nothing
         .await;
     assert_eq!(data["integrationRun"]["status"], "PENDING", "{data}");
 
-    // A field that ran before the refused one answers: the request as a whole was not refused
-    // (its other fields did their work), and the refused field's error is still VALIDATION.
+    // An out-of-range literal beside a valid field: the document is invalid (the spec's
+    // "Values of Correct Type"), so nothing runs, not even the valid field before it.
     let (status, body) = post_strict(
         &app,
         "mutation($id: Int!) { updateIntegration(id: $id, input: {name: \"renamed\"}) { name } b: runIntegrationRun(id: 99999999999) { id } }",
         json!({ "id": id }),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["data"]["updateIntegration"]["name"], "renamed",
-        "{body}"
-    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.get("data").is_none(), "{body}");
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "VALIDATION",
         "{body}"
     );
-    assert_eq!(body["errors"][0]["path"], json!(["b"]), "{body}");
+    let name = app
+        .data(
+            "query($id: Int!) { integration(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_ne!(name["integration"]["name"], "renamed", "{name}");
 }

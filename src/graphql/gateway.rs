@@ -23,6 +23,7 @@ use super::{
     limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
+    validator::{ValidDocument, Validator},
 };
 use crate::{auth::Principal, broker::Broker, observability::metrics::Operation};
 
@@ -53,6 +54,8 @@ struct Rules {
     direct: Option<DirectReads>,
     /// Documents seen lately, by their text.
     documents: Documents,
+    /// The spec's validation, in front of async-graphql's.
+    validator: Validator,
 }
 
 /// How many documents are kept.
@@ -72,12 +75,19 @@ struct Documents {
 /// A document in the cache.
 struct Document {
     tree: ExecutableDocument,
+    /// The validator's verdict on the text (the operation and variables are checked per request).
+    checked: Checked,
     /// Operation names (`None`: the request named none) known to be valid.
     valid: Vec<Option<String>>,
 }
 
+/// The validator's verdict on a document.
+type Checked = Result<ValidDocument, Vec<ServerError>>;
+
 /// What the cache knew of a request's document.
 struct Lookup {
+    /// The validator's verdict, when the document is cached.
+    checked: Option<Checked>,
     /// The request's operation is known to be valid.
     valid: bool,
     /// The text to [`keep`](Documents::keep) once it parses (not cached yet, not too long).
@@ -97,6 +107,7 @@ impl Documents {
     fn fill(&self, request: &mut Request) -> Lookup {
         if request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             return Lookup {
+                checked: None,
                 valid: false,
                 unparsed: None,
             };
@@ -104,32 +115,35 @@ impl Documents {
         let known = self.cache.lock().ok().and_then(|mut cache| {
             cache.get(&request.query).map(|doc| {
                 let valid = doc.valid.contains(&request.operation_name);
-                (doc.tree.clone(), valid)
+                (doc.tree.clone(), doc.checked.clone(), valid)
             })
         });
         match known {
-            Some((tree, valid)) => {
+            Some((tree, checked, valid)) => {
                 request.set_parsed_query(tree);
                 Lookup {
+                    checked: Some(checked),
                     valid,
                     unparsed: None,
                 }
             }
             None => Lookup {
+                checked: None,
                 valid: false,
                 unparsed: Some(request.query.clone()),
             },
         }
     }
 
-    /// Remembers a document that parsed.
-    fn keep(&self, query: String, tree: &ExecutableDocument) {
+    /// Remembers a document that parsed, with the validator's verdict.
+    fn keep(&self, query: String, tree: &ExecutableDocument, checked: Checked) {
         if let Ok(mut cache) = self.cache.lock() {
             let valid = Vec::new();
             cache.put(
                 query,
                 Document {
                     tree: tree.clone(),
+                    checked,
                     valid,
                 },
             );
@@ -172,6 +186,9 @@ impl Gateway {
         direct: Option<DirectReads>,
     ) -> Self {
         let strict = persisted.as_ref().is_some_and(|p| p.strict());
+        // The schema is the program's own: tests prove apollo-compiler takes its SDL.
+        #[allow(clippy::expect_used)]
+        let validator = Validator::new(&schema.sdl()).expect("the schema's SDL validates");
         Self {
             schema,
             rules: Arc::new(Rules {
@@ -182,6 +199,7 @@ impl Gateway {
                 default_principal,
                 direct,
                 documents: Documents::new(),
+                validator,
             }),
         }
     }
@@ -193,24 +211,50 @@ impl Gateway {
 
     /// Runs every check that comes before execution, in order: persisted operations, the
     /// lexical limits, parsing, the document limits and the caller's scope.
-    fn admit(&self, mut request: Request, session: Option<&Data>) -> Result<Admitted, ServerError> {
+    fn admit(
+        &self,
+        mut request: Request,
+        session: Option<&Data>,
+    ) -> Result<Admitted, Vec<ServerError>> {
         if let Some(list) = &self.rules.persisted {
-            request = list.resolve(request)?;
+            request = list.resolve(request).map_err(|e| vec![e])?;
         }
         if let Some(automatic) = &self.rules.automatic {
-            request = automatic.resolve(request)?;
+            request = automatic.resolve(request).map_err(|e| vec![e])?;
         }
-        self.rules.limits.check_text(&request.query)?;
+        self.rules
+            .limits
+            .check_text(&request.query)
+            .map_err(|e| vec![e])?;
         let operation_name = request.operation_name.clone();
         let mut variables = std::mem::take(&mut request.variables);
         let lookup = self.rules.documents.fill(&mut request);
+        // The text to validate, when the cache has no verdict (parsing borrows the request).
+        let uncached = match (&lookup.checked, &lookup.unparsed) {
+            (Some(_), _) => None,
+            (None, Some(_)) => None,
+            (None, None) => Some(request.query.clone()),
+        };
         let doc = request
             .parsed_query()
-            .map_err(|e| limits::shorten(request_errors::parse_error(e)))?;
+            .map_err(|e| vec![limits::shorten(request_errors::parse_error(e))])?;
+        // The spec's validation of the text, once per document (cached with its parse).
+        let checked = match lookup.checked {
+            Some(checked) => checked,
+            None => self
+                .rules
+                .limits
+                .check_document(doc)
+                .map_err(|e| vec![e])
+                .and_then(|()| {
+                    let text = lookup.unparsed.as_deref().or(uncached.as_deref());
+                    self.rules.validator.document(text.unwrap_or_default())
+                }),
+        };
         if let Some(text) = lookup.unparsed {
-            self.rules.documents.keep(text, doc);
+            self.rules.documents.keep(text, doc, checked.clone());
         }
-        self.rules.limits.check_document(doc)?;
+        let valid_document = checked?;
         let definition = scopes::operation_definition(doc, operation_name.as_deref());
         let operation = definition.map(|op| op.ty);
         // async-graphql applies declared defaults when a resolver reads a variable, but not
@@ -221,13 +265,20 @@ impl Gateway {
         }
         // Before async-graphql parses any value into a type (recursively: a deep enough
         // filter overflowed a stack) or a filter reaches the database.
-        self.rules.limits.check_input(doc, &variables)?;
+        self.rules
+            .limits
+            .check_input(doc, &variables)
+            .map_err(|e| vec![e])?;
+        // The spec's coercion of the variables, now that they are known to be bounded.
+        self.rules
+            .validator
+            .request(&valid_document, operation_name.as_deref(), &variables)?;
         if let Some(operation) = operation {
             let principal = data_of::<Principal>(&request.data)
                 .or_else(|| session.and_then(data_of::<Principal>))
                 .or(self.rules.default_principal.as_ref());
             scopes::authorize(principal, operation)
-                .map_err(crate::error::AppError::into_request_error)?;
+                .map_err(|e| vec![crate::error::AppError::into_request_error(e)])?;
         }
         request.variables = variables;
         Ok(Admitted {
@@ -245,7 +296,7 @@ impl Gateway {
         &self,
         request: Request,
         session: Option<Arc<Data>>,
-    ) -> Result<Admitted, ServerError> {
+    ) -> Result<Admitted, Vec<ServerError>> {
         if request.query.len() <= MAX_CACHED_DOCUMENT_BYTES {
             return self.admit(request, session.as_deref());
         }
@@ -253,10 +304,10 @@ impl Gateway {
         tokio::task::spawn_blocking(move || gateway.admit(request, session.as_deref()))
             .await
             .unwrap_or_else(|_| {
-                Err(
+                Err(vec![
                     crate::error::AppError::Internal("the request's checks failed".into())
                         .into_request_error(),
-                )
+                ])
             })
     }
 
@@ -379,7 +430,7 @@ impl Executor for Gateway {
         let observed = Operation::start(&request);
         let mut admitted = match self.admit_off_workers(request, None).await {
             Ok(admitted) => admitted,
-            Err(error) => return observed.finish(Response::from_errors(vec![error])),
+            Err(errors) => return observed.finish(Response::from_errors(errors)),
         };
         let principal = self
             .principal_name(&admitted.request, None)
@@ -485,9 +536,8 @@ impl Gateway {
                     .boxed();
                 observed.observe_stream(responses)
             }
-            Err(error) => {
-                stream::once(async move { observed.finish(Response::from_errors(vec![error])) })
-                    .boxed()
+            Err(errors) => {
+                stream::once(async move { observed.finish(Response::from_errors(errors)) }).boxed()
             }
         }
     }

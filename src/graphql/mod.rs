@@ -14,6 +14,8 @@ pub mod request_errors;
 pub mod scopes;
 pub mod subscription;
 pub mod types;
+/// The spec's validation of documents and variables (apollo-compiler), before async-graphql's.
+pub mod validator;
 
 use std::{sync::Arc, time::Duration};
 
