@@ -101,6 +101,7 @@ async fn probe(client: reqwest::Client, base: String, stop: Arc<AtomicBool>) -> 
             .await
             .is_ok_and(|r| r.status() == 200);
         let took = started.elapsed();
+        // A failed probe counts as the slowest possible answer.
         latencies.push(if ok { took } else { Duration::from_secs(60) });
         tokio::time::sleep(PROBE_EVERY.saturating_sub(took)).await;
     }
@@ -175,8 +176,14 @@ async fn main() {
     }
     println!("\nWorst: {:.2} ms of server CPU ({}).\n", worst.0, worst.1);
 
+    // The probe has a client of its own, as a load balancer's health check would: a connection
+    // the server ended after a refusal (a 413 closes it) is never the probe's.
+    let prober = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let idle = tokio::spawn(probe(client.clone(), base.clone(), stop.clone()));
+    let idle = tokio::spawn(probe(prober.clone(), base.clone(), stop.clone()));
     tokio::time::sleep(Duration::from_secs(5)).await;
     stop.store(true, Ordering::Relaxed);
     let idle = idle.await.unwrap();
@@ -202,7 +209,7 @@ async fn main() {
             }
         }));
     }
-    let loaded = tokio::spawn(probe(client.clone(), base.clone(), stop.clone()));
+    let loaded = tokio::spawn(probe(prober, base.clone(), stop.clone()));
     let cpu_before = cpu_ns(pid);
     tokio::time::sleep(LOAD).await;
     stop.store(true, Ordering::Relaxed);
