@@ -23,7 +23,7 @@ use super::{
     limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
-    validator::{ValidDocument, Validator},
+    validator::{self, ValidDocument, Validator},
 };
 use crate::{auth::Principal, broker::Broker, observability::metrics::Operation};
 
@@ -270,6 +270,7 @@ impl Gateway {
             .check_input(doc, &variables)
             .map_err(|e| vec![e])?;
         // The spec's coercion of the variables, now that they are known to be bounded.
+        validator::integral_numbers(&mut variables);
         self.rules
             .validator
             .request(&valid_document, operation_name.as_deref(), &variables)?;

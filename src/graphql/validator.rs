@@ -11,7 +11,8 @@
 use std::sync::Arc;
 
 use apollo_compiler::{
-    ExecutableDocument, Schema,
+    ExecutableDocument, Node, Schema, ast,
+    executable::{DirectiveList, Selection, SelectionSet},
     parser::Parser,
     response::{GraphQLError, JsonMap},
     validation::{DiagnosticList, Valid},
@@ -69,9 +70,36 @@ impl Validator {
         let ast = Parser::new()
             .parse_ast(text, "request.graphql")
             .map_err(|e| request_errors(&e.errors, "PARSE_ERROR"))?;
-        ast.to_executable_validate(&self.schema)
-            .map(Arc::new)
-            .map_err(|e| request_errors(&e.errors, "VALIDATION"))
+        let (document, mut errors) = match ast.to_executable_validate(&self.schema) {
+            Ok(document) => (document.into_inner(), Vec::new()),
+            Err(e) => {
+                // apollo-compiler's single-root-field rule counts selections rather than
+                // response keys and refuses any @skip/@include at the root (a later draft of the
+                // spec); graphql-js's rule collects fields first: replaced below.
+                let errors: Vec<ServerError> = request_errors(&e.errors, "VALIDATION")
+                    .into_iter()
+                    .filter(|error| {
+                        !error.message.contains("can only have one root field")
+                            && !error.message.contains("can not specify @skip or @include on root fields")
+                    })
+                    .collect();
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                (e.partial, errors)
+            }
+        };
+        // The rules graphql-js has and apollo-compiler lacks (or words otherwise).
+        single_root_field(&document, &mut errors);
+        unique_input_fields(&document, &mut errors);
+        max_introspection_depth(&document, &mut errors);
+        nested_variable_positions(&self.schema, &document, &mut errors);
+        if errors.is_empty() {
+            // Every rule passed: apollo-compiler's own, bar the one replaced above.
+            Ok(Arc::new(Valid::assume_valid(document)))
+        } else {
+            Err(errors)
+        }
     }
 
     /// Picks the request's operation and coerces its variables, as the spec's
@@ -118,6 +146,403 @@ impl Validator {
                 }
                 vec![error]
             })
+    }
+}
+
+/// Writes the integral JSON numbers of the variables as integers: JSON has one number type, and
+/// graphql-js (JavaScript) takes `1.0` or `1e2` for an `Int` as the integer it is; serde reads
+/// them as floats, which an `Int` refuses. A `Float` takes either form.
+pub fn integral_numbers(variables: &mut Variables) {
+    /// Within ±2^53 every integer is exactly a double.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    fn walk(value: &mut async_graphql::Value) {
+        match value {
+            async_graphql::Value::Number(number) if number.is_f64() => {
+                if let Some(float) = number.as_f64()
+                    && float.fract() == 0.0
+                    && float.abs() <= EXACT
+                {
+                    *number = serde_json::Number::from(float as i64);
+                }
+            }
+            async_graphql::Value::List(items) => items.iter_mut().for_each(walk),
+            async_graphql::Value::Object(fields) => fields.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    // The input bounds have been checked (limits.rs), so this recursion is shallow.
+    for value in variables.values_mut() {
+        walk(value);
+    }
+}
+
+/// A `VALIDATION` error at `node`'s position.
+fn error_at<T>(document: &ExecutableDocument, node: &Node<T>, message: String) -> ServerError {
+    let locations = node
+        .line_column_range(&document.sources)
+        .map(|range| vec![range.start])
+        .unwrap_or_default();
+    request_error(
+        GraphQLError {
+            message,
+            locations,
+            path: Vec::new(),
+            extensions: JsonMap::new(),
+        },
+        "VALIDATION",
+    )
+}
+
+/// Every selection set of the document: its operations' and its fragments'.
+fn selection_sets(document: &ExecutableDocument) -> impl Iterator<Item = &SelectionSet> {
+    document
+        .operations
+        .iter()
+        .map(|op| &op.selection_set)
+        .chain(document.fragments.values().map(|f| &f.selection_set))
+}
+
+/// The spec's "Input Object Field Uniqueness": `{eq: 1, eq: 2}` is refused (apollo-compiler
+/// keeps both; async-graphql's parser silently kept the last).
+fn unique_input_fields(document: &ExecutableDocument, errors: &mut Vec<ServerError>) {
+    fn value(document: &ExecutableDocument, node: &Node<ast::Value>, errors: &mut Vec<ServerError>) {
+        match node.as_ref() {
+            ast::Value::Object(fields) => {
+                for (i, (name, inner)) in fields.iter().enumerate() {
+                    if fields[..i].iter().any(|(earlier, _)| earlier == name) {
+                        errors.push(error_at(
+                            document,
+                            inner,
+                            format!("There can be only one input field named \"{name}\"."),
+                        ));
+                    }
+                    value(document, inner, errors);
+                }
+            }
+            ast::Value::List(items) => {
+                for item in items {
+                    value(document, item, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn directives(document: &ExecutableDocument, list: &DirectiveList, errors: &mut Vec<ServerError>) {
+        for directive in list.iter() {
+            for argument in &directive.arguments {
+                value(document, &argument.value, errors);
+            }
+        }
+    }
+    // Selection sets nest no deeper than the text's nesting limit (limits.rs).
+    fn set(document: &ExecutableDocument, selections: &SelectionSet, errors: &mut Vec<ServerError>) {
+        for selection in &selections.selections {
+            match selection {
+                Selection::Field(field) => {
+                    for argument in &field.arguments {
+                        value(document, &argument.value, errors);
+                    }
+                    directives(document, &field.directives, errors);
+                    set(document, &field.selection_set, errors);
+                }
+                Selection::FragmentSpread(spread) => directives(document, &spread.directives, errors),
+                Selection::InlineFragment(inline) => {
+                    directives(document, &inline.directives, errors);
+                    set(document, &inline.selection_set, errors);
+                }
+            }
+        }
+    }
+    for operation in document.operations.iter() {
+        for variable in &operation.variables {
+            if let Some(default) = &variable.default_value {
+                value(document, default, errors);
+            }
+        }
+        directives(document, &operation.directives, errors);
+    }
+    for fragment in document.fragments.values() {
+        directives(document, &fragment.directives, errors);
+    }
+    for selections in selection_sets(document) {
+        set(document, selections, errors);
+    }
+}
+
+/// graphql-js's `MaxIntrospectionDepthRule` (not the spec's, but graphql-js refuses by it):
+/// `fields`, `interfaces`, `possibleTypes` and `inputFields` nested three deep under `__schema` or
+/// `__type` are refused, so introspection cannot be made to list the schema exponentially.
+fn max_introspection_depth(document: &ExecutableDocument, errors: &mut Vec<ServerError>) {
+    const MAX_LISTS_DEPTH: usize = 3;
+    fn too_deep<'d>(
+        document: &'d ExecutableDocument,
+        set: &'d SelectionSet,
+        visited: &mut Vec<&'d str>,
+        depth: usize,
+    ) -> bool {
+        set.selections.iter().any(|selection| match selection {
+            Selection::Field(field) => {
+                let listing = matches!(
+                    field.name.as_str(),
+                    "fields" | "interfaces" | "possibleTypes" | "inputFields"
+                );
+                let depth = depth + usize::from(listing);
+                depth >= MAX_LISTS_DEPTH
+                    || too_deep(document, &field.selection_set, visited, depth)
+            }
+            Selection::InlineFragment(inline) => {
+                too_deep(document, &inline.selection_set, visited, depth)
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = spread.fragment_name.as_str();
+                // The document's expansion is bounded (limits.rs), so this walk is too.
+                if visited.contains(&name) {
+                    return false;
+                }
+                let Some(fragment) = document.fragments.get(name) else {
+                    return false;
+                };
+                visited.push(name);
+                let deep = too_deep(document, &fragment.selection_set, visited, depth);
+                visited.pop();
+                deep
+            }
+        })
+    }
+    fn find<'d>(document: &'d ExecutableDocument, set: &'d SelectionSet, errors: &mut Vec<ServerError>) {
+        for selection in &set.selections {
+            match selection {
+                Selection::Field(field) => {
+                    if matches!(field.name.as_str(), "__schema" | "__type")
+                        && too_deep(document, &field.selection_set, &mut Vec::new(), 0)
+                    {
+                        errors.push(error_at(
+                            document,
+                            field,
+                            "Maximum introspection depth exceeded".to_owned(),
+                        ));
+                    } else {
+                        find(document, &field.selection_set, errors);
+                    }
+                }
+                Selection::InlineFragment(inline) => find(document, &inline.selection_set, errors),
+                Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+    for selections in selection_sets(document) {
+        find(document, selections, errors);
+    }
+}
+
+/// The spec's "Single Root Field" as graphql-js applies it: the root selection of a
+/// subscription, its fields collected (fragments spread, `@skip`/`@include` with literal
+/// arguments applied, fields of one response key merged), holds exactly one field. A condition
+/// on a variable cannot be decided before the variables are known, so it is refused.
+fn single_root_field(document: &ExecutableDocument, errors: &mut Vec<ServerError>) {
+    /// The response keys of `set`, or `None` when a condition depends on a variable.
+    fn collect<'d>(
+        document: &'d ExecutableDocument,
+        set: &'d SelectionSet,
+        visited: &mut Vec<&'d str>,
+        keys: &mut Vec<&'d str>,
+    ) -> Option<()> {
+        for selection in &set.selections {
+            let mut included = true;
+            for directive in selection.directives().iter() {
+                let wanted = match directive.name.as_str() {
+                    "skip" => false,
+                    "include" => true,
+                    _ => continue,
+                };
+                match directive.specified_argument_by_name("if").map(|v| v.as_ref()) {
+                    Some(ast::Value::Boolean(condition)) => included &= *condition == wanted,
+                    Some(ast::Value::Variable(_)) => return None,
+                    _ => {}
+                }
+            }
+            if !included {
+                continue;
+            }
+            match selection {
+                Selection::Field(field) => {
+                    let key = field.alias.as_ref().unwrap_or(&field.name).as_str();
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+                Selection::InlineFragment(inline) => {
+                    collect(document, &inline.selection_set, visited, keys)?
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.fragment_name.as_str();
+                    if visited.contains(&name) {
+                        continue;
+                    }
+                    visited.push(name);
+                    if let Some(fragment) = document.fragments.get(name) {
+                        collect(document, &fragment.selection_set, visited, keys)?;
+                    }
+                }
+            }
+        }
+        Some(())
+    }
+    for operation in document.operations.iter() {
+        if operation.operation_type != ast::OperationType::Subscription {
+            continue;
+        }
+        let mut keys = Vec::new();
+        let subject = match &operation.name {
+            Some(name) => format!("Subscription \"{name}\""),
+            None => "Anonymous Subscription".to_owned(),
+        };
+        let message = match collect(document, &operation.selection_set, &mut Vec::new(), &mut keys) {
+            None => format!("{subject} must not make its root field conditional on a variable."),
+            Some(()) if keys.len() > 1 => format!("{subject} must select only one top level field."),
+            Some(()) => continue,
+        };
+        errors.push(error_at(document, operation, message));
+    }
+}
+
+/// The spec's "All Variable Usages Are Allowed" for variables inside input objects and lists
+/// (apollo-compiler checks a variable given as a whole argument, and compares only the named type
+/// of one nested deeper: `$ids: [Int]` passed to `in: [Int!]` went through), and "OneOf Input
+/// Objects": a variable as the field of a OneOf object must be non-null. Each operation is
+/// walked with the fragments it spreads (their expansion is bounded by limits.rs).
+fn nested_variable_positions(
+    schema: &Valid<Schema>,
+    document: &ExecutableDocument,
+    errors: &mut Vec<ServerError>,
+) {
+    struct Walk<'d> {
+        schema: &'d Schema,
+        document: &'d ExecutableDocument,
+        variables: &'d [Node<ast::VariableDefinition>],
+        visited: Vec<&'d str>,
+        errors: &'d mut Vec<ServerError>,
+    }
+    impl<'d> Walk<'d> {
+        fn allowed(&self, variable: &ast::VariableDefinition, location: &ast::Type, location_default: bool) -> bool {
+            if location.is_non_null() && !variable.ty.is_non_null() {
+                if variable.default_value.is_none() && !location_default {
+                    return false;
+                }
+                return variable.ty.is_assignable_to(&location.clone().nullable());
+            }
+            variable.ty.is_assignable_to(location)
+        }
+
+        /// `value` sits where `ty` is expected; `nested` is false for a whole argument.
+        fn value(&mut self, node: &'d Node<ast::Value>, ty: &ast::Type, location_default: bool, one_of: Option<&str>, nested: bool) {
+            match node.as_ref() {
+                ast::Value::Variable(name) => {
+                    let Some(variable) = self.variables.iter().find(|v| v.name == *name) else {
+                        return;
+                    };
+                    if let Some(object) = one_of
+                        && !variable.ty.is_non_null()
+                    {
+                        self.errors.push(error_at(
+                            self.document,
+                            node,
+                            format!(
+                                "Variable \"${name}\" is of type \"{}\" but must be non-null to be used for OneOf Input Object \"{object}\".",
+                                variable.ty
+                            ),
+                        ));
+                    } else if nested && !self.allowed(variable, ty, location_default) {
+                        self.errors.push(error_at(
+                            self.document,
+                            node,
+                            format!(
+                                "Variable \"${name}\" of type \"{}\" used in position expecting type \"{ty}\".",
+                                variable.ty
+                            ),
+                        ));
+                    }
+                }
+                ast::Value::List(items) if ty.is_list() => {
+                    let item = ty.item_type().clone();
+                    for entry in items {
+                        self.value(entry, &item, false, None, true);
+                    }
+                }
+                ast::Value::Object(fields) => {
+                    let Some(object) = self.schema.get_input_object(ty.inner_named_type()) else {
+                        return;
+                    };
+                    let one_of = object
+                        .directives
+                        .has("oneOf")
+                        .then(|| object.name.as_str());
+                    for (name, inner) in fields {
+                        if let Some(field) = object.fields.get(name) {
+                            let field_ty = field.ty.as_ref().clone();
+                            let default = field.default_value.is_some();
+                            self.value(inner, &field_ty, default, one_of, true);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        fn arguments(&mut self, arguments: &'d [Node<ast::Argument>], definitions: &'d [Node<ast::InputValueDefinition>]) {
+            for argument in arguments {
+                if let Some(definition) = definitions.iter().find(|d| d.name == argument.name) {
+                    let ty = definition.ty.as_ref().clone();
+                    self.value(&argument.value, &ty, definition.default_value.is_some(), None, false);
+                }
+            }
+        }
+
+        fn directives(&mut self, list: &'d DirectiveList) {
+            for directive in list.iter() {
+                if let Some(definition) = self.schema.directive_definitions.get(&directive.name) {
+                    self.arguments(&directive.arguments, &definition.arguments);
+                }
+            }
+        }
+
+        fn set(&mut self, selections: &'d SelectionSet) {
+            for selection in &selections.selections {
+                match selection {
+                    Selection::Field(field) => {
+                        self.arguments(&field.arguments, &field.definition.arguments);
+                        self.directives(&field.directives);
+                        self.set(&field.selection_set);
+                    }
+                    Selection::InlineFragment(inline) => {
+                        self.directives(&inline.directives);
+                        self.set(&inline.selection_set);
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        self.directives(&spread.directives);
+                        let name = spread.fragment_name.as_str();
+                        if self.visited.contains(&name) {
+                            continue;
+                        }
+                        self.visited.push(name);
+                        if let Some(fragment) = self.document.fragments.get(name) {
+                            self.set(&fragment.selection_set);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for operation in document.operations.iter() {
+        let mut walk = Walk {
+            schema,
+            document,
+            variables: &operation.variables,
+            visited: Vec::new(),
+            errors: &mut *errors,
+        };
+        walk.directives(&operation.directives);
+        walk.set(&operation.selection_set);
     }
 }
 

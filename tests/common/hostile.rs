@@ -136,8 +136,8 @@ pub fn corpus() -> Vec<Case> {
         limited(gql("and nested 30 levels, as a variable", RUNS.into(), json!({"f": nested_filter(30, "and")}), "VALIDATION"), "max-input-depth"),
         limited(gql("or nested 30 levels, inline", format!("{{ integrationRuns(filter: {}) {{ totalCount }} }}", literal(&nested_filter(30, "or"))), json!({}), "VALIDATION"), "max-input-depth"),
         limited(gql("not nested 60 levels", RUNS.into(), json!({"f": nested_filter(60, "not")}), "VALIDATION"), "max-input-depth"),
-        limited(gql("a variable nested inside an inline filter", "query($f: IntegrationRunFilter) { integrationRuns(filter: {and: [{and: [$f]}]}) { totalCount } }".into(), json!({"f": nested_filter(9, "and")}), "VALIDATION"), "max-input-depth"),
-        limited(gql("a variable nested 100 lists deep", "query($x: [Int]) { integrationRuns(filter: {id: {in: $x}}) { totalCount } }".into(), json!({"x": deep_list}), "VALIDATION"), "max-input-depth"),
+        limited(gql("a variable nested inside an inline filter", "query($f: IntegrationRunFilter!) { integrationRuns(filter: {and: [{and: [$f]}]}) { totalCount } }".into(), json!({"f": nested_filter(9, "and")}), "VALIDATION"), "max-input-depth"),
+        limited(gql("a variable nested 100 lists deep", "query($x: [Int!]) { integrationRuns(filter: {id: {in: $x}}) { totalCount } }".into(), json!({"x": deep_list}), "VALIDATION"), "max-input-depth"),
         Case { name: "JSON nested 10,000 levels", send: Send::Raw("POST", "/graphql".into(), "application/json", format!("{{\"query\": \"{{ __typename }}\", \"variables\": {{\"x\": {deep_json}}}}}").into_bytes()), status: 400, code: "BAD_REQUEST", limit: None },
         gql("selections nested 2,000 deep", format!("{}{}", "{ integrationRuns { nodes { integration { runs { nodes { ".repeat(400), "}".repeat(2000)), json!({}), "VALIDATION"),
         // Fragments: validation time.
