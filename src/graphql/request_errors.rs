@@ -24,16 +24,10 @@ pub fn tag_response(mut response: Response) -> Response {
             None,
         ));
     }
-    let mut request_error =
+    // An argument that fails to coerce when its field runs is that field's error, as the spec's
+    // CoerceArgumentValues has it (literals and variables were checked before: validator.rs).
+    let request_error =
         response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty());
-    if !request_error && refused_arguments_only(&response) {
-        // No field ran: the request is refused as a whole, as validation refuses other bad
-        // arguments (no `data`, and 400 under application/graphql-response+json).
-        for error in &mut response.errors {
-            error.path.clear();
-        }
-        request_error = true;
-    }
     response.errors = std::mem::take(&mut response.errors)
         .into_iter()
         .map(|e| {
@@ -73,16 +67,6 @@ fn is_argument_error(error: &ServerError) -> bool {
         || error.message.starts_with("Expected input type")
         || error.message.starts_with("Failed to parse \"")
         || error.message.contains("(occurred while parsing")
-}
-
-/// Whether every error is an argument of a root field that failed to parse and no field
-/// answered: arguments are parsed before a resolver runs, so nothing ran (no mutation wrote).
-fn refused_arguments_only(response: &Response) -> bool {
-    response.data == Value::Null
-        && response
-            .errors
-            .iter()
-            .all(|e| e.path.len() == 1 && uncoded(e) && is_argument_error(e))
 }
 
 fn tag(mut error: ServerError) -> ServerError {
@@ -140,20 +124,14 @@ mod tests {
     }
 
     #[test]
-    fn an_argument_refused_before_any_field_ran_makes_a_request_error() {
+    fn an_argument_refused_when_its_field_runs_is_that_fields_validation_error() {
+        // Literals and variables are checked before anything runs (validator.rs); what fails
+        // later is the field's error, as CoerceArgumentValues has it, with its code.
         let tagged = tag_response(Response::from_errors(vec![int_too_large("integrationRun")]));
         let error = &tagged.errors[0];
         assert_eq!(code(error), Some(Value::from("VALIDATION")));
-        assert!(error.path.is_empty(), "{error:?}");
-        assert_eq!(
-            error.locations,
-            [Pos {
-                line: 1,
-                column: 20
-            }]
-        );
+        assert_eq!(error.path.len(), 1, "{error:?}");
 
-        // Another field answered: its data stays, and the refused one keeps its path.
         let mut partial = Response::new(Value::from_json(serde_json::json!({"a": 1})).unwrap());
         partial.errors = vec![int_too_large("b")];
         let tagged = tag_response(partial);

@@ -80,7 +80,9 @@ impl Validator {
                     .into_iter()
                     .filter(|error| {
                         !error.message.contains("can only have one root field")
-                            && !error.message.contains("can not specify @skip or @include on root fields")
+                            && !error
+                                .message
+                                .contains("can not specify @skip or @include on root fields")
                     })
                     .collect();
                 if !errors.is_empty() {
@@ -135,7 +137,6 @@ impl Validator {
             _ => JsonMap::new(),
         };
         apollo_compiler::request::coerce_variable_values(&self.schema, operation, &values)
-            .map(|_| ())
             .map_err(|e| {
                 let mut error = request_error(e.to_graphql_error(&document.sources), "VALIDATION");
                 if let Some(field) = field_named(&error.message) {
@@ -145,8 +146,91 @@ impl Validator {
                         .set("field", field);
                 }
                 vec![error]
-            })
+            })?;
+        // apollo-compiler leaves custom scalars to the server; graphql-js runs their parser
+        // while coercing, so a `DateTime` that does not parse is a request error too.
+        for definition in &operation.variables {
+            if let Some(value) = values.get(definition.name.as_str()) {
+                let mut path = format!("${}", definition.name);
+                custom_scalars(&self.schema, &definition.ty, value, &mut path).map_err(|path| {
+                    let mut error = request_error(
+                        GraphQLError {
+                            message: format!(
+                                "Variable \"${}\" got an invalid value at \"{path}\"; {DATE_TIME_HINT}",
+                                definition.name
+                            ),
+                            locations: Vec::new(),
+                            path: Vec::new(),
+                            extensions: JsonMap::new(),
+                        },
+                        "VALIDATION",
+                    );
+                    error
+                        .extensions
+                        .get_or_insert_with(Default::default)
+                        .set("field", path);
+                    vec![error]
+                })?;
+            }
+        }
+        Ok(())
     }
+}
+
+/// What a `DateTime` must look like.
+const DATE_TIME_HINT: &str = "a DateTime is an RFC 3339 time such as 2026-01-31T12:00:00Z";
+
+/// Whether `text` is a `DateTime` as async-graphql reads one.
+fn date_time(text: &str) -> bool {
+    text.parse::<chrono::DateTime<chrono::Utc>>().is_ok()
+}
+
+/// Checks the `DateTime`s in a variable's value along its type; the path of the first that does
+/// not parse. The value was bounded (limits.rs) and coerced by apollo-compiler (shapes match).
+fn custom_scalars(
+    schema: &Schema,
+    ty: &ast::Type,
+    value: &apollo_compiler::response::JsonValue,
+    path: &mut String,
+) -> Result<(), String> {
+    use apollo_compiler::response::JsonValue;
+    if value.is_null() {
+        return Ok(());
+    }
+    if ty.is_list() {
+        let item = ty.item_type();
+        return match value {
+            JsonValue::Array(items) => {
+                for (i, entry) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    custom_scalars(schema, item, entry, path)?;
+                    path.truncate(len);
+                }
+                Ok(())
+            }
+            single => custom_scalars(schema, item, single, path),
+        };
+    }
+    let named = ty.inner_named_type();
+    if named == "DateTime" {
+        return match value {
+            JsonValue::String(text) if date_time(text.as_str()) => Ok(()),
+            _ => Err(path.clone()),
+        };
+    }
+    if let (Some(object), JsonValue::Object(fields)) = (schema.get_input_object(named), value) {
+        for (key, inner) in fields.iter() {
+            if let Some(field) = object.fields.get(key.as_str()) {
+                let len = path.len();
+                path.push('.');
+                path.push_str(key.as_str());
+                custom_scalars(schema, &field.ty, inner, path)?;
+                path.truncate(len);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the integral JSON numbers of the variables as integers: JSON has one number type, and
@@ -205,7 +289,11 @@ fn selection_sets(document: &ExecutableDocument) -> impl Iterator<Item = &Select
 /// The spec's "Input Object Field Uniqueness": `{eq: 1, eq: 2}` is refused (apollo-compiler
 /// keeps both; async-graphql's parser silently kept the last).
 fn unique_input_fields(document: &ExecutableDocument, errors: &mut Vec<ServerError>) {
-    fn value(document: &ExecutableDocument, node: &Node<ast::Value>, errors: &mut Vec<ServerError>) {
+    fn value(
+        document: &ExecutableDocument,
+        node: &Node<ast::Value>,
+        errors: &mut Vec<ServerError>,
+    ) {
         match node.as_ref() {
             ast::Value::Object(fields) => {
                 for (i, (name, inner)) in fields.iter().enumerate() {
@@ -227,7 +315,11 @@ fn unique_input_fields(document: &ExecutableDocument, errors: &mut Vec<ServerErr
             _ => {}
         }
     }
-    fn directives(document: &ExecutableDocument, list: &DirectiveList, errors: &mut Vec<ServerError>) {
+    fn directives(
+        document: &ExecutableDocument,
+        list: &DirectiveList,
+        errors: &mut Vec<ServerError>,
+    ) {
         for directive in list.iter() {
             for argument in &directive.arguments {
                 value(document, &argument.value, errors);
@@ -235,7 +327,11 @@ fn unique_input_fields(document: &ExecutableDocument, errors: &mut Vec<ServerErr
         }
     }
     // Selection sets nest no deeper than the text's nesting limit (limits.rs).
-    fn set(document: &ExecutableDocument, selections: &SelectionSet, errors: &mut Vec<ServerError>) {
+    fn set(
+        document: &ExecutableDocument,
+        selections: &SelectionSet,
+        errors: &mut Vec<ServerError>,
+    ) {
         for selection in &selections.selections {
             match selection {
                 Selection::Field(field) => {
@@ -245,7 +341,9 @@ fn unique_input_fields(document: &ExecutableDocument, errors: &mut Vec<ServerErr
                     directives(document, &field.directives, errors);
                     set(document, &field.selection_set, errors);
                 }
-                Selection::FragmentSpread(spread) => directives(document, &spread.directives, errors),
+                Selection::FragmentSpread(spread) => {
+                    directives(document, &spread.directives, errors)
+                }
                 Selection::InlineFragment(inline) => {
                     directives(document, &inline.directives, errors);
                     set(document, &inline.selection_set, errors);
@@ -287,8 +385,7 @@ fn max_introspection_depth(document: &ExecutableDocument, errors: &mut Vec<Serve
                     "fields" | "interfaces" | "possibleTypes" | "inputFields"
                 );
                 let depth = depth + usize::from(listing);
-                depth >= MAX_LISTS_DEPTH
-                    || too_deep(document, &field.selection_set, visited, depth)
+                depth >= MAX_LISTS_DEPTH || too_deep(document, &field.selection_set, visited, depth)
             }
             Selection::InlineFragment(inline) => {
                 too_deep(document, &inline.selection_set, visited, depth)
@@ -309,7 +406,11 @@ fn max_introspection_depth(document: &ExecutableDocument, errors: &mut Vec<Serve
             }
         })
     }
-    fn find<'d>(document: &'d ExecutableDocument, set: &'d SelectionSet, errors: &mut Vec<ServerError>) {
+    fn find<'d>(
+        document: &'d ExecutableDocument,
+        set: &'d SelectionSet,
+        errors: &mut Vec<ServerError>,
+    ) {
         for selection in &set.selections {
             match selection {
                 Selection::Field(field) => {
@@ -355,7 +456,10 @@ fn single_root_field(document: &ExecutableDocument, errors: &mut Vec<ServerError
                     "include" => true,
                     _ => continue,
                 };
-                match directive.specified_argument_by_name("if").map(|v| v.as_ref()) {
+                match directive
+                    .specified_argument_by_name("if")
+                    .map(|v| v.as_ref())
+                {
                     Some(ast::Value::Boolean(condition)) => included &= *condition == wanted,
                     Some(ast::Value::Variable(_)) => return None,
                     _ => {}
@@ -397,16 +501,24 @@ fn single_root_field(document: &ExecutableDocument, errors: &mut Vec<ServerError
             Some(name) => format!("Subscription \"{name}\""),
             None => "Anonymous Subscription".to_owned(),
         };
-        let message = match collect(document, &operation.selection_set, &mut Vec::new(), &mut keys) {
+        let message = match collect(
+            document,
+            &operation.selection_set,
+            &mut Vec::new(),
+            &mut keys,
+        ) {
             None => format!("{subject} must not make its root field conditional on a variable."),
-            Some(()) if keys.len() > 1 => format!("{subject} must select only one top level field."),
+            Some(()) if keys.len() > 1 => {
+                format!("{subject} must select only one top level field.")
+            }
             Some(()) => continue,
         };
         errors.push(error_at(document, operation, message));
     }
 }
 
-/// The spec's "All Variable Usages Are Allowed" for variables inside input objects and lists
+/// Literal `DateTime`s that do not parse are refused, as graphql-js's scalar would. And the
+/// spec's "All Variable Usages Are Allowed" for variables inside input objects and lists
 /// (apollo-compiler checks a variable given as a whole argument, and compares only the named type
 /// of one nested deeper: `$ids: [Int]` passed to `in: [Int!]` went through), and "OneOf Input
 /// Objects": a variable as the field of a OneOf object must be non-null. Each operation is
@@ -424,7 +536,12 @@ fn nested_variable_positions(
         errors: &'d mut Vec<ServerError>,
     }
     impl<'d> Walk<'d> {
-        fn allowed(&self, variable: &ast::VariableDefinition, location: &ast::Type, location_default: bool) -> bool {
+        fn allowed(
+            &self,
+            variable: &ast::VariableDefinition,
+            location: &ast::Type,
+            location_default: bool,
+        ) -> bool {
             if location.is_non_null() && !variable.ty.is_non_null() {
                 if variable.default_value.is_none() && !location_default {
                     return false;
@@ -435,7 +552,14 @@ fn nested_variable_positions(
         }
 
         /// `value` sits where `ty` is expected; `nested` is false for a whole argument.
-        fn value(&mut self, node: &'d Node<ast::Value>, ty: &ast::Type, location_default: bool, one_of: Option<&str>, nested: bool) {
+        fn value(
+            &mut self,
+            node: &'d Node<ast::Value>,
+            ty: &ast::Type,
+            location_default: bool,
+            one_of: Option<&str>,
+            nested: bool,
+        ) {
             match node.as_ref() {
                 ast::Value::Variable(name) => {
                     let Some(variable) = self.variables.iter().find(|v| v.name == *name) else {
@@ -463,6 +587,23 @@ fn nested_variable_positions(
                         ));
                     }
                 }
+                // The one custom scalar with a format: graphql-js validates a literal with the
+                // scalar's own parser, and so must we (async-graphql would parse it only when
+                // its field ran).
+                literal if ty.inner_named_type() == "DateTime" && !ty.is_list() => {
+                    let parses = match literal {
+                        ast::Value::String(text) => date_time(text),
+                        ast::Value::Null => true,
+                        _ => false,
+                    };
+                    if !parses {
+                        self.errors.push(error_at(
+                            self.document,
+                            node,
+                            format!("Expected value of type \"DateTime\", found {literal}; {DATE_TIME_HINT}"),
+                        ));
+                    }
+                }
                 ast::Value::List(items) if ty.is_list() => {
                     let item = ty.item_type().clone();
                     for entry in items {
@@ -473,10 +614,7 @@ fn nested_variable_positions(
                     let Some(object) = self.schema.get_input_object(ty.inner_named_type()) else {
                         return;
                     };
-                    let one_of = object
-                        .directives
-                        .has("oneOf")
-                        .then(|| object.name.as_str());
+                    let one_of = object.directives.has("oneOf").then(|| object.name.as_str());
                     for (name, inner) in fields {
                         if let Some(field) = object.fields.get(name) {
                             let field_ty = field.ty.as_ref().clone();
@@ -489,11 +627,21 @@ fn nested_variable_positions(
             }
         }
 
-        fn arguments(&mut self, arguments: &'d [Node<ast::Argument>], definitions: &'d [Node<ast::InputValueDefinition>]) {
+        fn arguments(
+            &mut self,
+            arguments: &'d [Node<ast::Argument>],
+            definitions: &'d [Node<ast::InputValueDefinition>],
+        ) {
             for argument in arguments {
                 if let Some(definition) = definitions.iter().find(|d| d.name == argument.name) {
                     let ty = definition.ty.as_ref().clone();
-                    self.value(&argument.value, &ty, definition.default_value.is_some(), None, false);
+                    self.value(
+                        &argument.value,
+                        &ty,
+                        definition.default_value.is_some(),
+                        None,
+                        false,
+                    );
                 }
             }
         }

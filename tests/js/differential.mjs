@@ -1060,8 +1060,29 @@ const short = (s, n) => {
     .trim();
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 };
-const failed = cases.filter((c) => c.server.verdict !== c.js.verdict);
-const passed = cases.length - failed.length;
+// Disagreements we know, each with its reason. A known case that disagrees is reported but does
+// not fail the run; one that starts agreeing fails it, so the list only shrinks.
+const KNOWN = new Map([
+  ['control character in a string',
+    "the gateway's own rule (issue 17): text with control characters other than tab, newline and carriage return is refused, since XML cannot carry it"],
+  ['braced Unicode escape',
+    "async-graphql's parser, which parses the document the executor runs, refuses \\u{…} escapes (issue 18: one parser)"],
+  ['surrogate pair escape',
+    "async-graphql's parser refuses a surrogate pair written as two \\u escapes (issue 18: one parser)"],
+  ['description on an operation',
+    "async-graphql's parser refuses a description on an operation, which graphql-js 16.15 accepts (issue 18: one parser)"],
+  ['nullable variable in a OneOf input object at a non-null position',
+    'the spec (OneOf Input Objects) refuses it; graphql-js 16.15 misses it at a non-null position'],
+  ['valid: explicit null for a nullable variable with a default used as Int!',
+    "async-graphql's executor refuses the null argument before the field runs, where graphql-js answers a field error"],
+]);
+const disagree = cases.filter((c) => c.server.verdict !== c.js.verdict);
+const known = disagree.filter((c) => KNOWN.has(c.name));
+const nowAgreeing = [...KNOWN.keys()].filter(
+  (name) => cases.some((c) => c.name === name) && !disagree.some((c) => c.name === name),
+);
+const failed = disagree.filter((c) => !KNOWN.has(c.name));
+const passed = cases.length - disagree.length;
 
 const count = (f) => cases.filter(f).length;
 const isMutant = (c) => c.rule.startsWith('mutated');
@@ -1111,9 +1132,18 @@ if (failed.length) {
   }
 }
 
+if (known.length) {
+  console.log(`\n${known.length} known disagreements (not failures):`);
+  for (const c of known) console.log(`  ${c.name} [${c.rule}]: ${KNOWN.get(c.name)}`);
+}
+if (nowAgreeing.length) {
+  console.log('\nknown disagreements that now agree (remove them from KNOWN):');
+  for (const name of nowAgreeing) console.log(`  ${name}`);
+}
+
 if (JSON_OUT) {
   writeFileSync(JSON_OUT, JSON.stringify(cases.map(({ rule, name, query, variables, variablesJSON, operationName, transport, js, server }) => ({ rule, name, query, variables, variablesJSON, operationName, transport, js, server })), null, 2));
 }
 console.log(`\ntook ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed.length} failed`);
-process.exit(failed.length ? 1 : 0);
+console.log(`${passed} passed, ${failed.length + nowAgreeing.length} failed, ${known.length} skipped`);
+process.exit(failed.length || nowAgreeing.length ? 1 : 0);
