@@ -59,8 +59,11 @@ async fn start() -> (Instance, tempfile::TempDir, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_hostile_request_gets_a_typed_error_and_the_server_stays_up() {
     let (mut instance, _dir, base) = start().await;
+    // A new connection per request: a refusal may end the connection (a 413 does), and a
+    // pooled client would send the next case on it.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
+        .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     // Something to find and to protect.
