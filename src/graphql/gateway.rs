@@ -22,7 +22,7 @@ use super::{
     direct::DirectReads,
     limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
-    request_errors, scopes,
+    request_errors, scopes, selection_order,
     validator::{self, ValidDocument, Validator},
 };
 use crate::{auth::Principal, broker::Broker, observability::metrics::Operation};
@@ -451,7 +451,15 @@ impl Executor for Gateway {
             Ok(response) => return observed.finish(response),
             Err(lesson) => lesson,
         };
-        let response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
+        // What the answer's order follows (the request moves into the execution).
+        let selection = admitted.request.parsed_query().ok().cloned().map(|doc| {
+            (
+                doc,
+                admitted.request.operation_name.clone(),
+                admitted.request.variables.clone(),
+            )
+        });
+        let mut response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             self.execute_off_workers(admitted.request)
                 .instrument(observed.span())
                 .await
@@ -461,6 +469,9 @@ impl Executor for Gateway {
                 .instrument(observed.span())
                 .await
         };
+        if let Some((doc, operation_name, variables)) = &selection {
+            selection_order::reorder(&mut response, doc, operation_name.as_deref(), variables);
+        }
         self.learn(lesson, &response);
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
@@ -515,6 +526,15 @@ impl Gateway {
                     admitted.operation,
                     principal.as_deref(),
                 );
+                // Every answer in selection order (direct reads are already; subscription
+                // events are not).
+                let selection = admitted.request.parsed_query().ok().cloned().map(|doc| {
+                    (
+                        doc,
+                        admitted.request.operation_name.clone(),
+                        admitted.request.variables.clone(),
+                    )
+                });
                 let responses = if admitted.operation == Some(OperationType::Query)
                     && self.rules.direct.is_some()
                 {
@@ -527,10 +547,18 @@ impl Gateway {
                     Executor::execute_stream(&self.schema, admitted.request, session_data)
                 };
                 let responses = responses
-                    .map(move |response| {
+                    .map(move |mut response| {
                         // A mutation over a WebSocket answers once, after its commit.
                         if mutation {
                             broker.notify();
+                        }
+                        if let Some((doc, operation_name, variables)) = &selection {
+                            selection_order::reorder(
+                                &mut response,
+                                doc,
+                                operation_name.as_deref(),
+                                variables,
+                            );
                         }
                         request_errors::tag_response(response)
                     })

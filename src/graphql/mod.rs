@@ -12,6 +12,8 @@ pub mod persisted;
 pub mod query;
 pub mod request_errors;
 pub mod scopes;
+/// Response objects put in selection order after the resolvers answer.
+pub mod selection_order;
 pub mod subscription;
 pub mod types;
 /// The spec's validation of documents and variables (apollo-compiler), before async-graphql's.

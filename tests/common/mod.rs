@@ -351,6 +351,28 @@ impl WsClient {
             .unwrap();
     }
 
+    /// The text of the next protocol message other than keep-alives, as the server wrote it
+    /// (key order included).
+    pub async fn next_text(&mut self) -> String {
+        use futures_util::StreamExt;
+        loop {
+            let message =
+                tokio::time::timeout(std::time::Duration::from_secs(20), self.socket.next())
+                    .await
+                    .expect("a message within 20 s")
+                    .expect("the socket is open")
+                    .expect("a readable message");
+            let tokio_tungstenite::tungstenite::Message::Text(text) = message else {
+                continue;
+            };
+            let value: Value = serde_json::from_str(&text).unwrap();
+            if matches!(value["type"].as_str(), Some("ka" | "pong" | "ping")) {
+                continue;
+            }
+            return text.to_string();
+        }
+    }
+
     /// The next protocol message (keep-alives answered and skipped).
     async fn receive(&mut self) -> Value {
         use futures_util::StreamExt;
