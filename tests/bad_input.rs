@@ -258,3 +258,36 @@ async fn an_int_beyond_32_bits_is_a_validation_request_error_and_changes_nothing
         .await;
     assert_ne!(name["integration"]["name"], "renamed", "{name}");
 }
+
+/// A OneOf input object names exactly one field, not null, as a literal or in a variable; the
+/// request is refused before anything runs.
+#[tokio::test]
+async fn a_one_of_reference_names_exactly_one_field() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let literal = |reference: &str| {
+        format!("mutation {{ createIntegrationRun(input: {{integration: {reference}}}) {{ id }} }}")
+    };
+    for reference in ["{id: 1, code: \"SAP\"}", "{}", "{code: null}"] {
+        let (status, body) = post_strict(&app, &literal(reference), json!({})).await;
+        assert_eq!(status, 400, "{reference}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "VALIDATION",
+            "{body}"
+        );
+    }
+    let variable = "mutation($r: IntegrationRefInput!) { createIntegrationRun(input: {integration: $r}) { id } }";
+    for reference in [
+        json!({"id": 1, "code": "SAP"}),
+        json!({}),
+        json!({"code": null}),
+    ] {
+        let (status, body) = post_strict(&app, variable, json!({ "r": reference })).await;
+        assert_eq!(status, 400, "{reference}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "$r", "{body}");
+    }
+    assert_eq!(run_count(&app).await, 0);
+    let (status, body) = post_strict(&app, variable, json!({ "r": {"code": "SAP"} })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(run_count(&app).await, 1);
+}

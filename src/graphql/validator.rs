@@ -147,8 +147,8 @@ impl Validator {
                 }
                 vec![error]
             })?;
-        // apollo-compiler leaves custom scalars to the server; graphql-js runs their parser
-        // while coercing, so a `DateTime` that does not parse is a request error too.
+        // apollo-compiler leaves custom scalars to the server and predates OneOf input objects;
+        // graphql-js runs the scalar's parser and checks OneOf while coercing.
         for definition in &operation.variables {
             if let Some(value) = values.get(definition.name.as_str()) {
                 let mut path = format!("${}", definition.name);
@@ -156,7 +156,7 @@ impl Validator {
                     let mut error = request_error(
                         GraphQLError {
                             message: format!(
-                                "Variable \"${}\" got an invalid value at \"{path}\"; {DATE_TIME_HINT}",
+                                "Variable \"${}\" got an invalid value at \"{path}\"; {VALUE_HINT}",
                                 definition.name
                             ),
                             locations: Vec::new(),
@@ -180,13 +180,16 @@ impl Validator {
 /// What a `DateTime` must look like.
 const DATE_TIME_HINT: &str = "a DateTime is an RFC 3339 time such as 2026-01-31T12:00:00Z";
 
+/// What the variable checks below refuse.
+const VALUE_HINT: &str = "a DateTime is an RFC 3339 time such as 2026-01-31T12:00:00Z, and a OneOf input object names exactly one field, not null";
+
 /// Whether `text` is a `DateTime` as async-graphql reads one.
 fn date_time(text: &str) -> bool {
     text.parse::<chrono::DateTime<chrono::Utc>>().is_ok()
 }
 
-/// Checks the `DateTime`s in a variable's value along its type; the path of the first that does
-/// not parse. The value was bounded (limits.rs) and coerced by apollo-compiler (shapes match).
+/// Checks the `DateTime`s and OneOf input objects in a variable's value along its type (what
+/// apollo-compiler's coercion leaves out); the path of the first that is wrong. The value was bounded (limits.rs) and coerced by apollo-compiler (shapes match).
 fn custom_scalars(
     schema: &Schema,
     ty: &ast::Type,
@@ -220,6 +223,12 @@ fn custom_scalars(
         };
     }
     if let (Some(object), JsonValue::Object(fields)) = (schema.get_input_object(named), value) {
+        // A OneOf object given in a variable: exactly one entry, not null.
+        if object.directives.has("oneOf")
+            && (fields.len() != 1 || fields.values().any(JsonValue::is_null))
+        {
+            return Err(path.clone());
+        }
         for (key, inner) in fields.iter() {
             if let Some(field) = object.fields.get(key.as_str()) {
                 let len = path.len();
@@ -615,6 +624,23 @@ fn nested_variable_positions(
                         return;
                     };
                     let one_of = object.directives.has("oneOf").then(|| object.name.as_str());
+                    // A OneOf literal names exactly one field, not null (apollo-compiler 1.x
+                    // predates OneOf input objects).
+                    if let Some(type_name) = one_of {
+                        match fields.as_slice() {
+                            [(_, value)] if !value.is_null() => {}
+                            [(field, _)] => self.errors.push(error_at(
+                                self.document,
+                                node,
+                                format!("Field \"{type_name}.{field}\" must be non-null."),
+                            )),
+                            _ => self.errors.push(error_at(
+                                self.document,
+                                node,
+                                format!("OneOf Input Object \"{type_name}\" must specify exactly one key."),
+                            )),
+                        }
+                    }
                     for (name, inner) in fields {
                         if let Some(field) = object.fields.get(name) {
                             let field_ty = field.ty.as_ref().clone();
