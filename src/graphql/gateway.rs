@@ -61,6 +61,9 @@ struct Rules {
 /// How many documents are kept.
 const DOCUMENTS: usize = 1024;
 
+/// The most text the cache keeps, all documents together (typical documents are under 2 KiB).
+const MAX_CACHED_TEXT_BYTES: usize = 2 * 1024 * 1024;
+
 /// Documents longer than this are parsed every time (so the cache stays small).
 const MAX_CACHED_DOCUMENT_BYTES: usize = 16 * 1024;
 
@@ -147,6 +150,16 @@ impl Documents {
                     valid,
                 },
             );
+            // A parsed and validated document takes many times its text's memory: the cache is
+            // bounded by the texts' total size too, so distinct 16 KiB documents cannot make it
+            // hold hundreds of megabytes.
+            let mut bytes: usize = cache.iter().map(|(text, _)| text.len()).sum();
+            while bytes > MAX_CACHED_TEXT_BYTES {
+                match cache.pop_lru() {
+                    Some((text, _)) => bytes -= text.len(),
+                    None => break,
+                }
+            }
         }
     }
 
@@ -569,5 +582,26 @@ impl Gateway {
                 stream::once(async move { observed.finish(Response::from_errors(errors)) }).boxed()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_cache_is_bounded_by_the_size_of_its_texts() {
+        let documents = Documents::new();
+        let tree = async_graphql::parser::parse_query("{ a }").unwrap();
+        for i in 0..300 {
+            let text = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
+            documents.keep(text, &tree, Err(Vec::new()));
+        }
+        let cache = documents.cache.lock().unwrap();
+        let bytes: usize = cache.iter().map(|(text, _)| text.len()).sum();
+        assert!(bytes <= MAX_CACHED_TEXT_BYTES, "{bytes}");
+        assert!(cache.len() >= 100, "{}", cache.len());
+        // The newest are kept.
+        assert!(cache.iter().any(|(text, _)| text.contains("# 00299 ")));
     }
 }
