@@ -444,7 +444,10 @@ impl Executor for Gateway {
         let observed = Operation::start(&request);
         let mut admitted = match self.admit_off_workers(request, None).await {
             Ok(admitted) => admitted,
-            Err(errors) => return observed.finish(Response::from_errors(errors)),
+            Err(errors) => {
+                let refused = request_errors::tag_response(Response::from_errors(errors));
+                return observed.finish(refused);
+            }
         };
         let principal = self
             .principal_name(&admitted.request, None)
@@ -579,7 +582,8 @@ impl Gateway {
                 observed.observe_stream(responses)
             }
             Err(errors) => {
-                stream::once(async move { observed.finish(Response::from_errors(errors)) }).boxed()
+                let refused = request_errors::tag_response(Response::from_errors(errors));
+                stream::once(async move { observed.finish(refused) }).boxed()
             }
         }
     }

@@ -150,6 +150,7 @@ pub fn corpus() -> Vec<Case> {
         gql("20,000 arguments of one name", format!("{{ integrationRun({}) {{ id }} }}", (0..20_000).map(|i| format!("id: {i}")).collect::<Vec<_>>().join(" ")), json!({}), "VALIDATION"),
         gql("a document of 900 KB", format!("{{ {} }}", "__typename ".repeat(80_000)), json!({}), "VALIDATION"),
         gql("a document of 100,000 tokens", format!("{{ integrationRuns(filter: {{or: [{}]}}) {{ totalCount }} }}", "{id: {eq: 1}} ".repeat(12_500)), json!({}), "VALIDATION"),
+        gql("3,000 unknown fields (3,000 errors, 100 listed)", format!("{{ integrationRuns {{ nodes {{ {} }} }} }}", (0..3000).map(|i| format!("f{i}")).collect::<Vec<_>>().join(" ")), json!({}), "VALIDATION"),
         gql("2,000 aliases", format!("{{ {} }}", (0..2000).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" ")), json!({}), "VALIDATION"),
         // Sizes: the database.
         limited(gql("an in list of 32,766 ids", RUNS.into(), json!({"f": {"id": {"in": many_ids}}}), "VALIDATION"), "max-input-list-items"),
