@@ -22,7 +22,8 @@ use super::{
     direct::DirectReads,
     limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
-    request_errors, scopes, selection_order,
+    request_errors, scopes,
+    selection_order::ResponseOrder,
     validator::{self, ValidDocument, Validator},
 };
 use crate::{auth::Principal, broker::Broker, observability::metrics::Operation};
@@ -468,13 +469,7 @@ impl Executor for Gateway {
             Err(lesson) => lesson,
         };
         // What the answer's order follows (the request moves into the execution).
-        let selection = admitted.request.parsed_query().ok().cloned().map(|doc| {
-            (
-                doc,
-                admitted.request.operation_name.clone(),
-                admitted.request.variables.clone(),
-            )
-        });
+        let selection = ResponseOrder::of(&mut admitted.request);
         let mut response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             self.execute_off_workers(admitted.request)
                 .instrument(observed.span())
@@ -485,8 +480,8 @@ impl Executor for Gateway {
                 .instrument(observed.span())
                 .await
         };
-        if let Some((doc, operation_name, variables)) = &selection {
-            selection_order::reorder(&mut response, doc, operation_name.as_deref(), variables);
+        if let Some(selection) = &selection {
+            selection.reorder(&mut response);
         }
         self.learn(lesson, &response);
         if admitted.operation == Some(OperationType::Mutation) {
@@ -544,13 +539,7 @@ impl Gateway {
                 );
                 // Every answer in selection order (direct reads are already; subscription
                 // events are not).
-                let selection = admitted.request.parsed_query().ok().cloned().map(|doc| {
-                    (
-                        doc,
-                        admitted.request.operation_name.clone(),
-                        admitted.request.variables.clone(),
-                    )
-                });
+                let selection = ResponseOrder::of(&mut admitted.request);
                 let responses = if admitted.operation == Some(OperationType::Query)
                     && self.rules.direct.is_some()
                 {
@@ -568,13 +557,8 @@ impl Gateway {
                         if mutation {
                             broker.notify();
                         }
-                        if let Some((doc, operation_name, variables)) = &selection {
-                            selection_order::reorder(
-                                &mut response,
-                                doc,
-                                operation_name.as_deref(),
-                                variables,
-                            );
+                        if let Some(selection) = &selection {
+                            selection.reorder(&mut response);
                         }
                         request_errors::tag_response(response)
                     })

@@ -6,24 +6,45 @@
 //! resolvers' answers are put in that order here, once, after execution.
 
 use async_graphql::{
-    Positioned, Response, Value, Variables,
+    Positioned, Request, Response, Value, Variables,
     indexmap::IndexMap,
     parser::types::{Directive, ExecutableDocument, Selection, SelectionSet},
 };
 
-/// Orders every object of `response.data` as `operation` of `doc` selects its fields.
-pub fn reorder(
-    response: &mut Response,
-    doc: &ExecutableDocument,
-    operation_name: Option<&str>,
-    variables: &Variables,
-) {
-    let Some(operation) = crate::graphql::scopes::operation_definition(doc, operation_name) else {
-        return;
-    };
-    let order = Order { doc, variables };
-    let data = std::mem::take(&mut response.data);
-    response.data = order.value(data, &[&operation.selection_set.node]);
+/// What a response's order follows: the request's document, operation and variables, kept
+/// before the request moves into its execution.
+#[derive(Debug)]
+pub struct ResponseOrder {
+    doc: ExecutableDocument,
+    operation_name: Option<String>,
+    variables: Variables,
+}
+
+impl ResponseOrder {
+    /// The selection of a parsed request (`None` when it does not parse).
+    pub fn of(request: &mut Request) -> Option<Self> {
+        let doc = request.parsed_query().ok()?.clone();
+        Some(Self {
+            doc,
+            operation_name: request.operation_name.clone(),
+            variables: request.variables.clone(),
+        })
+    }
+
+    /// Orders every object of `response.data` as the operation selects its fields.
+    pub fn reorder(&self, response: &mut Response) {
+        let operation =
+            crate::graphql::scopes::operation_definition(&self.doc, self.operation_name.as_deref());
+        let Some(operation) = operation else {
+            return;
+        };
+        let order = Order {
+            doc: &self.doc,
+            variables: &self.variables,
+        };
+        let data = std::mem::take(&mut response.data);
+        response.data = order.value(data, &[&operation.selection_set.node]);
+    }
 }
 
 struct Order<'d> {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use apollo_compiler::{
     ExecutableDocument, Node, Schema, ast,
     executable::{DirectiveList, Selection, SelectionSet},
+    parser::LineColumn,
     parser::Parser,
     response::{GraphQLError, JsonMap},
     validation::{DiagnosticList, Valid},
@@ -28,22 +29,40 @@ pub struct Validator {
 /// A document the validator accepted.
 pub type ValidDocument = Arc<Valid<ExecutableDocument>>;
 
+/// A position in the document, as async-graphql writes it.
+fn pos(at: LineColumn) -> Pos {
+    Pos {
+        line: at.line,
+        column: at.column,
+    }
+}
+
+/// A request error with `code`, its positions and, when known, the input `field` it is about.
+fn coded_error(
+    message: String,
+    locations: Vec<Pos>,
+    code: &str,
+    field: Option<String>,
+) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    error.locations = locations;
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    error
+}
+
+/// A `VALIDATION` request error.
+fn validation_error(message: String, locations: Vec<Pos>, field: Option<String>) -> ServerError {
+    coded_error(message, locations, "VALIDATION", field)
+}
+
 /// Turns an apollo-compiler error into a request error with `code`.
 fn request_error(error: GraphQLError, code: &str) -> ServerError {
-    let mut server = ServerError::new(error.message, None);
-    server.locations = error
-        .locations
-        .iter()
-        .map(|at| Pos {
-            line: at.line,
-            column: at.column,
-        })
-        .collect();
-    server
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    server
+    let locations = error.locations.iter().map(|at| pos(*at)).collect();
+    coded_error(error.message, locations, code, None)
 }
 
 fn request_errors(list: &DiagnosticList, code: &str) -> Vec<ServerError> {
@@ -119,15 +138,7 @@ impl Validator {
                     "Must provide operation name if query contains multiple operations.".to_owned()
                 }
             };
-            vec![request_error(
-                GraphQLError {
-                    message,
-                    locations: Vec::new(),
-                    path: Vec::new(),
-                    extensions: JsonMap::new(),
-                },
-                "VALIDATION",
-            )]
+            vec![validation_error(message, Vec::new(), None)]
         })?;
         let values: JsonMap = match serde_json::to_value(variables)
             .ok()
@@ -138,14 +149,10 @@ impl Validator {
         };
         apollo_compiler::request::coerce_variable_values(&self.schema, operation, &values)
             .map_err(|e| {
-                let mut error = request_error(e.to_graphql_error(&document.sources), "VALIDATION");
-                if let Some(field) = field_named(&error.message) {
-                    error
-                        .extensions
-                        .get_or_insert_with(Default::default)
-                        .set("field", field);
-                }
-                vec![error]
+                let error = e.to_graphql_error(&document.sources);
+                let field = field_named(&error.message);
+                let locations = error.locations.iter().map(|at| pos(*at)).collect();
+                vec![validation_error(error.message, locations, field)]
             })?;
         // apollo-compiler leaves custom scalars to the server and predates OneOf input objects;
         // graphql-js runs the scalar's parser and checks OneOf while coercing.
@@ -153,23 +160,11 @@ impl Validator {
             if let Some(value) = values.get(definition.name.as_str()) {
                 let mut path = format!("${}", definition.name);
                 custom_scalars(&self.schema, &definition.ty, value, &mut path).map_err(|path| {
-                    let mut error = request_error(
-                        GraphQLError {
-                            message: format!(
-                                "Variable \"${}\" got an invalid value at \"{path}\"; {VALUE_HINT}",
-                                definition.name
-                            ),
-                            locations: Vec::new(),
-                            path: Vec::new(),
-                            extensions: JsonMap::new(),
-                        },
-                        "VALIDATION",
+                    let message = format!(
+                        "Variable \"${}\" got an invalid value at \"{path}\"; {VALUE_HINT}",
+                        definition.name
                     );
-                    error
-                        .extensions
-                        .get_or_insert_with(Default::default)
-                        .set("field", path);
-                    vec![error]
+                    vec![validation_error(message, Vec::new(), Some(path))]
                 })?;
             }
         }
@@ -273,17 +268,9 @@ pub fn integral_numbers(variables: &mut Variables) {
 fn error_at<T>(document: &ExecutableDocument, node: &Node<T>, message: String) -> ServerError {
     let locations = node
         .line_column_range(&document.sources)
-        .map(|range| vec![range.start])
+        .map(|range| vec![pos(range.start)])
         .unwrap_or_default();
-    request_error(
-        GraphQLError {
-            message,
-            locations,
-            path: Vec::new(),
-            extensions: JsonMap::new(),
-        },
-        "VALIDATION",
-    )
+    validation_error(message, locations, None)
 }
 
 /// Every selection set of the document: its operations' and its fragments'.
