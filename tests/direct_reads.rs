@@ -1,7 +1,8 @@
-//! Direct reads (src/graphql/direct) answer a known query without the resolvers. They must answer
-//! exactly what the resolvers answer: every query here is sent twice, the first time the schema's
-//! executor answers it (and the gateway learns the document is valid), the second time the
-//! direct path does, and both answers must be equal.
+//! Direct reads (src/graphql/direct) answer queries without the resolvers. They must answer
+//! exactly what the resolvers answer: every query here is sent to a gateway that reads directly
+//! (from the first request of a document on: there is no learning run through the executor) and
+//! to a twin over the same database that answers through the resolvers only, and both answers
+//! must be equal.
 
 mod common;
 
@@ -127,6 +128,10 @@ async fn post(app: &TestApp, body: Value) -> Value {
         .expect("JSON response")
 }
 
+/// Held by every test of this file that reads the process-wide direct-read counts, so that the
+/// other tests' reads cannot blur them.
+static COUNTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The gateway's count of direct reads with this outcome.
 async fn direct_reads(app: &TestApp, outcome: &str) -> u64 {
     let text = app
@@ -147,13 +152,22 @@ async fn direct_reads(app: &TestApp, outcome: &str) -> u64 {
 #[tokio::test]
 async fn direct_reads_answer_what_the_resolvers_answer() {
     let app = demo_app().await;
-    let answered_before = direct_reads(&app, "answered").await;
+    let resolvers = app.twin_with(|s| s.disable_direct_reads = true).await;
+    let _counts = COUNTS.lock().await;
     for (i, query) in QUERIES.iter().enumerate() {
         let mut body = json!({"query": query, "variables": variables(i)});
         if query.contains("query Second") {
             body["operationName"] = json!("Second");
         }
-        let by_resolvers = post(&app, body.clone()).await;
+        let answered_before = direct_reads(&app, "answered").await;
+        // The document's first request: read directly at once.
+        let direct = post(&app, body.clone()).await;
+        assert_eq!(
+            direct_reads(&app, "answered").await,
+            answered_before + 1,
+            "query {i} was not read directly on its first request: {direct}"
+        );
+        let by_resolvers = post(&resolvers, body.clone()).await;
         assert!(
             by_resolvers.get("errors").is_none(),
             "query {i} failed: {by_resolvers}"
@@ -162,16 +176,10 @@ async fn direct_reads_answer_what_the_resolvers_answer() {
             by_resolvers.to_string().len() > 40,
             "query {i} read nothing: {by_resolvers}"
         );
-        let direct = post(&app, body).await;
         assert_eq!(direct, by_resolvers, "query {i} differs when read directly");
+        // And again, from the gateway's document cache.
+        assert_eq!(post(&app, body).await, by_resolvers, "query {i}, cached");
     }
-    // Other tests of this file may read directly at the same time, hence "at least".
-    let answered = direct_reads(&app, "answered").await - answered_before;
-    assert!(
-        answered >= QUERIES.len() as u64,
-        "only {answered} of {} queries were read directly",
-        QUERIES.len()
-    );
 }
 
 #[tokio::test]
@@ -210,7 +218,7 @@ async fn errors_come_from_the_resolvers_whichever_path_is_tried() {
             r#"{ integration(id: 1, code: "SAP-INVOICES") { id } }"#,
             json!({}),
         ),
-        // A required variable not given: a request error, so the document is never learned.
+        // A required variable not given: a request error.
         (
             "query($id: Int!) { integrationRun(id: $id) { id } }",
             json!({}),
@@ -255,8 +263,6 @@ async fn a_direct_read_runs_one_statement_per_level_whatever_the_page_size() {
                  historyRecords(first: 10) { nodes { id responses { id } } } } } }";
     let mut counts = Vec::new();
     for first in [2, 5, 15] {
-        // The first run teaches the gateway the document; the second is read directly.
-        app.data(query, json!({"first": first})).await;
         let before = app.statements();
         let data = app.data(query, json!({"first": first})).await;
         counts.push(app.statements() - before);
@@ -290,6 +296,7 @@ async fn queries_over_a_websocket_are_read_directly_with_the_same_answer() {
     let app = demo_app().await;
     let mut ws = app.ws("graphql-transport-ws").await;
     let query = QUERIES[0];
+    let _counts = COUNTS.lock().await;
     let answered_before = direct_reads(&app, "answered").await;
     let mut answers = Vec::new();
     for id in ["1", "2", "3"] {
@@ -305,12 +312,11 @@ async fn queries_over_a_websocket_are_read_directly_with_the_same_answer() {
     );
     assert_eq!(answers[1], answers[0]);
     assert_eq!(answers[2], answers[0]);
-    // The first taught the gateway the document; the second and third were read directly.
-    assert!(direct_reads(&app, "answered").await >= answered_before + 2);
-    // The same document over HTTP is known now: read directly, same answer.
-    let before = direct_reads(&app, "answered").await;
+    // All three were read directly, the first included.
+    assert_eq!(direct_reads(&app, "answered").await, answered_before + 3);
+    // The same document over HTTP: read directly, same answer.
     let over_http = post(&app, json!({"query": query, "variables": variables(0)})).await;
     assert_eq!(over_http["data"], answers[0]);
-    assert!(direct_reads(&app, "answered").await > before);
+    assert_eq!(direct_reads(&app, "answered").await, answered_before + 4);
     ws.close().await;
 }

@@ -70,8 +70,7 @@ const MAX_CACHED_DOCUMENT_BYTES: usize = 16 * 1024;
 
 /// Documents by their text: clients send the same few operations over and over. async-graphql's
 /// parser took 7% of the CPU of a 50-run query (bench/run), and a clone of the tree costs a
-/// fraction of parsing again. Each entry also lists the operations of the document the schema ran
-/// without request errors: those passed async-graphql's validation, so direct reads may answer them.
+/// fraction of parsing again. Each entry also keeps the validator's verdict on the text.
 struct Documents {
     cache: std::sync::Mutex<lru::LruCache<String, Document>>,
 }
@@ -81,8 +80,6 @@ struct Document {
     tree: ExecutableDocument,
     /// The validator's verdict on the text (the operation and variables are checked per request).
     checked: Checked,
-    /// Operation names (`None`: the request named none) known to be valid.
-    valid: Vec<Option<String>>,
 }
 
 /// The validator's verdict on a document.
@@ -92,8 +89,6 @@ type Checked = Result<ValidDocument, Vec<ServerError>>;
 struct Lookup {
     /// The validator's verdict, when the document is cached.
     checked: Option<Checked>,
-    /// The request's operation is known to be valid.
-    valid: bool,
     /// The text to [`keep`](Documents::keep) once it parses (not cached yet, not too long).
     unparsed: Option<String>,
 }
@@ -112,28 +107,24 @@ impl Documents {
         if request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             return Lookup {
                 checked: None,
-                valid: false,
                 unparsed: None,
             };
         }
         let known = self.cache.lock().ok().and_then(|mut cache| {
-            cache.get(&request.query).map(|doc| {
-                let valid = doc.valid.contains(&request.operation_name);
-                (doc.tree.clone(), doc.checked.clone(), valid)
-            })
+            cache
+                .get(&request.query)
+                .map(|doc| (doc.tree.clone(), doc.checked.clone()))
         });
         match known {
-            Some((tree, checked, valid)) => {
+            Some((tree, checked)) => {
                 request.set_parsed_query(tree);
                 Lookup {
                     checked: Some(checked),
-                    valid,
                     unparsed: None,
                 }
             }
             None => Lookup {
                 checked: None,
-                valid: false,
                 unparsed: Some(request.query.clone()),
             },
         }
@@ -142,13 +133,11 @@ impl Documents {
     /// Remembers a document that parsed, with the validator's verdict.
     fn keep(&self, query: String, tree: &ExecutableDocument, checked: Checked) {
         if let Ok(mut cache) = self.cache.lock() {
-            let valid = Vec::new();
             cache.put(
                 query,
                 Document {
                     tree: tree.clone(),
                     checked,
-                    valid,
                 },
             );
             // A parsed and validated document takes many times its text's memory: the cache is
@@ -163,30 +152,12 @@ impl Documents {
             }
         }
     }
-
-    /// Records that the schema ran an operation of a cached document without request errors.
-    fn mark_valid(&self, query: &str, operation_name: Option<String>) {
-        if let Ok(mut cache) = self.cache.lock()
-            && let Some(doc) = cache.get_mut(query)
-            && !doc.valid.contains(&operation_name)
-        {
-            doc.valid.push(operation_name);
-        }
-    }
-}
-
-/// A query to mark valid once the schema has answered it without request errors.
-struct Lesson {
-    query: String,
-    operation_name: Option<String>,
 }
 
 /// What the checks found out about a request that may run.
 struct Admitted {
     request: Request,
     operation: Option<OperationType>,
-    /// The operation is known to pass validation (see [`Documents`]).
-    valid: bool,
 }
 
 impl Gateway {
@@ -296,11 +267,7 @@ impl Gateway {
                 .map_err(|e| vec![crate::error::AppError::into_request_error(e)])?;
         }
         request.variables = variables;
-        Ok(Admitted {
-            request,
-            operation,
-            valid: lookup.valid,
-        })
+        Ok(Admitted { request, operation })
     }
 
     /// [`admit`](Self::admit), on a blocking thread for a document too long to be cached:
@@ -366,53 +333,28 @@ impl Gateway {
 }
 
 impl Gateway {
-    /// A direct read of an admitted query, when direct reads are on and its operation is known
-    /// to be valid; otherwise (or when it declines) what the schema's answer should teach.
-    async fn read_directly(&self, admitted: &mut Admitted) -> Result<Response, Option<Lesson>> {
-        let Some(direct) = &self.rules.direct else {
-            return Err(None);
-        };
+    /// A direct read of an admitted query, when direct reads are on; `None` when it is no query
+    /// or the direct read declines. Admission is every check async-graphql would make (the
+    /// spec's validation, its depth, complexity and nesting limits), so even the first request
+    /// of a document may be read directly.
+    async fn read_directly(&self, admitted: &mut Admitted) -> Option<Response> {
+        let direct = self.rules.direct.as_ref()?;
         if admitted.operation != Some(OperationType::Query) {
-            return Err(None);
+            return None;
         }
-        if admitted.valid {
-            return direct.execute(&mut admitted.request).await.ok_or(None);
-        }
-        Err(Some(Lesson {
-            query: admitted.request.query.clone(),
-            operation_name: admitted.request.operation_name.clone(),
-        }))
-    }
-
-    /// Marks a query valid when the schema answered it without request errors (every error, if
-    /// any, belongs to a field).
-    fn learn(&self, lesson: Option<Lesson>, response: &Response) {
-        if let Some(lesson) = lesson
-            && response.errors.iter().all(|e| !e.path.is_empty())
-        {
-            self.rules
-                .documents
-                .mark_valid(&lesson.query, lesson.operation_name);
-        }
+        direct.execute(&mut admitted.request).await
     }
 
     /// A query's one response on a streaming transport: a direct read when possible, else the
-    /// schema's (which may teach that the query is valid).
+    /// schema's.
     async fn query_stream(
         self,
         mut admitted: Admitted,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.read_directly(&mut admitted).await {
-            Ok(response) => stream::once(async move { response }).boxed(),
-            Err(mut lesson) => {
-                Executor::execute_stream(&self.schema, admitted.request, session_data)
-                    .map(move |response| {
-                        self.learn(lesson.take(), &response);
-                        response
-                    })
-                    .boxed()
-            }
+            Some(response) => stream::once(async move { response }).boxed(),
+            None => Executor::execute_stream(&self.schema, admitted.request, session_data),
         }
     }
 }
@@ -458,16 +400,13 @@ impl Executor for Gateway {
             admitted.operation,
             principal.as_deref(),
         );
-        // A query the schema has already run is read directly when possible; its first run
-        // teaches that it is valid.
-        let lesson = match self
+        if let Some(response) = self
             .read_directly(&mut admitted)
             .instrument(observed.span())
             .await
         {
-            Ok(response) => return observed.finish(response),
-            Err(lesson) => lesson,
-        };
+            return observed.finish(response);
+        }
         // What the answer's order follows (the request moves into the execution).
         let selection = ResponseOrder::of(&mut admitted.request);
         let mut response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
@@ -483,7 +422,6 @@ impl Executor for Gateway {
         if let Some(selection) = &selection {
             selection.reorder(&mut response);
         }
-        self.learn(lesson, &response);
         if admitted.operation == Some(OperationType::Mutation) {
             // Subscribers hear of the change at once rather than at the dispatcher's next poll.
             self.rules.broker.notify();

@@ -68,6 +68,15 @@ fn refuse(message: String) -> ServerError {
     error
 }
 
+/// Names the limit a refusal is about (`extensions.limit`, the option that sets it) and its
+/// value (`extensions.max`), as the input bounds do.
+fn limited(mut error: ServerError, limit: &str, max: usize) -> ServerError {
+    let ext = error.extensions.get_or_insert_with(Default::default);
+    ext.set("limit", limit);
+    ext.set("max", max as u64);
+    error
+}
+
 /// How deep `{`/`[` may nest in the text: generous next to the selection depth limit (inline
 /// fragments and input objects nest too), far below what would strain the parser.
 fn lexical_nesting_limit(max_depth: usize) -> usize {
@@ -181,7 +190,29 @@ struct Cost {
     size: usize,
     /// The deepest nesting of fields, fragments and spreads.
     depth: usize,
+    /// async-graphql's complexity: every field but `__typename`, counted as often as spread.
+    complexity: usize,
+    /// async-graphql's depth: the deepest nesting of fields other than `__typename`.
+    field_depth: usize,
+    /// async-graphql's recursion depth: the deepest nesting of selection sets (a field's, a
+    /// fragment's or an inline fragment's).
+    recursion: usize,
 }
+
+/// What async-graphql measures of a document to enforce its limits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Measures {
+    /// Fields other than `__typename`, counted as often as they are spread.
+    complexity: usize,
+    /// The deepest nesting of such fields.
+    depth: usize,
+    /// The deepest nesting of selection sets.
+    recursion: usize,
+}
+
+/// The nesting of selection sets async-graphql allows (its default, set on the schema
+/// explicitly so that this check and the executor's cannot disagree).
+pub const MAX_RECURSIVE_DEPTH: usize = 32;
 
 /// Spreads a document's fragments in arithmetic only: each fragment's cost is computed once
 /// (memoised), so 40 fragments that each spread the one before twice cost 40 steps here, not the
@@ -217,15 +248,45 @@ impl<'d> Expansion<'d> {
         }
         let mut cost = Cost::default();
         for item in &set.items {
-            let inner = match &item.node {
-                Selection::Field(f) => self.set(&f.node.selection_set.node, descent + 1)?,
+            // As async-graphql's visitors count them (validation/visitors/complexity.rs and
+            // depth.rs, schema.rs `check_recursive_depth`): `__typename` is not visited, a leaf
+            // field's empty set is not entered, an unknown fragment adds nothing.
+            let (inner, complexity, field_depth, recursion) = match &item.node {
+                Selection::Field(f) => {
+                    let inner = self.set(&f.node.selection_set.node, descent + 1)?;
+                    let counted = usize::from(f.node.name.node != "__typename");
+                    let leaf = f.node.selection_set.node.items.is_empty();
+                    (
+                        inner,
+                        (inner.complexity + 1) * counted,
+                        (inner.field_depth + 1) * counted,
+                        if leaf { 0 } else { inner.recursion + 1 },
+                    )
+                }
                 Selection::InlineFragment(fr) => {
-                    self.set(&fr.node.selection_set.node, descent + 1)?
+                    let inner = self.set(&fr.node.selection_set.node, descent + 1)?;
+                    (
+                        inner,
+                        inner.complexity,
+                        inner.field_depth,
+                        inner.recursion + 1,
+                    )
                 }
                 Selection::FragmentSpread(spread) => {
-                    self.fragment(&spread.node.fragment_name.node, descent + 1)?
+                    match self.fragment(&spread.node.fragment_name.node, descent + 1)? {
+                        Some(inner) => (
+                            inner,
+                            inner.complexity,
+                            inner.field_depth,
+                            inner.recursion + 1,
+                        ),
+                        None => (Cost::default(), 0, 0, 0),
+                    }
                 }
             };
+            cost.complexity = cost.complexity.saturating_add(complexity);
+            cost.field_depth = cost.field_depth.max(field_depth);
+            cost.recursion = cost.recursion.max(recursion);
             cost.size = cost.size.saturating_add(inner.size).saturating_add(1);
             cost.depth = cost.depth.max(inner.depth + 1);
             if cost.size > self.max_size {
@@ -235,16 +296,16 @@ impl<'d> Expansion<'d> {
         Ok(cost)
     }
 
-    fn fragment(&mut self, name: &'d str, descent: usize) -> Result<Cost, ServerError> {
+    /// A fragment's cost; `None` for an unknown one (the validator's to report).
+    fn fragment(&mut self, name: &'d str, descent: usize) -> Result<Option<Cost>, ServerError> {
         if let Some(cost) = self.known.get(name) {
             if descent + cost.depth > self.max_depth {
                 return Err(self.too_deep());
             }
-            return Ok(*cost);
+            return Ok(Some(*cost));
         }
         let Some(fragment) = self.doc.fragments.get(name) else {
-            // An unknown fragment is the validator's to report.
-            return Ok(Cost::default());
+            return Ok(None);
         };
         if !self.open.insert(name) {
             return Err(refuse(format!(
@@ -254,7 +315,7 @@ impl<'d> Expansion<'d> {
         let cost = self.set(&fragment.node.selection_set.node, descent)?;
         self.open.remove(name);
         self.known.insert(name, cost);
-        Ok(cost)
+        Ok(Some(cost))
     }
 }
 
@@ -365,9 +426,9 @@ impl QueryLimits {
         Ok(())
     }
 
-    /// Checks the parsed document: its size once fragments are spread, root fields and aliases
-    /// per operation.
-    pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), ServerError> {
+    /// async-graphql's measures of a document (complexity, depth, nesting of selection sets),
+    /// computed with each fragment once; refuses a document too large or too deep to measure.
+    fn measure(&self, doc: &ExecutableDocument) -> Result<Measures, ServerError> {
         let mut expansion = Expansion {
             doc,
             known: HashMap::new(),
@@ -378,16 +439,66 @@ impl QueryLimits {
         // async-graphql's validation visits every operation and every fragment definition
         // with the fragments spread: their sum is its work.
         let mut total = 0usize;
-        let operations = doc
-            .operations
-            .iter()
-            .map(|(_, op)| &op.node.selection_set.node);
-        let fragments = doc.fragments.values().map(|f| &f.node.selection_set.node);
-        for set in operations.chain(fragments) {
-            total = total.saturating_add(expansion.set(set, 0)?.size);
+        // Its limits are measured over every operation of the document, as it takes them.
+        let mut measures = Measures::default();
+        for (_, op) in doc.operations.iter() {
+            let cost = expansion.set(&op.node.selection_set.node, 0)?;
+            total = total.saturating_add(cost.size);
+            measures.complexity = measures.complexity.saturating_add(cost.complexity);
+            measures.depth = measures.depth.max(cost.field_depth);
+            measures.recursion = measures.recursion.max(cost.recursion);
             if total > self.max_expanded_selections {
                 return Err(expansion.too_large());
             }
+        }
+        for fragment in doc.fragments.values() {
+            total = total.saturating_add(expansion.set(&fragment.node.selection_set.node, 0)?.size);
+            if total > self.max_expanded_selections {
+                return Err(expansion.too_large());
+            }
+        }
+        Ok(measures)
+    }
+
+    /// Checks the parsed document: its size once fragments are spread, async-graphql's limits,
+    /// root fields and aliases per operation.
+    pub fn check_document(&self, doc: &ExecutableDocument) -> Result<(), ServerError> {
+        let Measures {
+            complexity,
+            depth,
+            recursion,
+        } = self.measure(doc)?;
+        // The executor would refuse these too (with terser messages); refusing them here means
+        // an admitted query passes every check async-graphql makes, so direct reads may answer it
+        // without a first run through the executor.
+        if recursion > MAX_RECURSIVE_DEPTH {
+            return Err(limited(
+                refuse(format!(
+                    "the query nests selection sets (fields, fragments and inline fragments) {recursion} levels deep; at most {MAX_RECURSIVE_DEPTH}"
+                )),
+                "max-selection-nesting",
+                MAX_RECURSIVE_DEPTH,
+            ));
+        }
+        if complexity > self.max_complexity {
+            return Err(limited(
+                refuse(format!(
+                    "the query is too complex: it selects {complexity} fields once its fragments are spread (`__typename` aside), at most {} (--max-query-complexity)",
+                    self.max_complexity
+                )),
+                "max-query-complexity",
+                self.max_complexity,
+            ));
+        }
+        if depth > self.max_depth {
+            return Err(limited(
+                refuse(format!(
+                    "the query is nested too deep: fields nest {depth} levels, at most {} (--max-query-depth)",
+                    self.max_depth
+                )),
+                "max-query-depth",
+                self.max_depth,
+            ));
         }
         for (_, op) in doc.operations.iter() {
             let roots = op.node.selection_set.node.items.len();
@@ -475,6 +586,75 @@ mod tests {
         assert_eq!(tokens("{ a(f: -1.5e10) }"), 8);
         // Scanning stops once the limit is passed.
         assert_eq!(scan(&"a ".repeat(1_000_000), 100, 10).tokens, 11);
+    }
+
+    /// The measures computed here are async-graphql's own: for every document, the schema
+    /// (built as the gateway builds it) accepts it at exactly the measured limits and refuses
+    /// it one below each.
+    #[tokio::test]
+    async fn measures_are_the_ones_async_graphql_enforces() {
+        const DOCUMENTS: &[&str] = &[
+            "{ __typename }",
+            "{ integrations { totalCount } }",
+            "{ integrations { nodes { id code __typename runs { nodes { id status } } } } }",
+            "query A { integrations { nodes { id } } } query B { integrationRuns { nodes { id integration { code } } } }",
+            "{ integrationRuns { nodes { ...R ... on IntegrationRun { id ... { status } } } } } \
+             fragment R on IntegrationRun { id integration { ...I } } fragment I on Integration { code name }",
+            "{ a: integrationRuns { nodes { ...R } } b: integrationRuns { nodes { ...R } } } \
+             fragment R on IntegrationRun { id integrationErrors { nodes { id responses { id } } } }",
+            "{ integrationRuns { nodes { ... { ... { ... { ... { id } } } } } } }",
+            "{ integrationRuns { nodes { id @skip(if: true) status @include(if: false) } } }",
+            "{ __schema { types { name fields { name type { name ofType { name } } } } } }",
+            "{ integrationRun(id: 1) { integration { runs { nodes { integration { runs { nodes { id } } } } } } } }",
+        ];
+        let unlimited = QueryLimits {
+            max_depth: 100,
+            max_complexity: usize::MAX,
+            max_root_fields: 100,
+            max_aliases: 100,
+            disable_introspection: false,
+            max_expanded_selections: 100_000,
+            max_tokens: 100_000,
+            input: InputLimits::default(),
+        };
+        // The schema's refusal of `text` with these limits, if it refuses for a limit.
+        async fn refusal(
+            text: &str,
+            complexity: usize,
+            depth: usize,
+            recursion: usize,
+        ) -> Option<String> {
+            let schema = crate::graphql::builder()
+                .limit_complexity(complexity)
+                .limit_depth(depth)
+                .limit_recursive_depth(recursion)
+                .finish();
+            let response = schema.execute(text).await;
+            response.errors.into_iter().map(|e| e.message).find(|m| {
+                m.contains("too complex")
+                    || m.contains("nested too deep")
+                    || m.contains("recursion depth")
+            })
+        }
+        for text in DOCUMENTS {
+            let doc = async_graphql::parser::parse_query(text).unwrap();
+            let m = unlimited.measure(&doc).unwrap();
+            let (c, d, r) = (m.complexity, m.depth, m.recursion);
+            assert_eq!(refusal(text, c, d, r).await, None, "{text}: {m:?}");
+            let over = |found: Option<String>, what: &str| {
+                assert!(
+                    found.as_deref().is_some_and(|m| m.contains(what)),
+                    "{text}: {m:?} {found:?}"
+                );
+            };
+            if *text == "{ __typename }" {
+                assert_eq!(m, Measures::default());
+                continue;
+            }
+            over(refusal(text, c - 1, d, r).await, "too complex");
+            over(refusal(text, c, d - 1, r).await, "nested too deep");
+            over(refusal(text, c, d, r - 1).await, "recursion depth");
+        }
     }
 
     #[test]

@@ -75,7 +75,8 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
     let limits = options.limits;
     let mut builder = builder()
         .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity);
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH);
     if limits.disable_introspection {
         builder = builder.disable_introspection();
     }

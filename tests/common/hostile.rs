@@ -144,6 +144,9 @@ pub fn corpus() -> Vec<Case> {
         gql("fragment bomb of 40 fragments", fragment_bomb(40), json!({}), "VALIDATION"),
         gql("fragment bomb of 400 fragments", fragment_bomb(400), json!({}), "VALIDATION"),
         gql("a chain of 2,000 fragments", fragment_chain, json!({}), "VALIDATION"),
+        // Shallow in fields, 40 inline fragments deep: async-graphql's nesting limit, enforced
+        // before a direct read could answer it.
+        limited(gql("inline fragments 40 deep", format!("{{ integrationRuns {{ nodes {{ {} id {} }} }} }}", "... { ".repeat(40), "} ".repeat(40)), json!({}), "VALIDATION"), "max-selection-nesting"),
         gql("fragments spreading each other", "query { integrationRun(id: 1) { ...A } } fragment A on IntegrationRun { id ...B } fragment B on IntegrationRun { ...A }".into(), json!({}), "VALIDATION"),
         gql("5,000 operations in one document", many_operations, json!({}), "VALIDATION"),
         gql("20,000 unused variables", format!("query({}) {{ __typename }}", (0..20_000).map(|i| format!("$v{i}: Int")).collect::<Vec<_>>().join(" ")), json!({}), "VALIDATION"),

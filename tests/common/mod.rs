@@ -24,6 +24,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     statements: Arc<AtomicUsize>,
+    database: DatabaseConfig,
     _dir: tempfile::TempDir,
 }
 
@@ -92,21 +93,50 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp
         ..ServeConfig::default()
     };
     configure(&mut serve);
-    let app = Application::with_db(pool.clone(), &config, &serve)
-        .await
-        .expect("build app");
-    let addr = app.local_addr().unwrap();
-    tokio::spawn(app.run_until_stopped());
+    let addr = serve_on(&pool, &config, &serve).await;
     TestApp {
         addr,
         client: reqwest::Client::new(),
         db: pool,
         statements,
+        database: config,
         _dir: dir,
     }
 }
 
+/// Starts a gateway over `pool` and answers its address.
+async fn serve_on(
+    pool: &DatabaseConnection,
+    config: &DatabaseConfig,
+    serve: &ServeConfig,
+) -> SocketAddr {
+    let app = Application::with_db(pool.clone(), config, serve)
+        .await
+        .expect("build app");
+    let addr = app.local_addr().unwrap();
+    tokio::spawn(app.run_until_stopped());
+    addr
+}
+
 impl TestApp {
+    /// A second gateway over the same database, with changed serve settings (e.g. one that
+    /// answers every query through the resolvers, to compare the two paths).
+    pub async fn twin_with(&self, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+        let mut serve = ServeConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            ..ServeConfig::default()
+        };
+        configure(&mut serve);
+        TestApp {
+            addr: serve_on(&self.db, &self.database, &serve).await,
+            client: reqwest::Client::new(),
+            db: self.db.clone(),
+            statements: self.statements.clone(),
+            database: self.database.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     /// Makes every attempt to mark a document exported fail inside its transaction (a trigger),
     /// to prove that a change failing half way leaves nothing behind.
     pub async fn force_export_failures(&self) {

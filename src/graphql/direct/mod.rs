@@ -8,13 +8,14 @@
 //! so ordering, cursors and page limits are the resolvers' own), then builds the response
 //! objects in selection order.
 //!
-//! It answers only what it knows completely. The operation must be a query whose document the
-//! schema has already executed once without request errors (so it is known to be valid: the
-//! validation rules live in async-graphql; the gateway's document cache remembers it), and every
-//! field in it must be one this module reads (`nodes.rs`, `lists.rs`). Anything else — an unknown field, a directive other than
-//! `@skip`/`@include`, a missing variable, a bad argument, a database error, a row a required
-//! relation points at that is gone — declines, and the schema's executor answers the request
-//! with its usual errors. Declining costs nothing but the work done so far; reads change nothing.
+//! It answers only what it knows completely. The operation must be a query the gateway has
+//! admitted — every check async-graphql's executor would make passed already (the spec's
+//! validation in `validator.rs`; depth, complexity and nesting in `limits.rs`, measured as
+//! async-graphql measures them), so even a document's first request may be read here — and every
+//! field in it must be one this module reads (`nodes.rs`, `lists.rs`). Anything else — an unknown
+//! field, a directive other than `@skip`/`@include`, a missing variable, a bad argument, a
+//! database error, a row a required relation points at that is gone — declines, and the schema's
+//! executor answers the request with its usual errors. Declining costs nothing but the work done so far; reads change nothing.
 
 mod lists;
 mod nodes;
