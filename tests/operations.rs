@@ -8,7 +8,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{WsClient, spawn_app};
+use common::{WsClient, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -39,7 +39,9 @@ async fn scrape(app: &common::TestApp) -> String {
 
 #[tokio::test]
 async fn metrics_count_a_named_query_and_time_it() {
-    let app = spawn_app().await;
+    // Through the resolvers (a direct read would answer this query), so that the DataLoader's
+    // batch is counted too.
+    let app = spawn_app_with(|s| s.disable_direct_reads = true).await;
     let code = "METRICS-1";
     app.integration(code).await;
     app.run(code).await;
