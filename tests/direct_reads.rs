@@ -92,6 +92,24 @@ const QUERIES: &[&str] = &[
       fragment RunFields on IntegrationRun { id integrationId createdAt integration { ...IntegrationFields } }
       fragment IntegrationFields on Integration { code direction }
       fragment ErrorFields on IntegrationError { id resolved }"#,
+    // Relay's Global Object Identification: one node and several, of every type, fragments on
+    // the interface and on types that do not apply, ids that are not ours or not there.
+    r#"query Nodes($run: ID!, $ids: [ID!]!) {
+        node(nodeId: $run) {
+          __typename nodeId
+          ... on IntegrationRun { id status integration { nodeId code } }
+          ... on Integration { code }
+        }
+        nodes(nodeIds: $ids) {
+          __typename nodeId ... on Node { nodeId }
+          ... on IntegrationError { id resolved integrationRun { nodeId } }
+          ... on User { name kind }
+          ...Record
+          ... on IntegrationRecordResponse { responseMessage createdBy { nodeId } }
+          ... on Integration { code runs(first: 2) { nodes { nodeId } } }
+        }
+      }
+      fragment Record on IntegrationHistoryRecord { id responses { nodeId responseCode } }"#,
     // Two operations in one document, the second selected by name.
     r#"query First { integrations(first: 1) { nodes { id } } }
       query Second { integrationRuns(first: 2, after: null) { nodes { id status } } }"#,
@@ -104,8 +122,24 @@ fn variables(index: usize) -> Value {
         3 => json!({"type": "INVOICE_HEADER"}),
         5 => json!({"id": 2, "missing": 424242}),
         6 => json!({"withErrors": true}),
+        7 => json!({
+            "run": node_id("IntegrationRun", 2),
+            "ids": [
+                node_id("IntegrationError", 1), node_id("User", 1),
+                node_id("IntegrationHistoryRecord", 2), node_id("Integration", 3),
+                "not a node id", node_id("IntegrationRun", 999_999),
+                node_id("IntegrationRecordResponse", 1), node_id("Nothing", 1),
+                node_id("IntegrationRun", 2),
+            ],
+        }),
         _ => json!({}),
     }
+}
+
+/// A global id as the gateway writes it (Relay's convention: base64 of `Type:id`).
+fn node_id(type_name: &str, id: i32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("{type_name}:{id}"))
 }
 
 async fn demo_app() -> TestApp {

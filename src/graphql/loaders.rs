@@ -397,6 +397,8 @@ pub struct Loaders {
     pub records: Arc<DataLoader<ById<integration_history_record::Entity>>>,
     /// Users by id.
     pub users: Arc<DataLoader<ById<user::Entity>>>,
+    /// Responses by id (for `node`).
+    pub responses: Arc<DataLoader<ById<integration_record_response::Entity>>>,
     /// An integration's runs.
     pub runs_of_integration: Arc<ChildList<integration_run::Entity>>,
     /// A run's errors.
@@ -426,6 +428,7 @@ impl Loaders {
             errors: ById::loader(db, integration_error::Column::Id, delay),
             alerts: ById::loader(db, entity::integration_alert::Column::Id, delay),
             users: ById::loader(db, user::Column::Id, delay),
+            responses: ById::loader(db, R::Id, delay),
             runs_of_integration: ChildList::new(
                 db,
                 integration_run::Column::IntegrationId,

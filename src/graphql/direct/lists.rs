@@ -23,38 +23,38 @@ use crate::{
 
 /// The GraphQL names of a connection type and its edge type.
 #[derive(Clone, Copy)]
-pub(super) struct Names {
+pub(crate) struct Names {
     connection: &'static str,
     edge: &'static str,
 }
 
 impl Names {
-    pub(super) const INTEGRATIONS: Self = Self {
+    pub(crate) const INTEGRATIONS: Self = Self {
         connection: "IntegrationConnection",
         edge: "IntegrationEdge",
     };
-    pub(super) const RUNS: Self = Self {
+    pub(crate) const RUNS: Self = Self {
         connection: "IntegrationRunConnection",
         edge: "IntegrationRunEdge",
     };
-    pub(super) const ERRORS: Self = Self {
+    pub(crate) const ERRORS: Self = Self {
         connection: "IntegrationErrorConnection",
         edge: "IntegrationErrorEdge",
     };
-    pub(super) const RECORDS: Self = Self {
+    pub(crate) const RECORDS: Self = Self {
         connection: "IntegrationHistoryRecordConnection",
         edge: "IntegrationHistoryRecordEdge",
     };
 }
 
 /// A list's filter input type.
-pub(super) trait ListFilter: InputType {
+pub(crate) trait ListFilter: InputType {
     /// The SQL condition of the filter.
     fn condition(&self, backend: sea_orm::DbBackend) -> Condition;
 }
 
 /// A list's ordering input type over the rows of `E`.
-pub(super) trait ListOrder<E: EntityTrait>: InputType + Default {
+pub(crate) trait ListOrder<E: EntityTrait>: InputType + Default {
     /// The sort key of the ordering.
     fn sort(self) -> Sort<E::Column>;
 }
@@ -134,7 +134,7 @@ pub(super) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
 
 /// A nested list field (a run's `integrationErrors`, …) for every parent: one statement for the
 /// pages and, when asked, one for the counts.
-pub(super) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
+pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
     cx: &'a Cx<'a>,
     parents: &'a [&'a P],
     field: &'a Field,

@@ -21,6 +21,8 @@ mod lists;
 mod nodes;
 mod selection;
 
+use std::collections::HashMap;
+
 use async_graphql::{
     Request, Response, Value, Variables,
     indexmap::IndexMap,
@@ -31,10 +33,10 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use self::{
-    lists::{Names, root_list},
-    nodes::{Node, objects},
-    selection::Selected,
+use self::{lists::root_list, nodes::objects, selection::Selected};
+pub(crate) use self::{
+    lists::{Names, child_pages},
+    nodes::{Node, belongs_to, children},
 };
 use crate::{
     error::AppError,
@@ -49,7 +51,7 @@ use crate::{
 /// Why a direct read gave a request back to the schema's executor (no detail needed: the
 /// executor reports the real error, if there is one).
 #[derive(Debug)]
-pub(super) struct Decline;
+pub(crate) struct Decline;
 
 impl From<AppError> for Decline {
     fn from(_: AppError) -> Self {
@@ -64,10 +66,10 @@ impl From<sea_orm::DbErr> for Decline {
 }
 
 /// The result of a step of a direct read.
-pub(super) type Direct<T> = Result<T, Decline>;
+pub(crate) type Direct<T> = Result<T, Decline>;
 
 /// What a direct read works with: the database, the document and the operation's variables.
-pub(super) struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     db: &'a DatabaseConnection,
     doc: &'a ExecutableDocument,
     vars: &'a Variables,
@@ -164,6 +166,20 @@ async fn root(cx: &Cx<'_>, selected: &Selected<'_>) -> Direct<Value> {
                 Err(_) => Err(Decline),
             }
         }
+        "node" => {
+            if selection::has_other_arguments(field, &["nodeId"]) {
+                return Err(Decline);
+            }
+            let id: async_graphql::ID = cx.argument(field, "nodeId")?;
+            nodes(cx, &[id], field).await?.pop().ok_or(Decline)
+        }
+        "nodes" => {
+            if selection::has_other_arguments(field, &["nodeIds"]) {
+                return Err(Decline);
+            }
+            let ids: Vec<async_graphql::ID> = cx.argument(field, "nodeIds")?;
+            Ok(Value::List(nodes(cx, &ids, field).await?))
+        }
         "integrationRun" => by_id::<integration_run::Model>(cx, field).await,
         "integrationError" => by_id::<integration_error::Model>(cx, field).await,
         "integrationHistoryRecord" => by_id::<record::Model>(cx, field).await,
@@ -215,6 +231,73 @@ async fn by_id<N: Node>(cx: &Cx<'_>, field: &Field) -> Direct<Value> {
         Some(row) => one(cx, &row, field).await,
         None => Ok(Value::Null),
     }
+}
+
+/// The objects of global ids as `field` selects them, in order (null for an id that is not one
+/// of ours or an object that is not there): one statement per type asked for.
+async fn nodes(cx: &Cx<'_>, node_ids: &[async_graphql::ID], field: &Field) -> Direct<Vec<Value>> {
+    let parsed: Vec<Option<(String, i32)>> = node_ids
+        .iter()
+        .map(|id| crate::graphql::types::object::parse_node_id(id))
+        .collect();
+    let ids_of = |type_name: &str| -> Vec<i32> {
+        let mut ids: Vec<i32> = parsed
+            .iter()
+            .flatten()
+            .filter(|(t, _)| t == type_name)
+            .map(|(_, id)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let set = &field.selection_set.node;
+    let mut found: HashMap<(&str, i32), Value> = HashMap::new();
+    macro_rules! of_types {
+        ($($model:ty),*) => {$(
+            let ids = ids_of(<$model as Node>::TYPE);
+            if !ids.is_empty() {
+                for (id, value) in of_type::<$model>(cx, &ids, set).await? {
+                    found.insert((<$model as Node>::TYPE, id), value);
+                }
+            }
+        )*};
+    }
+    of_types!(
+        integration::Model,
+        integration_run::Model,
+        integration_error::Model,
+        record::Model,
+        entity::integration_record_response::Model,
+        entity::user::Model
+    );
+    Ok(parsed
+        .iter()
+        .map(|key| {
+            key.as_ref()
+                .and_then(|(t, id)| found.get(&(t.as_str(), *id)).cloned())
+                .unwrap_or(Value::Null)
+        })
+        .collect())
+}
+
+/// The rows of type `N` with these ids, as `set` selects them, by id.
+async fn of_type<N: Node>(
+    cx: &Cx<'_>,
+    ids: &[i32],
+    set: &SelectionSet,
+) -> Direct<Vec<(i32, Value)>> {
+    let rows = N::Entity::find()
+        .filter(crate::service::paging::id_in(
+            cx.db.get_database_backend(),
+            N::id_column(),
+            ids,
+        ))
+        .all(cx.db)
+        .await?;
+    let refs: Vec<&N> = rows.iter().collect();
+    let values = objects(cx, &refs, set).await?;
+    Ok(rows.iter().map(Node::id).zip(values).collect())
 }
 
 /// One object as `field` selects it.

@@ -89,10 +89,11 @@ fn collect<'a>(
                     .get(&spread.fragment_name.node)
                     .ok_or(Decline)?
                     .node;
-                if fragment.type_condition.node.on.node != type_name
-                    || !included(vars, &fragment.directives)?
-                {
+                if !included(vars, &fragment.directives)? {
                     return Err(Decline);
+                }
+                if !applies(&fragment.type_condition.node.on.node, type_name)? {
+                    continue;
                 }
                 collect(
                     doc,
@@ -110,9 +111,9 @@ fn collect<'a>(
                     continue;
                 }
                 if let Some(condition) = &inline.type_condition
-                    && condition.node.on.node != type_name
+                    && !applies(&condition.node.on.node, type_name)?
                 {
-                    return Err(Decline);
+                    continue;
                 }
                 collect(
                     doc,
@@ -127,6 +128,20 @@ fn collect<'a>(
         }
     }
     Ok(())
+}
+
+/// Whether a fragment on `condition` applies to an object of type `type_name`: its own type or
+/// the `Node` interface does, another `Node` type does not (a `node` field's selection names
+/// several); anything else declines.
+fn applies(condition: &str, type_name: &str) -> Direct<bool> {
+    use crate::graphql::types::object::NODE_TYPES;
+    if condition == type_name || condition == "Node" {
+        Ok(true)
+    } else if NODE_TYPES.contains(&condition) && NODE_TYPES.contains(&type_name) {
+        Ok(false)
+    } else {
+        Err(Decline)
+    }
 }
 
 /// Whether two fields with one response key are the same leaf field without arguments.

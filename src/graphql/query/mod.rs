@@ -6,6 +6,8 @@ pub mod aggregates;
 pub mod documents;
 /// Of integrations and runs.
 pub mod integrations;
+/// Any object by its global id (Relay).
+pub mod nodes;
 
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ pub struct QueryRoot(
     integrations::IntegrationQueries,
     documents::DocumentQueries,
     aggregates::AggregateQueries,
+    nodes::NodeQueries,
 );
 
 /// One page of a root list, and its `totalCount` that counts only when asked.

@@ -82,7 +82,7 @@ impl IntegrationAlert {
 
     /// Who raised it.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.created_by_id).await
+        super::object::load_maybe::<User>(ctx, self.0.created_by_id).await
     }
 }
 

@@ -1,139 +1,72 @@
 //! The IntegrationHistoryRecord type, its filter and its ordering.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result};
+use async_graphql::{Enum, InputObject};
 use chrono::{DateTime, Utc};
-use entity::{integration, integration_history_record as record, integration_run};
+use entity::{
+    integration, integration_history_record as record, integration_record_response as response,
+    integration_run,
+};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::{
     Integration, IntegrationFilter, IntegrationRecordResponse, IntegrationRun,
-    IntegrationRunFilter, User, stored,
+    IntegrationRunFilter, User, object::object, stored,
 };
 use crate::{
     domain,
     graphql::{
         enums::{ContactAlertType, DocumentType, OrderDirection},
         filter::{self, BooleanFilter, EnumFilter, OrderedFilter, StringFilter},
-        loaders,
     },
     service::paging::{KeyKind, Sort},
 };
 
-/// Per document, what happened to it in an integration.
-#[derive(Clone, Debug)]
-pub struct IntegrationHistoryRecord(pub record::Model);
-
-/// Per document, what happened to it in an integration (the vendor's integration history record).
-#[Object]
-impl IntegrationHistoryRecord {
-    /// The record's id.
-    async fn id(&self) -> i32 {
-        self.0.id
-    }
-
-    /// Who is alerted about it.
-    async fn contact_alert_type(&self) -> Result<ContactAlertType> {
-        Ok(stored::<domain::ContactAlertType>(&self.0.contact_alert_type)?.into())
-    }
-
-    /// The document's type.
-    async fn document_type(&self) -> Result<DocumentType> {
-        Ok(stored::<domain::DocumentType>(&self.0.document_type)?.into())
-    }
-
-    /// The document's id.
-    async fn document_id(&self) -> i32 {
-        self.0.document_id
-    }
-
-    /// The document's revision.
-    async fn document_revision(&self) -> Option<i32> {
-        self.0.document_revision
-    }
-
-    /// The document's status.
-    async fn document_status(&self) -> Option<&str> {
-        self.0.document_status.as_deref()
-    }
-
-    /// How the document was created.
-    async fn creation_method(&self) -> Option<&str> {
-        self.0.creation_method.as_deref()
-    }
-
-    /// The document's id in the external system.
-    async fn external_id(&self) -> Option<&str> {
-        self.0.external_id.as_deref()
-    }
-
-    /// The integration.
-    async fn integration(&self, ctx: &Context<'_>) -> Result<Option<Integration>> {
-        let loaders = loaders::loaders(ctx)?;
-        Ok(loaders::by_id(&loaders.integrations, self.0.integration_id)
-            .await?
-            .map(Integration))
-    }
-
-    /// The run.
-    async fn integration_run(&self, ctx: &Context<'_>) -> Result<Option<IntegrationRun>> {
-        let loaders = loaders::loaders(ctx)?;
-        Ok(loaders::by_id(&loaders.runs, self.0.integration_run_id)
-            .await?
-            .map(IntegrationRun))
-    }
-
-    /// The run's id.
-    async fn integration_run_id(&self) -> Option<i32> {
-        self.0.integration_run_id
-    }
-
-    /// The file of a bulk import/export.
-    async fn integration_filename(&self) -> Option<&str> {
-        self.0.integration_filename.as_deref()
-    }
-
-    /// Whether the record is resolved (changed by resolve, unresolve and acknowledge).
-    async fn resolved(&self) -> bool {
-        self.0.resolved
-    }
-
-    /// The external system's responses, oldest first.
-    async fn responses(&self, ctx: &Context<'_>) -> Result<Vec<IntegrationRecordResponse>> {
-        let loaders = loaders::loaders(ctx)?;
-        Ok(loaders
-            .responses_of_record
-            .load_one(self.0.id)
-            .await
-            .map_err(loaders::to_graphql)?
-            .unwrap_or_default()
-            .into_iter()
-            .map(IntegrationRecordResponse)
-            .collect())
-    }
-
-    /// The transaction status, by convention `Success` or `Error`.
-    async fn status(&self) -> Option<&str> {
-        self.0.status.as_deref()
-    }
-
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// Who created it.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.created_by_id).await
-    }
-
-    /// Who last changed it.
-    async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.updated_by_id).await
+object! {
+    /// Per document, what happened to it in an integration (the vendor's integration history record).
+    IntegrationHistoryRecord(record) loaded by records as "integration history record" {
+        /// The record's id.
+        field id "id": i32 = |r| r.id;
+        /// Who is alerted about it.
+        parsed contact_alert_type "contactAlertType": ContactAlertType =
+            |r| stored::<domain::ContactAlertType>(&r.contact_alert_type).map(ContactAlertType::from);
+        /// The document's type.
+        parsed document_type "documentType": DocumentType =
+            |r| stored::<domain::DocumentType>(&r.document_type).map(DocumentType::from);
+        /// The document's id.
+        field document_id "documentId": i32 = |r| r.document_id;
+        /// The document's revision.
+        field document_revision "documentRevision": Option<i32> = |r| r.document_revision;
+        /// The document's status.
+        field document_status "documentStatus": Option<String> = |r| r.document_status.clone();
+        /// How the document was created.
+        field creation_method "creationMethod": Option<String> = |r| r.creation_method.clone();
+        /// The document's id in the external system.
+        field external_id "externalId": Option<String> = |r| r.external_id.clone();
+        /// The integration.
+        maybe_belongs_to integration "integration": Integration = |r| r.integration_id;
+        /// The run.
+        maybe_belongs_to integration_run "integrationRun": IntegrationRun = |r| r.integration_run_id;
+        /// The run's id.
+        field integration_run_id "integrationRunId": Option<i32> = |r| r.integration_run_id;
+        /// The file of a bulk import/export.
+        field integration_filename "integrationFilename": Option<String> =
+            |r| r.integration_filename.clone();
+        /// Whether the record is resolved (changed by resolve, unresolve and acknowledge).
+        field resolved "resolved": bool = |r| r.resolved;
+        /// The external system's responses, oldest first.
+        children responses "responses": IntegrationRecordResponse =
+            responses_of_record by response::Column::IntegrationHistoryRecordId,
+            |c| c.integration_history_record_id;
+        /// The transaction status, by convention `Success` or `Error`.
+        field status "status": Option<String> = |r| r.status.clone();
+        /// When it was created.
+        field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
+        /// When it was last changed.
+        field updated_at "updatedAt": DateTime<Utc> = |r| r.updated_at;
+        /// Who created it.
+        maybe_belongs_to created_by "createdBy": User = |r| r.created_by_id;
+        /// Who last changed it.
+        maybe_belongs_to updated_by "updatedBy": User = |r| r.updated_by_id;
     }
 }
 

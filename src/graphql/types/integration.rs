@@ -1,132 +1,60 @@
 //! The Integration type, its filter and its ordering.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result};
+use async_graphql::{Enum, InputObject};
 use chrono::{DateTime, Utc};
-use entity::integration;
+use entity::{integration, integration_run};
 use sea_orm::Condition;
 
-use super::{IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder, User, stored};
+use super::{
+    IntegrationRun, IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder, User,
+    object::object, stored, stored_opt,
+};
 use crate::{
     domain,
     graphql::{
         enums::{Direction, EndSystemType, IntegrationType, OrderDirection},
         filter::{self, BooleanFilter, EnumFilter, OrderedFilter, StringFilter},
-        loaders,
     },
-    service::paging::{KeyKind, PageArgs, Sort},
+    service::paging::{KeyKind, Sort},
 };
 
-/// An integration: one configured flow of documents between the platform and an external system.
-#[derive(Clone, Debug)]
-pub struct Integration(pub integration::Model);
-
-/// An integration: one configured flow of documents between the platform and an external system.
-#[Object]
-impl Integration {
-    /// The integration's id.
-    async fn id(&self) -> i32 {
-        self.0.id
-    }
-
-    /// Unique code, used to refer to the integration.
-    async fn code(&self) -> &str {
-        &self.0.code
-    }
-
-    /// Unique name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// The business object the integration moves (e.g. `Invoice`).
-    async fn business_object(&self) -> &str {
-        &self.0.business_object
-    }
-
-    /// Which way documents move.
-    async fn direction(&self) -> Result<Direction> {
-        Ok(stored::<domain::Direction>(&self.0.direction)?.into())
-    }
-
-    /// The name of the system at the other end.
-    async fn end_system(&self) -> &str {
-        &self.0.end_system
-    }
-
-    /// The kind of that system.
-    async fn end_system_type(&self) -> Result<EndSystemType> {
-        Ok(stored::<domain::EndSystemType>(&self.0.end_system_type)?.into())
-    }
-
-    /// The transport/format, when set.
-    async fn integration_type(&self) -> Result<Option<IntegrationType>> {
-        match &self.0.integration_type {
-            Some(t) => Ok(Some(stored::<domain::IntegrationType>(t)?.into())),
-            None => Ok(None),
-        }
-    }
-
-    /// Whether the integration is one of the platform's standard ones.
-    async fn standard(&self) -> bool {
-        self.0.standard
-    }
-
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// Who created it.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.created_by_id).await
-    }
-
-    /// Who last changed it.
-    async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.updated_by_id).await
-    }
-
-    /// The integration's runs, filtered, ordered and paged like `integrationRuns`.
-    #[allow(clippy::too_many_arguments)]
-    async fn runs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only runs matching this filter.")] filter: Option<IntegrationRunFilter>,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationRunOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many runs (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: runs after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many runs (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: runs before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many runs.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many runs (default 50, ≤ 200).")]
-        limit: Option<i32>,
-    ) -> Result<IntegrationRunConnection> {
-        let paging = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let backend = filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = loaders::loaders(ctx)?
-            .runs_of_integration
-            .page(self.0.id, args_key, condition, sort, paging)
-            .await?;
-        Ok(IntegrationRunConnection::new(page, count))
+object! {
+    /// An integration: one configured flow of documents between the platform and an external system.
+    Integration(integration) loaded by integrations as "integration" {
+        /// The integration's id.
+        field id "id": i32 = |r| r.id;
+        /// Unique code, used to refer to the integration.
+        field code "code": String = |r| r.code.clone();
+        /// Unique name.
+        field name "name": String = |r| r.name.clone();
+        /// The business object the integration moves (e.g. `Invoice`).
+        field business_object "businessObject": String = |r| r.business_object.clone();
+        /// Which way documents move.
+        parsed direction "direction": Direction =
+            |r| stored::<domain::Direction>(&r.direction).map(Direction::from);
+        /// The name of the system at the other end.
+        field end_system "endSystem": String = |r| r.end_system.clone();
+        /// The kind of that system.
+        parsed end_system_type "endSystemType": EndSystemType =
+            |r| stored::<domain::EndSystemType>(&r.end_system_type).map(EndSystemType::from);
+        /// The transport/format, when set.
+        parsed integration_type "integrationType": Option<IntegrationType> =
+            |r| stored_opt::<domain::IntegrationType>(r.integration_type.as_deref())
+                .map(|t| t.map(IntegrationType::from));
+        /// Whether the integration is one of the platform's standard ones.
+        field standard "standard": bool = |r| r.standard;
+        /// When it was created.
+        field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
+        /// When it was last changed.
+        field updated_at "updatedAt": DateTime<Utc> = |r| r.updated_at;
+        /// Who created it.
+        maybe_belongs_to created_by "createdBy": User = |r| r.created_by_id;
+        /// Who last changed it.
+        maybe_belongs_to updated_by "updatedBy": User = |r| r.updated_by_id;
+        /// The integration's runs, filtered, ordered and paged like `integrationRuns`.
+        pages runs "runs": IntegrationRunConnection
+            [IntegrationRun, IntegrationRunFilter, IntegrationRunOrder, RUNS, "Only runs matching this filter."]
+            = runs_of_integration by integration_run::Column::IntegrationId;
     }
 }
 

@@ -7,6 +7,7 @@ pub mod event;
 pub mod export;
 pub mod history_record;
 pub mod integration;
+pub mod object;
 pub mod response;
 pub mod run;
 pub mod user;
@@ -38,4 +39,11 @@ pub(crate) fn stored<T: std::str::FromStr<Err = String>>(value: &str) -> AppResu
     value
         .parse()
         .map_err(|e: String| AppError::Internal(e.into()))
+}
+
+/// Parses an optional stored enum column (see [`stored`]).
+pub(crate) fn stored_opt<T: std::str::FromStr<Err = String>>(
+    value: Option<&str>,
+) -> AppResult<Option<T>> {
+    value.map(stored).transpose()
 }

@@ -1,185 +1,65 @@
 //! The IntegrationRun type, its filter and its ordering.
 
-use async_graphql::{Context, Enum, InputObject, Json, Object, Result};
+use async_graphql::{Enum, InputObject, Json};
 use chrono::{DateTime, Utc};
-use entity::{integration, integration_run};
+use entity::{integration, integration_error, integration_history_record, integration_run};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 
 use super::{
-    Integration, IntegrationErrorConnection, IntegrationErrorFilter, IntegrationErrorOrder,
-    IntegrationFilter, IntegrationHistoryRecordConnection, IntegrationHistoryRecordFilter,
-    IntegrationHistoryRecordOrder, User, stored,
+    Integration, IntegrationError, IntegrationErrorConnection, IntegrationErrorFilter,
+    IntegrationErrorOrder, IntegrationFilter, IntegrationHistoryRecord,
+    IntegrationHistoryRecordConnection, IntegrationHistoryRecordFilter,
+    IntegrationHistoryRecordOrder, User, object::object, stored,
 };
 use crate::{
     domain,
     graphql::{
         enums::{OrderDirection, RunStatus},
         filter::{self, EnumFilter, OrderedFilter},
-        loaders,
     },
-    service::paging::{KeyKind, PageArgs, Sort},
+    service::paging::{KeyKind, Sort},
 };
 
-/// One run of an integration: a batch that moves documents to or from an external system.
-#[derive(Clone, Debug)]
-pub struct IntegrationRun(pub integration_run::Model);
-
-/// One run of an integration: a batch that moves documents to or from an external system.
-#[Object]
-impl IntegrationRun {
-    /// The run's id.
-    async fn id(&self) -> i32 {
-        self.0.id
-    }
-
-    /// The integration this is a run of.
-    async fn integration(&self, ctx: &Context<'_>) -> Result<Integration> {
-        let loaders = loaders::loaders(ctx)?;
-        loaders::required(&loaders.integrations, "integration", self.0.integration_id)
-            .await
-            .map(Integration)
-    }
-
-    /// The id of the integration this is a run of.
-    async fn integration_id(&self) -> i32 {
-        self.0.integration_id
-    }
-
-    /// Free-form description of the flow (a JSON object, stored as given).
-    async fn flow(&self) -> Option<Json<serde_json::Value>> {
-        self.0.flow.clone().map(Json)
-    }
-
-    /// The run's status; changed only by the lifecycle actions.
-    async fn status(&self) -> Result<RunStatus> {
-        Ok(stored::<domain::RunStatus>(&self.0.status)?.into())
-    }
-
-    /// When the run started (set by the first `run` when empty).
-    async fn start_time(&self) -> Option<DateTime<Utc>> {
-        self.0.start_time
-    }
-
-    /// When the run ended (set by `success`, `finish` and `fail`).
-    async fn end_time(&self) -> Option<DateTime<Utc>> {
-        self.0.end_time
-    }
-
-    /// How many records the run has to move.
-    async fn total_records(&self) -> Option<i32> {
-        self.0.total_records
-    }
-
-    /// How many records it has moved so far.
-    async fn records_processed(&self) -> Option<i32> {
-        self.0.records_processed
-    }
-
-    /// The newest `updated_at` the run has exported (high-water mark of incremental exports).
-    async fn max_updated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.max_updated_at
-    }
-
-    /// The errors this run hit (unresolved ones block success), filtered, ordered and paged.
-    #[allow(clippy::too_many_arguments)]
-    async fn integration_errors(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only errors matching this filter.")] filter: Option<
-            IntegrationErrorFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationErrorOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationErrorConnection> {
-        let paging = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let backend = filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = loaders::loaders(ctx)?
-            .errors_of_run
-            .page(self.0.id, args_key, condition, sort, paging)
-            .await?;
-        Ok(IntegrationErrorConnection::new(page, count))
-    }
-
-    /// The history records of this run, filtered, ordered and paged.
-    #[allow(clippy::too_many_arguments)]
-    async fn history_records(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only records matching this filter.")] filter: Option<
-            IntegrationHistoryRecordFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationHistoryRecordOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationHistoryRecordConnection> {
-        let paging = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let args_key = format!("{filter:?}|{order_by:?}|{paging:?}");
-        let backend = filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = loaders::loaders(ctx)?
-            .records_of_run
-            .page(self.0.id, args_key, condition, sort, paging)
-            .await?;
-        Ok(IntegrationHistoryRecordConnection::new(page, count))
-    }
-
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// Who created it.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.created_by_id).await
-    }
-
-    /// Who last changed it.
-    async fn updated_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::user::load(ctx, self.0.updated_by_id).await
+object! {
+    /// One run of an integration: a batch that moves documents to or from an external system.
+    IntegrationRun(integration_run) loaded by runs as "integration run" {
+        /// The run's id.
+        field id "id": i32 = |r| r.id;
+        /// The integration this is a run of.
+        belongs_to integration "integration": Integration = |r| r.integration_id;
+        /// The id of the integration this is a run of.
+        field integration_id "integrationId": i32 = |r| r.integration_id;
+        /// Free-form description of the flow (a JSON object, stored as given).
+        field flow "flow": Option<Json<serde_json::Value>> = |r| r.flow.clone().map(Json);
+        /// The run's status; changed only by the lifecycle actions.
+        parsed status "status": RunStatus =
+            |r| stored::<domain::RunStatus>(&r.status).map(RunStatus::from);
+        /// When the run started (set by the first `run` when empty).
+        field start_time "startTime": Option<DateTime<Utc>> = |r| r.start_time;
+        /// When the run ended (set by `success`, `finish` and `fail`).
+        field end_time "endTime": Option<DateTime<Utc>> = |r| r.end_time;
+        /// How many records the run has to move.
+        field total_records "totalRecords": Option<i32> = |r| r.total_records;
+        /// How many records it has moved so far.
+        field records_processed "recordsProcessed": Option<i32> = |r| r.records_processed;
+        /// The newest `updated_at` the run has exported (high-water mark of incremental exports).
+        field max_updated_at "maxUpdatedAt": Option<DateTime<Utc>> = |r| r.max_updated_at;
+        /// The errors this run hit (unresolved ones block success), filtered, ordered and paged.
+        pages integration_errors "integrationErrors": IntegrationErrorConnection
+            [IntegrationError, IntegrationErrorFilter, IntegrationErrorOrder, ERRORS, "Only errors matching this filter."]
+            = errors_of_run by integration_error::Column::IntegrationRunId;
+        /// The history records of this run, filtered, ordered and paged.
+        pages history_records "historyRecords": IntegrationHistoryRecordConnection
+            [IntegrationHistoryRecord, IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder, RECORDS, "Only records matching this filter."]
+            = records_of_run by integration_history_record::Column::IntegrationRunId;
+        /// When it was created.
+        field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
+        /// When it was last changed.
+        field updated_at "updatedAt": DateTime<Utc> = |r| r.updated_at;
+        /// Who created it.
+        maybe_belongs_to created_by "createdBy": User = |r| r.created_by_id;
+        /// Who last changed it.
+        maybe_belongs_to updated_by "updatedBy": User = |r| r.updated_by_id;
     }
 }
 
