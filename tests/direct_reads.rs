@@ -7,6 +7,8 @@
 mod common;
 
 use common::{TestApp, spawn_app};
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 /// Every field of every type direct reads know, through every way of selecting it.
@@ -353,4 +355,244 @@ async fn queries_over_a_websocket_are_read_directly_with_the_same_answer() {
     assert_eq!(over_http["data"], answers[0]);
     assert_eq!(direct_reads(&app, "answered").await, answered_before + 4);
     ws.close().await;
+}
+
+/// The named type of an introspected type reference (`NON_NULL`/`LIST` unwrapped).
+fn named(type_ref: &Value) -> (&str, &str) {
+    let mut t = type_ref;
+    while t["name"].is_null() {
+        t = &t["ofType"];
+    }
+    (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap())
+}
+
+/// A value for a required argument (or a root field's `id`) of the introspected type.
+fn argument_value(type_ref: &Value) -> Option<String> {
+    let required = type_ref["kind"] == "NON_NULL";
+    let list = required && type_ref["ofType"]["kind"] == "LIST";
+    let (_, name) = named(type_ref);
+    let every_type = [
+        "Integration",
+        "IntegrationRun",
+        "IntegrationError",
+        "IntegrationHistoryRecord",
+        "IntegrationRecordResponse",
+        "User",
+    ];
+    Some(match (name, list) {
+        ("ID", true) => format!(
+            "[{}]",
+            every_type
+                .iter()
+                .map(|t| format!("{:?}", node_id(t, 1)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ("ID", false) => format!("{:?}", node_id("IntegrationRun", 1)),
+        ("Int", false) => "1".to_owned(),
+        _ => return None,
+    })
+}
+
+/// The selection of every field of `type_name` and, below it, of the types it leads to: types
+/// already on the path and anything four levels down get their value fields only.
+/// With `alias`, each field of this level is aliased `{alias}_{field}` (the `... on` fragments
+/// of one `node` selection may not give two types' fields of one name different types).
+fn select_all(
+    types: &HashMap<String, Value>,
+    type_name: &str,
+    path: &mut Vec<String>,
+    alias: Option<&str>,
+) -> String {
+    let fields = types[type_name]["fields"].as_array().unwrap();
+    let mut out = Vec::new();
+    for field in fields {
+        let field_name = field["name"].as_str().unwrap();
+        let name = match alias {
+            Some(prefix) => format!("{prefix}_{field_name}: {field_name}"),
+            None => field_name.to_owned(),
+        };
+        let (kind, inner) = named(&field["type"]);
+        let args = if field["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "first")
+        {
+            "(first: 2)"
+        } else {
+            ""
+        };
+        match kind {
+            "SCALAR" | "ENUM" => out.push(name),
+            _ if path.iter().any(|p| p == inner) || path.len() >= 4 => {
+                let leaves: Vec<&str> = types[inner]["fields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|f| matches!(named(&f["type"]).0, "SCALAR" | "ENUM"))
+                    .map(|f| f["name"].as_str().unwrap())
+                    .collect();
+                out.push(format!("{name}{args} {{ {} }}", leaves.join(" ")));
+            }
+            _ => {
+                path.push(inner.to_owned());
+                let inner_selection = select_all(types, inner, path, None);
+                path.pop();
+                out.push(format!("{name}{args} {{ {inner_selection} }}"));
+            }
+        }
+    }
+    format!("__typename {}", out.join(" "))
+}
+
+/// The paths at which two answers differ.
+fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for key in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                differences(
+                    &x[key.as_str()],
+                    &y[key.as_str()],
+                    &format!("{path}.{key}"),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                differences(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} ≠ {b}")),
+        _ => {}
+    }
+}
+
+/// Built from the schema itself: every field of every type that the root fields direct reads
+/// answer lead to (with their arguments), in one query, answered by both paths and compared field
+/// by field. A field added to one of those types that direct reads do not answer makes the query
+/// decline, and this test fail.
+#[tokio::test]
+async fn every_field_the_schema_declares_is_read_directly_as_the_resolvers_read_it() {
+    let roomy = |s: &mut integration_gateway::config::ServeConfig| {
+        s.max_query_complexity = 100_000;
+        s.max_query_depth = 30;
+        s.max_aliases = 1_000;
+        s.max_expanded_selections = 100_000;
+    };
+    let app = integration_gateway_app(roomy).await;
+    let resolvers = app
+        .twin_with(|s| {
+            roomy(s);
+            s.disable_direct_reads = true;
+        })
+        .await;
+    let schema = app
+        .data(
+            "{ __schema { types { name kind possibleTypes { name } fields { name \
+             args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } \
+             type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let types: HashMap<String, Value> = schema["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap().to_owned(), t.clone()))
+        .collect();
+    let node_types: Vec<&str> = types["Node"]["possibleTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(node_types.len(), 6, "{node_types:?}");
+    // The root fields that lead to the Node types: the types themselves, their connections, Node.
+    let leads_to_nodes = |name: &str| {
+        name == "Node"
+            || node_types.contains(&name)
+            || node_types.iter().any(|t| name == format!("{t}Connection"))
+    };
+    let mut roots = Vec::new();
+    for field in types["Query"]["fields"].as_array().unwrap() {
+        let name = field["name"].as_str().unwrap();
+        let (_, inner) = named(&field["type"]);
+        if !leads_to_nodes(inner) {
+            continue;
+        }
+        let mut args = Vec::new();
+        for arg in field["args"].as_array().unwrap() {
+            let arg_name = arg["name"].as_str().unwrap();
+            if arg["type"]["kind"] == "NON_NULL" || arg_name == "id" {
+                args.push(format!(
+                    "{arg_name}: {}",
+                    argument_value(&arg["type"]).unwrap()
+                ));
+            } else if arg_name == "first" {
+                args.push("first: 3".to_owned());
+            }
+        }
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!("({})", args.join(", "))
+        };
+        let selection = if inner == "Node" {
+            // Every implementation, each through its own inline fragment.
+            node_types
+                .iter()
+                .map(|t| {
+                    let selection = select_all(&types, t, &mut vec![t.to_string()], Some(t));
+                    format!("... on {t} {{ {selection} }}")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            select_all(&types, inner, &mut vec![inner.to_owned()], None)
+        };
+        roots.push(format!("{name}{args} {{ {selection} }}"));
+    }
+    assert!(roots.len() >= 10, "{roots:?}");
+    let query = format!("{{ {} }}", roots.join("\n"));
+    // Every field of every Node type is in it.
+    for t in &node_types {
+        for field in types[*t]["fields"].as_array().unwrap() {
+            let name = field["name"].as_str().unwrap();
+            assert!(
+                query.contains(&format!(" {name}")),
+                "{t}.{name} is not selected"
+            );
+        }
+    }
+    let _counts = COUNTS.lock().await;
+    let answered_before = direct_reads(&app, "answered").await;
+    let direct = post(&app, json!({"query": query})).await;
+    assert_eq!(
+        direct_reads(&app, "answered").await,
+        answered_before + 1,
+        "direct reads declined the query over every field: {}",
+        &direct.to_string()[..direct.to_string().len().min(2000)]
+    );
+    let by_resolvers = post(&resolvers, json!({"query": query})).await;
+    assert!(by_resolvers.get("errors").is_none(), "{by_resolvers}");
+    let mut found = Vec::new();
+    differences(&direct, &by_resolvers, "", &mut found);
+    assert!(found.is_empty(), "the paths differ:\n{}", found.join("\n"));
+    assert!(
+        direct.to_string().len() > 10_000,
+        "little was read: {direct}"
+    );
+}
+
+/// The demo data on a gateway with changed settings.
+async fn integration_gateway_app(
+    configure: impl FnOnce(&mut integration_gateway::config::ServeConfig),
+) -> TestApp {
+    let app = common::spawn_app_with(configure).await;
+    integration_gateway::seed::demo(&app.db)
+        .await
+        .expect("demo data");
+    app
 }
