@@ -19,6 +19,7 @@ NAMES = {
 }
 WORKLOADS = {
     "Q1": "one run by id",
+    "Q1N": "Q1, a document never seen before each time",
     "Q2": "50 runs + integration + errors",
     "Q3": "open records of one document",
     "Q4": "20 runs → 10 records → responses",

@@ -4,7 +4,7 @@
 --
 -- Configured by environment variables (bench/run sets them):
 --   BENCH_SYSTEM      ours | postgraphile | baseline
---   BENCH_WORKLOAD    Q1 Q2 Q3 Q4 M1 M2 PAGE_FIRST PAGE_LAST PAGE_AFTER PAGE_OFFSET
+--   BENCH_WORKLOAD    Q1 Q1N Q2 Q3 Q4 M1 M2 PAGE_FIRST PAGE_LAST PAGE_AFTER PAGE_OFFSET
 --   BENCH_N_INTEGRATIONS, BENCH_N_RUNS, BENCH_N_DOCS, BENCH_N_RECORDS   dataset sizes
 --   BENCH_M2_FIRST, BENCH_M2_COUNT   the runs M2 moves (all `running` when a cell starts)
 --   BENCH_PAGE        page size of Q2 (default 50)
@@ -99,6 +99,7 @@ local counter = 0
 local m2_slots = {}
 gql_errors = 0
 bad_status = 0
+new_docs = 0
 
 function init(args)
   tid = tid or 0
@@ -120,6 +121,13 @@ local function body_for()
     local v = string.format('{"id":%d}', rnd(n_runs))
     if system == "baseline" then return "/q1", v end
     return path, gql(q.Q1, v)
+  elseif w == "Q1N" then
+    -- Q1 as a document never seen before (a comment makes every text new): what the first
+    -- request of a document costs, parse and validation included.
+    local v = string.format('{"id":%d}', rnd(n_runs))
+    if system == "baseline" then return "/q1", v end
+    new_docs = new_docs + 1
+    return path, gql(q.Q1 .. " #" .. tid .. "-" .. new_docs, v)
   elseif w == "Q2" then
     if system == "baseline" then
       return "/q2", string.format('{"integrationId":%d,"first":%d,"errorsFirst":10}', rnd(n_int), page)

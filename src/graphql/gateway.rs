@@ -20,7 +20,7 @@ use tracing::Instrument;
 use super::{
     AppSchema,
     direct::DirectReads,
-    limits,
+    document, limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
     selection_order::ResponseOrder,
@@ -214,32 +214,36 @@ impl Gateway {
         let operation_name = request.operation_name.clone();
         let mut variables = std::mem::take(&mut request.variables);
         let lookup = self.rules.documents.fill(&mut request);
-        // The text to validate, when the cache has no verdict (parsing borrows the request).
-        let uncached = match (&lookup.checked, &lookup.unparsed) {
-            (Some(_), _) => None,
-            (None, Some(_)) => None,
-            (None, None) => Some(request.query.clone()),
+        // The spec's parse and validation of the text, once per document (cached with the tree).
+        let checked = match lookup.checked {
+            Some(checked) => checked,
+            None => {
+                let ast = self
+                    .rules
+                    .validator
+                    .parse(&request.query)
+                    .map_err(|errors| {
+                        errors.into_iter().map(limits::shorten).collect::<Vec<_>>()
+                    })?;
+                // The one parse: async-graphql executes this tree and never parses the text.
+                let tree = document::executable(&request.query, &ast);
+                let checked = self
+                    .rules
+                    .limits
+                    .check_document(&tree)
+                    .map_err(|e| vec![e])
+                    .and_then(|()| self.rules.validator.validate(&ast));
+                if let Some(text) = lookup.unparsed {
+                    self.rules.documents.keep(text, &tree, checked.clone());
+                }
+                request.set_parsed_query(tree);
+                checked
+            }
         };
+        let valid_document = checked?;
         let doc = request
             .parsed_query()
             .map_err(|e| vec![limits::shorten(request_errors::parse_error(e))])?;
-        // The spec's validation of the text, once per document (cached with its parse).
-        let checked = match lookup.checked {
-            Some(checked) => checked,
-            None => self
-                .rules
-                .limits
-                .check_document(doc)
-                .map_err(|e| vec![e])
-                .and_then(|()| {
-                    let text = lookup.unparsed.as_deref().or(uncached.as_deref());
-                    self.rules.validator.document(text.unwrap_or_default())
-                }),
-        };
-        if let Some(text) = lookup.unparsed {
-            self.rules.documents.keep(text, doc, checked.clone());
-        }
-        let valid_document = checked?;
         let definition = scopes::operation_definition(doc, operation_name.as_deref());
         let operation = definition.map(|op| op.ty);
         // async-graphql applies declared defaults when a resolver reads a variable, but not

@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod direct;
+pub mod document;
 pub mod enums;
 pub mod filter;
 pub mod gateway;

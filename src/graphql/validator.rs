@@ -5,8 +5,9 @@
 //! documents the spec refuses (an enum value written as a string, a nullable variable in a non-null
 //! position, an input object naming a field twice) and ran them.
 //!
-//! A document's verdict is kept with its parsed form in the gateway's document cache, so a known
-//! document is not validated again; variables are coerced on every request.
+//! Its parse is the only one: the tree async-graphql executes is converted from it
+//! (`document.rs`). A document's verdict is kept with that tree in the gateway's document cache,
+//! so a known document is not parsed or validated again; variables are coerced on every request.
 
 use std::sync::Arc;
 
@@ -82,13 +83,17 @@ impl Validator {
         Ok(Self { schema })
     }
 
-    /// Parses and validates a document: `PARSE_ERROR`s when its syntax is wrong, `VALIDATION`
-    /// errors when it breaks a rule.
-    pub fn document(&self, text: &str) -> Result<ValidDocument, Vec<ServerError>> {
+    /// Parses a document (the gateway's one parse: `document.rs` converts it for the
+    /// executor): `PARSE_ERROR`s when its syntax is wrong.
+    pub fn parse(&self, text: &str) -> Result<ast::Document, Vec<ServerError>> {
         // The gateway's lexical checks bound the text before this (tokens, nesting).
-        let ast = Parser::new()
+        Parser::new()
             .parse_ast(text, "request.graphql")
-            .map_err(|e| request_errors(&e.errors, "PARSE_ERROR"))?;
+            .map_err(|e| request_errors(&e.errors, "PARSE_ERROR"))
+    }
+
+    /// Validates a parsed document: `VALIDATION` errors when it breaks a rule.
+    pub fn validate(&self, ast: &ast::Document) -> Result<ValidDocument, Vec<ServerError>> {
         let (document, mut errors) = match ast.to_executable_validate(&self.schema) {
             Ok(document) => (document.into_inner(), Vec::new()),
             Err(e) => {
