@@ -37,7 +37,8 @@
 //! - `get`: the GET handler: GraphiQL, GraphQL-over-HTTP GET, and WebSocket upgrades handed to
 //!   `websocket`.
 //! - `websocket`: subscriptions over `graphql-transport-ws` and `graphql-ws`: authentication
-//!   at `connection_init`, closing on expired credentials and on shutdown.
+//!   at `connection_init`, closing on expired credentials and on shutdown, request errors as
+//!   graphql-transport-ws `error` messages.
 //! - `multipart`: subscriptions streamed over HTTP as `multipart/mixed`.
 
 mod caller;

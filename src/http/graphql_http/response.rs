@@ -126,7 +126,7 @@ pub(super) fn timed_out(format: ResponseFormat, limit: std::time::Duration) -> R
 /// Detects a request error, meaning execution never started. async-graphql reports parse,
 /// validation and coercion failures as `data: null` with errors that have no `path`. Field
 /// errors always have a path, so they are not matched.
-fn is_request_error(resp: &GqlResponse) -> bool {
+pub(super) fn is_request_error(resp: &GqlResponse) -> bool {
     resp.data == Value::Null
         && !resp.errors.is_empty()
         && resp.errors.iter().all(|error| error.path.is_empty())

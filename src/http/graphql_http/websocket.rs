@@ -1,9 +1,9 @@
 //! Subscriptions (and queries) over WebSocket, in `graphql-transport-ws` or `graphql-ws`.
 
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 
 use async_graphql::{
-    Executor, ServerError,
+    Executor, Response as GqlResponse, ServerError,
     http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols},
 };
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
@@ -12,12 +12,13 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
+use serde::{Deserialize, Serialize};
 
 use super::{
     GraphqlState,
     caller::{rejection_error, rejection_to_response, until},
     negotiate::ResponseFormat,
-    response::{error_response, transport_error},
+    response::{error_response, is_request_error, transport_error},
 };
 use crate::{
     auth::Principal,
@@ -77,7 +78,8 @@ pub(super) async fn upgrade<E: Executor>(
                     drop(hold);
                 }
                 // Pings keep idle connections alive through proxies; a peer that stops
-                // answering them is closed. (This loop does not watch shutdown.)
+                // answering them is closed. (This loop does not watch shutdown, nor answer
+                // request errors with `error`.)
                 _ => {
                     drop(hold);
                     GraphQLWebSocket::new(socket, executor, protocol)
@@ -105,9 +107,10 @@ fn chosen_protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
 const CLOSE_FORBIDDEN: u16 = 4403;
 
 /// Serves one authenticated GraphQL WebSocket. async-graphql-axum's `serve` cannot close a
-/// socket on its own initiative, so this is its loop with two additions: a refused
+/// socket on its own initiative, so this is its loop with these additions: a refused
 /// `connection_init` closes with 4403 (not 1002), the socket closes with 4403 when the
-/// credentials expire, and with 1001 when the server shuts down.
+/// credentials expire, and with 1001 when the server shuts down; over graphql-transport-ws,
+/// request errors are answered with `error` ([`RequestErrors`]).
 async fn serve_websocket<E: Executor>(
     socket: axum::extract::ws::WebSocket,
     executor: E,
@@ -173,6 +176,8 @@ async fn serve_websocket<E: Executor>(
         .on_connection_init(on_init)
         .keepalive_timeout(KEEPALIVE);
     futures_util::pin_mut!(messages);
+    let mut request_errors =
+        (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
     let mut watching = true;
     loop {
         let expires = *deadline.borrow();
@@ -201,7 +206,13 @@ async fn serve_websocket<E: Executor>(
                 };
                 let frame = match message {
                     async_graphql::http::WsMessage::Text(text) => {
-                        Message::Text(coded_connection_error(text, &refusal).into())
+                        let text = coded_connection_error(text, &refusal);
+                        let text = match &mut request_errors {
+                            Some(request_errors) => request_errors.rewrite(text),
+                            None => Some(text),
+                        };
+                        let Some(text) = text else { continue };
+                        Message::Text(text.into())
                     }
                     async_graphql::http::WsMessage::Close(code, reason) => {
                         let refused = refusal.lock().is_ok_and(|r| r.is_some());
@@ -252,9 +263,91 @@ fn coded_connection_error(text: String, refusal: &std::sync::Mutex<Option<Server
         .unwrap_or(text)
 }
 
+/// graphql-transport-ws answers an operation refused before execution (a request error, as
+/// [`is_request_error`] tells it) with one `error` message carrying the errors, and nothing
+/// after it. async-graphql writes the refusal like any result, a `next` then a `complete`: this
+/// turns that `next` into `error` and drops its `complete`. Field errors stay in `next`. (The
+/// legacy protocol is left alone: its reference server also answers validation errors with
+/// `data` then `complete`.)
+#[derive(Debug, Default)]
+struct RequestErrors {
+    /// Operations answered with `error` whose `complete` is yet to come.
+    ended: HashSet<String>,
+}
+
+/// The id of a `next` or `complete` message.
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+/// A `next` message, read only when its data is null.
+#[derive(Deserialize)]
+struct Next {
+    id: String,
+    payload: GqlResponse,
+}
+
+/// graphql-transport-ws's `error` message.
+#[derive(Serialize)]
+struct ErrorMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    payload: &'a [ServerError],
+}
+
+impl RequestErrors {
+    /// The message to send instead of `text` (async-graphql's), or `None` to send nothing.
+    fn rewrite(&mut self, text: String) -> Option<String> {
+        if text.starts_with(r#"{"type":"complete""#) {
+            let ended = !self.ended.is_empty()
+                && Self::id_of(&text).is_some_and(|id| self.ended.remove(&id));
+            return (!ended).then_some(text);
+        }
+        if !text.starts_with(r#"{"type":"next""#) {
+            return Some(text);
+        }
+        // A `next` for an ended id belongs to a new operation that reused the id: async-graphql
+        // dropped the refused one's stream without completing it.
+        if !self.ended.is_empty()
+            && let Some(id) = Self::id_of(&text)
+        {
+            self.ended.remove(&id);
+        }
+        // Only a `next` whose data is null can carry a request error; events pass unparsed.
+        if !text.contains(r#""data":null"#) {
+            return Some(text);
+        }
+        let Ok(next) = serde_json::from_str::<Next>(&text) else {
+            return Some(text);
+        };
+        if !is_request_error(&next.payload) {
+            return Some(text);
+        }
+        let error = ErrorMessage {
+            kind: "error",
+            id: &next.id,
+            payload: &next.payload.errors,
+        };
+        let Ok(error) = serde_json::to_string(&error) else {
+            return Some(text);
+        };
+        self.ended.insert(next.id);
+        Some(error)
+    }
+
+    /// The `id` of a message (its payload is skipped, not kept).
+    fn id_of(text: &str) -> Option<String> {
+        serde_json::from_str::<Id>(text)
+            .ok()
+            .map(|message| message.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::Value as Json;
+    use serde_json::{Value as Json, json};
 
     use super::*;
     use crate::http::{
@@ -320,5 +413,57 @@ mod tests {
         // Anything else passes as it is.
         let next = r#"{"type":"next","id":"1","payload":{"data":{}}}"#;
         assert_eq!(coded_connection_error(next.into(), &refusal), next);
+    }
+
+    #[test]
+    fn request_errors_go_out_as_one_error_message() {
+        let mut rewrite = RequestErrors::default();
+        let refused = r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"Unknown field","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}}"#;
+        let error = rewrite.rewrite(refused.into()).expect("an error message");
+        assert_eq!(
+            serde_json::from_str::<Json>(&error).expect("JSON"),
+            json!({"type": "error", "id": "1", "payload": [{
+                "message": "Unknown field",
+                "locations": [{"line": 1, "column": 3}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }]})
+        );
+        assert!(error.starts_with(r#"{"type":"error","id":"1","payload":["#));
+        // Its `complete` is not sent; another operation's is.
+        let other = r#"{"type":"complete","id":"2"}"#;
+        assert_eq!(rewrite.rewrite(other.into()).as_deref(), Some(other));
+        assert_eq!(
+            rewrite.rewrite(r#"{"type":"complete","id":"1"}"#.into()),
+            None
+        );
+        assert!(rewrite.ended.is_empty());
+    }
+
+    #[test]
+    fn field_errors_and_events_stay_next() {
+        let mut rewrite = RequestErrors::default();
+        for next in [
+            r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"boom","path":["runs"]}]}}"#,
+            r#"{"type":"next","id":"1","payload":{"data":{"a":null},"errors":[{"message":"boom","path":["a"]}]}}"#,
+            r#"{"type":"next","id":"1","payload":{"data":{"a":1}}}"#,
+            r#"{"type":"complete","id":"1"}"#,
+            r#"{"type":"connection_ack"}"#,
+        ] {
+            assert_eq!(rewrite.rewrite(next.into()).as_deref(), Some(next));
+        }
+    }
+
+    #[test]
+    fn an_id_reused_after_its_error_completes_normally() {
+        let mut rewrite = RequestErrors::default();
+        let refused =
+            r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"no"}]}}"#;
+        assert!(rewrite.rewrite(refused.into()).is_some());
+        // async-graphql replaced the refused stream before completing it: the new operation's
+        // messages, its `complete` included, all go out.
+        let event = r#"{"type":"next","id":"1","payload":{"data":{"a":1}}}"#;
+        assert_eq!(rewrite.rewrite(event.into()).as_deref(), Some(event));
+        let complete = r#"{"type":"complete","id":"1"}"#;
+        assert_eq!(rewrite.rewrite(complete.into()).as_deref(), Some(complete));
     }
 }
