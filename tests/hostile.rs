@@ -369,9 +369,10 @@ async fn a_websocket_message_over_the_body_limit_closes_the_socket() {
     ws.subscribe("0", RUNS, json!({"f": nested_filter(30, "and")}))
         .await;
     let refused = ws.next_message().await;
-    // async-graphql answers request errors as `next` (graphql-ws would have `error`).
+    // A request error: graphql-transport-ws's `error`, its payload the errors.
+    assert_eq!(refused["type"], "error", "{refused}");
     assert_eq!(
-        refused["payload"]["errors"][0]["extensions"]["limit"], "max-input-depth",
+        refused["payload"][0]["extensions"]["limit"], "max-input-depth",
         "{refused}"
     );
     let huge = format!("{{ {} }}", "__typename ".repeat(200_000));

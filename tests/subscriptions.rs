@@ -1,5 +1,5 @@
 //! Subscriptions over real WebSockets, on both subprotocols: live events in order, filters,
-//! replay with afterSequence, many subscribers, slow consumers.
+//! replay with afterSequence, many subscribers, slow consumers, refused operations.
 
 mod common;
 
@@ -322,6 +322,71 @@ async fn a_thousand_subscribers_of_one_run_each_receive_every_transition_in_orde
     for task in tasks {
         assert_eq!(task.await.unwrap(), expected);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphql_transport_ws_answers_a_refused_operation_with_one_error_message() {
+    let app = spawn_app().await;
+    let mut ws = app.ws("graphql-transport-ws").await;
+    // Validation: `error` with the errors array as its payload, as the server wrote it.
+    ws.subscribe("invalid", "subscription { noSuchField }", json!({}))
+        .await;
+    let text = ws.next_text().await;
+    assert!(
+        text.starts_with(r#"{"type":"error","id":"invalid","payload":[{"message":"#),
+        "{text}"
+    );
+    let message: Value = serde_json::from_str(&text).unwrap();
+    let errors = message["payload"].as_array().unwrap();
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("noSuchField"),
+        "{text}"
+    );
+    assert!(errors.iter().all(|e| e.get("path").is_none()), "{text}");
+    // Variable coercion: the same.
+    ws.subscribe("coercion", RUN_CHANGES, json!({ "run": "not a number" }))
+        .await;
+    let message = ws.next_message().await;
+    assert_eq!(message["type"], "error", "{message}");
+    assert_eq!(message["id"], "coercion", "{message}");
+    assert!(message["payload"][0]["message"].is_string(), "{message}");
+    // A field error stays in `next`, even when it nulls the whole `data`, then completes.
+    ws.subscribe(
+        "field",
+        "{ integrationRuns(first: 1, last: 1) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    let message = ws.next_message().await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert_eq!(message["id"], "field", "{message}");
+    assert!(message["payload"]["data"].is_null(), "{message}");
+    assert_eq!(
+        message["payload"]["errors"][0]["path"],
+        json!(["integrationRuns"]),
+        "{message}"
+    );
+    // No `complete` followed either `error`: the next message is this operation's.
+    let message = ws.next_message().await;
+    assert_eq!(message["type"], "complete", "{message}");
+    assert_eq!(message["id"], "field", "{message}");
+    ws.close().await;
+
+    // The legacy protocol keeps `data` then `complete`, as its reference server answers
+    // validation errors.
+    let mut legacy = app.ws("graphql-ws").await;
+    legacy
+        .subscribe("invalid", "subscription { noSuchField }", json!({}))
+        .await;
+    let message = legacy.next_message().await;
+    assert_eq!(message["type"], "data", "{message}");
+    assert!(message["payload"]["errors"][0]["message"].is_string());
+    let message = legacy.next_message().await;
+    assert_eq!(message["type"], "complete", "{message}");
+    legacy.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

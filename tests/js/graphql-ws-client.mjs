@@ -1,5 +1,6 @@
 // The reference client of graphql-transport-ws (npm `graphql-ws`) subscribes to run status
-// changes on a running gateway, drives a run over HTTP, and checks what it receives.
+// changes on a running gateway, drives a run over HTTP, and checks what it receives; then it
+// checks that an invalid subscription is answered with the protocol's `error`.
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -49,6 +50,25 @@ for (const action of ['run', 'pause', 'run']) {
   await gql(`mutation($id: Int!) { ${action}IntegrationRun(id: $id) { status } }`, { id: run.id });
 }
 await done;
+
+// An operation refused before execution (an unknown field) reaches the sink's `error` with the
+// GraphQL errors array (graphql-transport-ws's `error` message), never `next` or `complete`.
+const refused = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('no answer to an invalid subscription')), 15000);
+  const fail = (what) => { clearTimeout(timer); reject(new Error(`expected error, got ${what}`)); };
+  client.subscribe(
+    { query: 'subscription { noSuchField }' },
+    {
+      next: (msg) => fail(`next ${JSON.stringify(msg)}`),
+      error: (errors) => { clearTimeout(timer); resolve(errors); },
+      complete: () => fail('complete'),
+    },
+  );
+});
+if (!Array.isArray(refused) || refused.length === 0
+    || !refused.every((e) => typeof e.message === 'string' && e.path === undefined)) {
+  throw new Error(`expected the GraphQL errors array, got ${JSON.stringify(refused)}`);
+}
 await client.dispose();
 
 const statuses = received.map((e) => `${e.previousStatus}->${e.status}`);
@@ -60,4 +80,4 @@ if (!received.every((e) => e.run.integration.code === code)) throw new Error('ru
 if (!(received[0].sequence < received[1].sequence && received[1].sequence < received[2].sequence)) {
   throw new Error('sequences out of order');
 }
-console.log(`graphql-ws client: received ${statuses.join(', ')}`);
+console.log(`graphql-ws client: received ${statuses.join(', ')}; an invalid subscription got error: ${refused[0].message}`);

@@ -1,0 +1,469 @@
+//! Subscriptions (and queries) over WebSocket, in `graphql-transport-ws` or `graphql-ws`.
+
+use std::{collections::HashSet, sync::Arc};
+
+use async_graphql::{
+    Executor, Response as GqlResponse, ServerError,
+    http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols},
+};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::{
+    extract::WebSocketUpgrade,
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    GraphqlState,
+    caller::{rejection_error, rejection_to_response, until},
+    negotiate::ResponseFormat,
+    response::{error_response, is_request_error, transport_error},
+};
+use crate::{
+    auth::Principal,
+    http::auth::{HttpAuth, payload_authorization},
+};
+
+/// Read and write buffer of a WebSocket connection (larger messages still pass).
+const WS_BUFFER: usize = 4 * 1024;
+
+/// How long a WebSocket peer has to answer the server's keep-alive ping.
+const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A WebSocket upgrade on GET: a GraphQL subprotocol is required and, with authentication, a
+/// token in the upgrade request's own header is checked before upgrading.
+pub(super) async fn upgrade<E: Executor>(
+    state: GraphqlState<E>,
+    ws: WebSocketUpgrade,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(protocol) = protocol else {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            ResponseFormat::Json,
+            "Sec-WebSocket-Protocol must be graphql-transport-ws or graphql-ws",
+        );
+    };
+    let executor = state.executor;
+    // A token in the upgrade request's header is checked before upgrading, so a bad one
+    // gets a plain 401; otherwise the connection_init payload carries it.
+    let from_header = match (&state.auth, headers.contains_key(header::AUTHORIZATION)) {
+        (Some(auth), true) => match auth.principal(&headers).await {
+            Ok(principal) => Some(principal),
+            Err(rejection) => return rejection_to_response(rejection, ResponseFormat::Json),
+        },
+        _ => None,
+    };
+    let auth = state.auth;
+    // Once upgraded, the socket is no longer the HTTP server's, whose graceful shutdown would
+    // not wait for it to send its 1001: this keeps shutdown waiting (within its grace).
+    let hold = crate::shutdown::hold();
+    // The chosen subprotocol has to be echoed back. Otherwise browsers and Node's WebSocket
+    // drop the connection ("Server did not respond with sent protocols").
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
+        // GraphQL messages are small; tungstenite's 128 KiB default buffers made an idle
+        // subscriber cost ~130 KiB of server memory (benches/subscriptions.rs).
+        .read_buffer_size(WS_BUFFER)
+        .write_buffer_size(WS_BUFFER)
+        // tungstenite's defaults (64 MiB messages) would let a subscribe message carry
+        // 64 times what an HTTP body may: the connection is closed (1009) instead.
+        .max_message_size(state.limits.max_message_bytes)
+        .max_frame_size(state.limits.max_message_bytes)
+        .on_upgrade(move |socket| async move {
+            match (auth, chosen_protocol(&headers)) {
+                (Some(auth), Some(chosen)) => {
+                    serve_websocket(socket, executor, chosen, auth, from_header).await;
+                    drop(hold);
+                }
+                // Pings keep idle connections alive through proxies; a peer that stops
+                // answering them is closed. (This loop does not watch shutdown, nor answer
+                // request errors with `error`.)
+                _ => {
+                    drop(hold);
+                    GraphQLWebSocket::new(socket, executor, protocol)
+                        .keepalive_timeout(KEEPALIVE)
+                        .serve()
+                        .await
+                }
+            }
+        })
+        .into_response()
+}
+
+/// The subprotocol of a WebSocket upgrade: the first listed one async-graphql speaks (as
+/// `GraphQLProtocol` picks it, whose value is private).
+fn chosen_protocol(headers: &HeaderMap) -> Option<WebSocketProtocols> {
+    headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|value| value.to_str().ok())?
+        .split(',')
+        .find_map(|p| p.trim().parse().ok())
+}
+
+/// The graphql-transport-ws close code for refused or expired credentials ("Forbidden"; the
+/// graphql-ws client retries it, asking its connectionParams for a fresh token).
+const CLOSE_FORBIDDEN: u16 = 4403;
+
+/// Serves one authenticated GraphQL WebSocket. async-graphql-axum's `serve` cannot close a
+/// socket on its own initiative, so this is its loop with these additions: a refused
+/// `connection_init` closes with 4403 (not 1002), the socket closes with 4403 when the
+/// credentials expire, and with 1001 when the server shuts down; over graphql-transport-ws,
+/// request errors are answered with `error` ([`RequestErrors`]).
+async fn serve_websocket<E: Executor>(
+    socket: axum::extract::ws::WebSocket,
+    executor: E,
+    protocol: WebSocketProtocols,
+    auth: HttpAuth,
+    from_header: Option<Principal>,
+) {
+    use axum::extract::ws::{CloseFrame, Message};
+    use futures_util::{SinkExt, StreamExt};
+
+    let (mut sink, stream) = socket.split();
+    // A message over --max-body-bytes ends the input; the peer is then told why (1009).
+    let too_big = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let too_big_in_input = too_big.clone();
+    let input = stream
+        .take_while(move |res| {
+            if let Err(error) = res {
+                // axum hides tungstenite's error type; its capacity error reads
+                // "Space limit exceeded: Message too long: …".
+                let text = error.to_string();
+                if text.contains("too long") || text.contains("Space limit exceeded") {
+                    too_big_in_input.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+            std::future::ready(res.is_ok())
+        })
+        .filter_map(|res| {
+            std::future::ready(match res {
+                Ok(msg @ (Message::Text(_) | Message::Binary(_))) => Some(msg.into_data()),
+                _ => None,
+            })
+        });
+    let (deadline_tx, mut deadline) =
+        tokio::sync::watch::channel(from_header.as_ref().and_then(|p| p.expires_at));
+    // The error a refused `connection_init` is answered with.
+    let refusal = Arc::new(std::sync::Mutex::new(None::<ServerError>));
+    let refusal_in_init = refusal.clone();
+    let on_init = move |payload: serde_json::Value| async move {
+        let principal = match (payload_authorization(&payload), from_header) {
+            (Some(value), _) => auth.principal_from(Some(value)).await,
+            (None, Some(principal)) => Ok(principal),
+            (None, None) => auth.principal_from(None).await,
+        };
+        match principal {
+            Ok(principal) => {
+                let _ = deadline_tx.send(principal.expires_at);
+                let mut data = async_graphql::Data::default();
+                data.insert(principal.actor());
+                data.insert(principal);
+                Ok(data)
+            }
+            Err(rejection) => {
+                let (_, error) = rejection_error(&rejection);
+                let message = error.message.clone();
+                if let Ok(mut refusal) = refusal_in_init.lock() {
+                    *refusal = Some(error);
+                }
+                Err(async_graphql::Error::new(message))
+            }
+        }
+    };
+    let messages = async_graphql::http::WebSocket::new(executor, input, protocol)
+        .on_connection_init(on_init)
+        .keepalive_timeout(KEEPALIVE);
+    futures_util::pin_mut!(messages);
+    let mut request_errors =
+        (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
+    let mut watching = true;
+    loop {
+        let expires = *deadline.borrow();
+        tokio::select! {
+            // The server is stopping: say so (1001 going away) so clients reconnect elsewhere.
+            () = crate::shutdown::wait() => {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: axum::extract::ws::close_code::AWAY,
+                        reason: "server shutting down".into(),
+                    })))
+                    .await;
+                break;
+            }
+            message = messages.next() => {
+                let Some(message) = message else {
+                    if too_big.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = sink
+                            .send(Message::Close(Some(CloseFrame {
+                                code: axum::extract::ws::close_code::SIZE,
+                                reason: "the message is larger than --max-body-bytes".into(),
+                            })))
+                            .await;
+                    }
+                    break;
+                };
+                let frame = match message {
+                    async_graphql::http::WsMessage::Text(text) => {
+                        let text = coded_connection_error(text, &refusal);
+                        let text = match &mut request_errors {
+                            Some(request_errors) => request_errors.rewrite(text),
+                            None => Some(text),
+                        };
+                        let Some(text) = text else { continue };
+                        Message::Text(text.into())
+                    }
+                    async_graphql::http::WsMessage::Close(code, reason) => {
+                        let refused = refusal.lock().is_ok_and(|r| r.is_some());
+                        let code = if refused { CLOSE_FORBIDDEN } else { code };
+                        Message::Close(Some(CloseFrame { code, reason: reason.into() }))
+                    }
+                };
+                if sink.send(frame).await.is_err() {
+                    break;
+                }
+            }
+            changed = deadline.changed(), if watching => watching = changed.is_ok(),
+            () = until(expires), if expires.is_some() => {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: CLOSE_FORBIDDEN,
+                        reason: "Forbidden: the token has expired".into(),
+                    })))
+                    .await;
+                break;
+            }
+        }
+    }
+}
+
+/// The legacy protocol's (`graphql-ws`, subscriptions-transport-ws) `connection_error`, whose
+/// payload async-graphql writes without extensions, with a code: the refusal's own error when
+/// the caller was refused, `TIMEOUT` for a peer that stopped answering pings, `BAD_REQUEST` for
+/// a broken handshake. Every other message passes unchanged.
+fn coded_connection_error(text: String, refusal: &std::sync::Mutex<Option<ServerError>>) -> String {
+    if !text.starts_with(r#"{"type":"connection_error""#) {
+        return text;
+    }
+    let refusal = refusal.lock().ok().and_then(|refusal| refusal.clone());
+    let error = refusal.unwrap_or_else(|| {
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|m| m["payload"]["message"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let status = if message == "timeout" {
+            StatusCode::GATEWAY_TIMEOUT
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        transport_error(status, &message).1
+    });
+    serde_json::to_string(&serde_json::json!({ "type": "connection_error", "payload": error }))
+        .unwrap_or(text)
+}
+
+/// graphql-transport-ws answers an operation refused before execution (a request error, as
+/// [`is_request_error`] tells it) with one `error` message carrying the errors, and nothing
+/// after it. async-graphql writes the refusal like any result, a `next` then a `complete`: this
+/// turns that `next` into `error` and drops its `complete`. Field errors stay in `next`. (The
+/// legacy protocol is left alone: its reference server also answers validation errors with
+/// `data` then `complete`.)
+#[derive(Debug, Default)]
+struct RequestErrors {
+    /// Operations answered with `error` whose `complete` is yet to come.
+    ended: HashSet<String>,
+}
+
+/// The id of a `next` or `complete` message.
+#[derive(Deserialize)]
+struct Id {
+    id: String,
+}
+
+/// A `next` message, read only when its data is null.
+#[derive(Deserialize)]
+struct Next {
+    id: String,
+    payload: GqlResponse,
+}
+
+/// graphql-transport-ws's `error` message.
+#[derive(Serialize)]
+struct ErrorMessage<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    payload: &'a [ServerError],
+}
+
+impl RequestErrors {
+    /// The message to send instead of `text` (async-graphql's), or `None` to send nothing.
+    fn rewrite(&mut self, text: String) -> Option<String> {
+        if text.starts_with(r#"{"type":"complete""#) {
+            let ended = !self.ended.is_empty()
+                && Self::id_of(&text).is_some_and(|id| self.ended.remove(&id));
+            return (!ended).then_some(text);
+        }
+        if !text.starts_with(r#"{"type":"next""#) {
+            return Some(text);
+        }
+        // A `next` for an ended id belongs to a new operation that reused the id: async-graphql
+        // dropped the refused one's stream without completing it.
+        if !self.ended.is_empty()
+            && let Some(id) = Self::id_of(&text)
+        {
+            self.ended.remove(&id);
+        }
+        // Only a `next` whose data is null can carry a request error; events pass unparsed.
+        if !text.contains(r#""data":null"#) {
+            return Some(text);
+        }
+        let Ok(next) = serde_json::from_str::<Next>(&text) else {
+            return Some(text);
+        };
+        if !is_request_error(&next.payload) {
+            return Some(text);
+        }
+        let error = ErrorMessage {
+            kind: "error",
+            id: &next.id,
+            payload: &next.payload.errors,
+        };
+        let Ok(error) = serde_json::to_string(&error) else {
+            return Some(text);
+        };
+        self.ended.insert(next.id);
+        Some(error)
+    }
+
+    /// The `id` of a message (its payload is skipped, not kept).
+    fn id_of(text: &str) -> Option<String> {
+        serde_json::from_str::<Id>(text)
+            .ok()
+            .map(|message| message.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value as Json, json};
+
+    use super::*;
+    use crate::http::{
+        auth::Rejection,
+        graphql_http::{HttpLimits, graphql_routes, test_support::*},
+    };
+
+    #[tokio::test]
+    async fn websocket_upgrade_echoes_the_subprotocol() {
+        let addr = serve(graphql_routes(
+            schema(Arc::default()),
+            "/graphql",
+            HttpLimits::default(),
+            None,
+        ))
+        .await;
+        let upgrade = |protocol: &str| {
+            format!(
+                "GET /graphql HTTP/1.1\r\nHost: {addr}\r\nConnection: Upgrade\r\n\
+                 Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+                 Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{protocol}\r\n"
+            )
+        };
+        for protocol in ["graphql-transport-ws", "graphql-ws"] {
+            let request = upgrade(&format!("Sec-WebSocket-Protocol: {protocol}\r\n"));
+            let (head, _) = raw_http(addr, request.as_bytes()).await;
+            assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+            assert!(
+                head.to_lowercase()
+                    .contains(&format!("sec-websocket-protocol: {protocol}")),
+                "{head}"
+            );
+        }
+        // Without a GraphQL subprotocol the upgrade is refused. `Connection: close` (listed
+        // after `Upgrade`) makes the server close the socket so that raw_http can return.
+        let request = upgrade("Connection: close\r\n");
+        let (head, body) = raw_http(addr, request.as_bytes()).await;
+        assert!(head.starts_with("HTTP/1.1 400"), "{head}");
+        let body: Json = serde_json::from_str(&body).expect("JSON 400 body");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_REQUEST",
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn legacy_connection_errors_get_a_code() {
+        let refusal = std::sync::Mutex::new(None);
+        // async-graphql's own: a peer that stopped answering pings.
+        let timeout = r#"{"type":"connection_error","payload":{"message":"timeout"}}"#;
+        let coded: Json =
+            serde_json::from_str(&coded_connection_error(timeout.into(), &refusal)).expect("JSON");
+        assert_eq!(coded["type"], "connection_error");
+        assert_eq!(coded["payload"]["message"], "timeout");
+        assert_eq!(coded["payload"]["extensions"]["code"], "TIMEOUT");
+        // A refused caller: the refusal's error, with its code.
+        let (_, error) = rejection_error(&Rejection::Unavailable);
+        *refusal.lock().expect("lock") = Some(error);
+        let refused = r#"{"type":"connection_error","payload":{"message":"x"}}"#;
+        let coded: Json =
+            serde_json::from_str(&coded_connection_error(refused.into(), &refusal)).expect("JSON");
+        assert_eq!(coded["payload"]["extensions"]["code"], "UNAVAILABLE");
+        // Anything else passes as it is.
+        let next = r#"{"type":"next","id":"1","payload":{"data":{}}}"#;
+        assert_eq!(coded_connection_error(next.into(), &refusal), next);
+    }
+
+    #[test]
+    fn request_errors_go_out_as_one_error_message() {
+        let mut rewrite = RequestErrors::default();
+        let refused = r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"Unknown field","locations":[{"line":1,"column":3}],"extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}]}}"#;
+        let error = rewrite.rewrite(refused.into()).expect("an error message");
+        assert_eq!(
+            serde_json::from_str::<Json>(&error).expect("JSON"),
+            json!({"type": "error", "id": "1", "payload": [{
+                "message": "Unknown field",
+                "locations": [{"line": 1, "column": 3}],
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }]})
+        );
+        assert!(error.starts_with(r#"{"type":"error","id":"1","payload":["#));
+        // Its `complete` is not sent; another operation's is.
+        let other = r#"{"type":"complete","id":"2"}"#;
+        assert_eq!(rewrite.rewrite(other.into()).as_deref(), Some(other));
+        assert_eq!(
+            rewrite.rewrite(r#"{"type":"complete","id":"1"}"#.into()),
+            None
+        );
+        assert!(rewrite.ended.is_empty());
+    }
+
+    #[test]
+    fn field_errors_and_events_stay_next() {
+        let mut rewrite = RequestErrors::default();
+        for next in [
+            r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"boom","path":["runs"]}]}}"#,
+            r#"{"type":"next","id":"1","payload":{"data":{"a":null},"errors":[{"message":"boom","path":["a"]}]}}"#,
+            r#"{"type":"next","id":"1","payload":{"data":{"a":1}}}"#,
+            r#"{"type":"complete","id":"1"}"#,
+            r#"{"type":"connection_ack"}"#,
+        ] {
+            assert_eq!(rewrite.rewrite(next.into()).as_deref(), Some(next));
+        }
+    }
+
+    #[test]
+    fn an_id_reused_after_its_error_completes_normally() {
+        let mut rewrite = RequestErrors::default();
+        let refused =
+            r#"{"type":"next","id":"1","payload":{"data":null,"errors":[{"message":"no"}]}}"#;
+        assert!(rewrite.rewrite(refused.into()).is_some());
+        // async-graphql replaced the refused stream before completing it: the new operation's
+        // messages, its `complete` included, all go out.
+        let event = r#"{"type":"next","id":"1","payload":{"data":{"a":1}}}"#;
+        assert_eq!(rewrite.rewrite(event.into()).as_deref(), Some(event));
+        let complete = r#"{"type":"complete","id":"1"}"#;
+        assert_eq!(rewrite.rewrite(complete.into()).as_deref(), Some(complete));
+    }
+}
