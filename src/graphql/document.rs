@@ -1,8 +1,13 @@
 //! One parser. Every document is parsed once, by apollo-compiler's parser (the one the validator
-//! judges, exact to the spec's grammar: `\u{…}` escapes, surrogate pairs, descriptions on
-//! operations), and the tree async-graphql executes is converted from that parse instead of
-//! being parsed again by async-graphql's own parser, which disagreed with the spec on those
-//! cases. The conversion is total: definitions that are not executable, duplicate names and
+//! judges, exact to the spec's grammar: `\u{…}` escapes, surrogate pairs), and the tree
+//! async-graphql executes is converted from that parse instead of being parsed again by
+//! async-graphql's own parser, which disagreed with the spec on those cases.
+//!
+//! The September 2025 spec lets operations, fragments and variable definitions carry a
+//! description (graphql-js 16 reads them); apollo-parser 0.8 does not yet. A description in an
+//! executable document has no effect on validation or execution (the spec says removing it
+//! changes nothing), so [`without_descriptions`] blanks them out, character for character,
+//! before parsing: every position in the document stays where it was. The conversion is total: definitions that are not executable, duplicate names and
 //! several anonymous operations are kept or dropped here without a word, because validation
 //! refuses such a document before anything executes it.
 
@@ -330,9 +335,172 @@ fn const_value(v: &ast::Value) -> ConstValue {
     value(v).into_const().unwrap_or(ConstValue::Null)
 }
 
+/// What a token of the lexical pass is, as far as finding descriptions needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// A string or block string, and its byte range.
+    Text(usize, usize),
+    /// A name or a number.
+    Word(usize, usize),
+    /// A punctuator.
+    Punct(u8),
+}
+
+/// The tokens of `text` (comments, blanks and commas skipped), as far as the first byte that is
+/// none of them (the parser will report it).
+fn tokens(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                let start = i;
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i = (i + 3).min(bytes.len());
+                out.push(Token::Text(start, i));
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(bytes.len());
+                out.push(Token::Text(start, i));
+            }
+            b'.' => {
+                out.push(Token::Punct(b'.'));
+                i += if bytes[i..].starts_with(b"...") { 3 } else { 1 };
+            }
+            _ if byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'+') => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'_' | b'-' | b'+' | b'.'))
+                    && !bytes[i..].starts_with(b"...")
+                {
+                    i += 1;
+                }
+                out.push(Token::Word(start, i));
+            }
+            b'!' | b'$' | b'&' | b'(' | b')' | b':' | b'=' | b'@' | b'[' | b']' | b'{' | b'|'
+            | b'}' => {
+                out.push(Token::Punct(byte));
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// `text` with the descriptions of its operations, fragments and variable definitions blanked
+/// out (each character a space, line breaks kept, so positions do not move); borrowed when it
+/// has none. A string anywhere else (an argument, a default value) is a value and stays, and so
+/// does a string before a shorthand query `{ … }`, which the grammar refuses a description.
+pub fn without_descriptions(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('"') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let tokens = tokens(text);
+    let mut blank = Vec::new();
+    // Nesting of `{`, `[` and `(`.
+    let (mut braces, mut brackets, mut parens) = (0usize, 0usize, 0usize);
+    for (i, token) in tokens.iter().enumerate() {
+        match *token {
+            Token::Punct(b'{') => braces += 1,
+            Token::Punct(b'}') => braces = braces.saturating_sub(1),
+            Token::Punct(b'[') => brackets += 1,
+            Token::Punct(b']') => brackets = brackets.saturating_sub(1),
+            Token::Punct(b'(') => parens += 1,
+            Token::Punct(b')') => parens = parens.saturating_sub(1),
+            Token::Text(start, end) if braces == 0 && brackets == 0 => {
+                let next = tokens.get(i + 1);
+                let previous = i.checked_sub(1).map(|p| tokens[p]);
+                let described = match (parens, next) {
+                    // Before an operation or a fragment definition.
+                    (0, Some(Token::Word(s, e))) => matches!(
+                        &text[*s..*e],
+                        "query" | "mutation" | "subscription" | "fragment"
+                    ),
+                    // Before a variable definition (not a default value's string: that one
+                    // follows `=`, or `:` inside an object).
+                    (1, Some(Token::Punct(b'$'))) => !matches!(
+                        previous,
+                        Some(Token::Punct(b'=')) | Some(Token::Punct(b':'))
+                    ),
+                    _ => false,
+                };
+                if described {
+                    blank.push((start, end));
+                }
+            }
+            _ => {}
+        }
+    }
+    if blank.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in blank {
+        out.push_str(&text[at..start]);
+        out.extend(text[start..end].chars().map(|c| match c {
+            '\n' | '\r' => c,
+            _ => ' ',
+        }));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_of_definitions_are_blanked_and_nothing_else() {
+        let cases = [
+            (
+                "\"op\" query Q(\"v\" $a: String = \"x\" \"\"\"w\n\"\"\" $b: [String] = [\"y\"], $c: In = {k: \"z\"}) @d(s: \"t\") { f(s: \"u\") }\n\"\"\"frag\"\"\" fragment F on T { g }",
+                "     query Q(    $a: String = \"x\"     \n    $b: [String] = [\"y\"], $c: In = {k: \"z\"}) @d(s: \"t\") { f(s: \"u\") }\n           fragment F on T { g }",
+            ),
+            // Shorthand: no description allowed, so the string stays for the parser to refuse.
+            ("\"d\" { a }", "\"d\" { a }"),
+            (
+                "# \"q\" query\n{ a(s: \"query\") }",
+                "# \"q\" query\n{ a(s: \"query\") }",
+            ),
+            ("\"é\" mutation { a }", "    mutation { a }"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(without_descriptions(text), expected, "{text}");
+            assert_eq!(
+                without_descriptions(text).chars().count(),
+                text.chars().count()
+            );
+        }
+        assert!(matches!(
+            without_descriptions("{ a(s: \"q\") }"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     fn convert(text: &str) -> ExecutableDocument {
         let ast = apollo_compiler::parser::Parser::new()

@@ -218,15 +218,14 @@ impl Gateway {
         let checked = match lookup.checked {
             Some(checked) => checked,
             None => {
-                let ast = self
-                    .rules
-                    .validator
-                    .parse(&request.query)
-                    .map_err(|errors| {
-                        errors.into_iter().map(limits::shorten).collect::<Vec<_>>()
-                    })?;
+                // Descriptions blanked out (apollo-parser does not read them yet; they mean
+                // nothing to execution), positions kept.
+                let text = document::without_descriptions(&request.query);
+                let ast = self.rules.validator.parse(&text).map_err(|errors| {
+                    errors.into_iter().map(limits::shorten).collect::<Vec<_>>()
+                })?;
                 // The one parse: async-graphql executes this tree and never parses the text.
-                let tree = document::executable(&request.query, &ast);
+                let tree = document::executable(&text, &ast);
                 let checked = self
                     .rules
                     .limits

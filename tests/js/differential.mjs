@@ -328,6 +328,8 @@ function handWrittenCases({ code: S, integrationId: I, runId: R }) {
   add(P, 'operation named query', 'query query { __typename }', yes);
   add(P, 'negative zero and exponents where Int is not needed', '{ integration(code: "-0") { id } }', yes);
   add(P, 'description on an operation', '"Described." query Described { __typename }');
+  add(P, 'descriptions on a fragment and a variable', '"""Op""" query D("the id" $id: Int = 1) { integrationRun(id: $id) { ...R } } "R." fragment R on IntegrationRun { id }', yes);
+  add(P, 'description on a shorthand query', '"Described." { __typename }', no);
 
   // ExecutableDefinitions
   let r = 'ExecutableDefinitions';
@@ -1066,8 +1068,6 @@ const short = (s, n) => {
 const KNOWN = new Map([
   ['control character in a string',
     "the gateway's own rule (issue 17): text with control characters other than tab, newline and carriage return is refused, since XML cannot carry it"],
-  ['description on an operation',
-    "apollo-compiler's parser (the gateway's one parser) does not read a description on an operation yet, a recent addition to the spec's grammar that graphql-js 16.15 reads"],
   ['nullable variable in a OneOf input object at a non-null position',
     'the spec (OneOf Input Objects) refuses it; graphql-js 16.15 misses it at a non-null position'],
   ['valid: explicit null for a nullable variable with a default used as Int!',
