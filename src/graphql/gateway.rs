@@ -158,6 +158,8 @@ impl Documents {
 struct Admitted {
     request: Request,
     operation: Option<OperationType>,
+    /// The validated document (its field types complete the answer's field errors).
+    document: ValidDocument,
 }
 
 impl Gateway {
@@ -270,7 +272,11 @@ impl Gateway {
                 .map_err(|e| vec![crate::error::AppError::into_request_error(e)])?;
         }
         request.variables = variables;
-        Ok(Admitted { request, operation })
+        Ok(Admitted {
+            request,
+            operation,
+            document: valid_document,
+        })
     }
 
     /// [`admit`](Self::admit), on a blocking thread for a document too long to be cached:
@@ -411,7 +417,7 @@ impl Executor for Gateway {
             return observed.finish(response);
         }
         // What the answer's order follows (the request moves into the execution).
-        let selection = ResponseOrder::of(&mut admitted.request);
+        let selection = ResponseOrder::of(&mut admitted.request, admitted.document.clone());
         let mut response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             self.execute_off_workers(admitted.request)
                 .instrument(observed.span())
@@ -480,7 +486,7 @@ impl Gateway {
                 );
                 // Every answer in selection order (direct reads are already; subscription
                 // events are not).
-                let selection = ResponseOrder::of(&mut admitted.request);
+                let selection = ResponseOrder::of(&mut admitted.request, admitted.document.clone());
                 let responses = if admitted.operation == Some(OperationType::Query)
                     && self.rules.direct.is_some()
                 {

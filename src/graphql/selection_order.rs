@@ -3,7 +3,8 @@
 //! fields of one response key merged at the first one's place); async-graphql writes an object's
 //! fields in the order its resolvers complete, so `integration` could come after `createdAt`
 //! although selected before. Direct reads build objects in selection order already; the
-//! resolvers' answers are put in that order here, once, after execution.
+//! resolvers' answers are put in that order here, once, after execution, and after the nulls of
+//! their field errors are put in place (`field_errors.rs`).
 
 use async_graphql::{
     Positioned, Request, Response, Value, Variables,
@@ -12,27 +13,40 @@ use async_graphql::{
 };
 
 /// What a response's order follows: the request's document, operation and variables, kept
-/// before the request moves into its execution.
+/// before the request moves into its execution, and the validated document whose field types
+/// complete its field errors.
 #[derive(Debug)]
 pub struct ResponseOrder {
     doc: ExecutableDocument,
     operation_name: Option<String>,
     variables: Variables,
+    typed: crate::graphql::validator::ValidDocument,
 }
 
 impl ResponseOrder {
-    /// The selection of a parsed request (`None` when it does not parse).
-    pub fn of(request: &mut Request) -> Option<Self> {
+    /// The selection of a parsed request (`None` when it does not parse) and its validated
+    /// document.
+    pub fn of(
+        request: &mut Request,
+        typed: crate::graphql::validator::ValidDocument,
+    ) -> Option<Self> {
         let doc = request.parsed_query().ok()?.clone();
         Some(Self {
             doc,
             operation_name: request.operation_name.clone(),
             variables: request.variables.clone(),
+            typed,
         })
     }
 
-    /// Orders every object of `response.data` as the operation selects its fields.
+    /// Puts the nulls of field errors in place, then orders every object of `response.data` as
+    /// the operation selects its fields.
     pub fn reorder(&self, response: &mut Response) {
+        crate::graphql::field_errors::complete(
+            response,
+            &self.typed,
+            self.operation_name.as_deref(),
+        );
         let operation =
             crate::graphql::scopes::operation_definition(&self.doc, self.operation_name.as_deref());
         let Some(operation) = operation else {
