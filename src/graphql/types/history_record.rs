@@ -37,11 +37,11 @@ object! {
         /// The document's revision.
         field document_revision "documentRevision": Option<i32> = |r| r.document_revision;
         /// The document's status.
-        field document_status "documentStatus": Option<String> = |r| r.document_status.clone();
+        field document_status "documentStatus": Option<&str> = |r| r.document_status.as_deref();
         /// How the document was created.
-        field creation_method "creationMethod": Option<String> = |r| r.creation_method.clone();
+        field creation_method "creationMethod": Option<&str> = |r| r.creation_method.as_deref();
         /// The document's id in the external system.
-        field external_id "externalId": Option<String> = |r| r.external_id.clone();
+        field external_id "externalId": Option<&str> = |r| r.external_id.as_deref();
         /// The integration.
         maybe_belongs_to integration "integration": Integration = |r| r.integration_id;
         /// The run.
@@ -49,8 +49,8 @@ object! {
         /// The run's id.
         field integration_run_id "integrationRunId": Option<i32> = |r| r.integration_run_id;
         /// The file of a bulk import/export.
-        field integration_filename "integrationFilename": Option<String> =
-            |r| r.integration_filename.clone();
+        field integration_filename "integrationFilename": Option<&str> =
+            |r| r.integration_filename.as_deref();
         /// Whether the record is resolved (changed by resolve, unresolve and acknowledge).
         field resolved "resolved": bool = |r| r.resolved;
         /// The external system's responses, oldest first.
@@ -58,7 +58,7 @@ object! {
             responses_of_record by response::Column::IntegrationHistoryRecordId,
             |c| c.integration_history_record_id;
         /// The transaction status, by convention `Success` or `Error`.
-        field status "status": Option<String> = |r| r.status.clone();
+        field status "status": Option<&str> = |r| r.status.as_deref();
         /// When it was created.
         field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
         /// When it was last changed.

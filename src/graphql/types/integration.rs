@@ -24,16 +24,16 @@ object! {
         /// The integration's id.
         field id "id": i32 = |r| r.id;
         /// Unique code, used to refer to the integration.
-        field code "code": String = |r| r.code.clone();
+        field code "code": &str = |r| &r.code;
         /// Unique name.
-        field name "name": String = |r| r.name.clone();
+        field name "name": &str = |r| &r.name;
         /// The business object the integration moves (e.g. `Invoice`).
-        field business_object "businessObject": String = |r| r.business_object.clone();
+        field business_object "businessObject": &str = |r| &r.business_object;
         /// Which way documents move.
         parsed direction "direction": Direction =
             |r| stored::<domain::Direction>(&r.direction).map(Direction::from);
         /// The name of the system at the other end.
-        field end_system "endSystem": String = |r| r.end_system.clone();
+        field end_system "endSystem": &str = |r| &r.end_system;
         /// The kind of that system.
         parsed end_system_type "endSystemType": EndSystemType =
             |r| stored::<domain::EndSystemType>(&r.end_system_type).map(EndSystemType::from);

@@ -21,51 +21,52 @@ pub(crate) trait Object: Sized {
     fn wrap(model: Self::Model) -> Self;
 }
 
-/// A field's value as async-graphql's executor writes it, for a direct read.
+/// A field's value as async-graphql's executor writes it, for a direct read (taken by value:
+/// text borrowed from the row is copied once, into the response).
 pub(crate) trait FieldValue {
     /// The value.
-    fn value(&self) -> Direct<Value>;
+    fn into_value(self) -> Direct<Value>;
 }
 
 impl FieldValue for i32 {
-    fn value(&self) -> Direct<Value> {
-        Ok(Value::Number((*self).into()))
+    fn into_value(self) -> Direct<Value> {
+        Ok(Value::Number(self.into()))
     }
 }
 
 impl FieldValue for bool {
-    fn value(&self) -> Direct<Value> {
-        Ok(Value::Boolean(*self))
+    fn into_value(self) -> Direct<Value> {
+        Ok(Value::Boolean(self))
     }
 }
 
-impl FieldValue for String {
-    fn value(&self) -> Direct<Value> {
-        Ok(Value::String(self.clone()))
+impl FieldValue for &str {
+    fn into_value(self) -> Direct<Value> {
+        Ok(Value::String(self.to_owned()))
     }
 }
 
 impl FieldValue for ID {
-    fn value(&self) -> Direct<Value> {
-        Ok(Value::String(self.0.clone()))
+    fn into_value(self) -> Direct<Value> {
+        Ok(Value::String(self.0))
     }
 }
 
 impl FieldValue for chrono::DateTime<chrono::Utc> {
-    fn value(&self) -> Direct<Value> {
-        Ok(async_graphql::ScalarType::to_value(self))
+    fn into_value(self) -> Direct<Value> {
+        Ok(async_graphql::ScalarType::to_value(&self))
     }
 }
 
-impl FieldValue for async_graphql::Json<serde_json::Value> {
-    fn value(&self) -> Direct<Value> {
+impl FieldValue for async_graphql::Json<&serde_json::Value> {
+    fn into_value(self) -> Direct<Value> {
         Value::from_json(self.0.clone()).map_err(|_| Decline)
     }
 }
 
 impl<T: FieldValue> FieldValue for Option<T> {
-    fn value(&self) -> Direct<Value> {
-        self.as_ref().map_or(Ok(Value::Null), FieldValue::value)
+    fn into_value(self) -> Direct<Value> {
+        self.map_or(Ok(Value::Null), FieldValue::into_value)
     }
 }
 
@@ -73,8 +74,8 @@ impl<T: FieldValue> FieldValue for Option<T> {
 macro_rules! enum_values {
     ($($enum:ty),*) => {$(
         impl FieldValue for $enum {
-            fn value(&self) -> Direct<Value> {
-                Ok(async_graphql::resolver_utils::enum_value(*self))
+            fn into_value(self) -> Direct<Value> {
+                Ok(async_graphql::resolver_utils::enum_value(self))
             }
         }
     )*};
@@ -240,7 +241,7 @@ macro_rules! object {
                 $gql => {
                     let $row = $this;
                     let value: $fty = $value;
-                    $crate::graphql::types::object::FieldValue::value(&value)
+                    $crate::graphql::types::object::FieldValue::into_value(value)
                 }
             ]
             [$($relations)*]
@@ -265,7 +266,7 @@ macro_rules! object {
                 $gql => {
                     let $row = $this;
                     let value: $fty = $value.map_err(|_| $crate::graphql::direct::Decline)?;
-                    $crate::graphql::types::object::FieldValue::value(&value)
+                    $crate::graphql::types::object::FieldValue::into_value(value)
                 }
             ]
             [$($relations)*]
@@ -437,8 +438,8 @@ macro_rules! object {
                 let $this = self;
                 let value = || -> $crate::graphql::direct::Direct<async_graphql::Value> {
                     match name {
-                        "nodeId" => $crate::graphql::types::object::FieldValue::value(
-                            &$crate::graphql::types::object::node_id(stringify!($ty), $this.id),
+                        "nodeId" => $crate::graphql::types::object::FieldValue::into_value(
+                            $crate::graphql::types::object::node_id(stringify!($ty), $this.id),
                         ),
                         $($scalars)*
                         _ => Err($crate::graphql::direct::Decline),

@@ -11,9 +11,9 @@ object! {
         /// The response's id.
         field id "id": i32 = |r| r.id;
         /// The external system's code.
-        field response_code "responseCode": Option<String> = |r| r.response_code.clone();
+        field response_code "responseCode": Option<&str> = |r| r.response_code.as_deref();
         /// The external system's message.
-        field response_message "responseMessage": Option<String> = |r| r.response_message.clone();
+        field response_message "responseMessage": Option<&str> = |r| r.response_message.as_deref();
         /// The history record it belongs to (or null when it belongs to an error).
         field integration_history_record_id "integrationHistoryRecordId": Option<i32> =
             |r| r.integration_history_record_id;

@@ -30,7 +30,7 @@ object! {
         /// The id of the integration this is a run of.
         field integration_id "integrationId": i32 = |r| r.integration_id;
         /// Free-form description of the flow (a JSON object, stored as given).
-        field flow "flow": Option<Json<serde_json::Value>> = |r| r.flow.clone().map(Json);
+        field flow "flow": Option<Json<&serde_json::Value>> = |r| r.flow.as_ref().map(Json);
         /// The run's status; changed only by the lifecycle actions.
         parsed status "status": RunStatus =
             |r| stored::<domain::RunStatus>(&r.status).map(RunStatus::from);

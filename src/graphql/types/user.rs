@@ -10,8 +10,8 @@ object! {
         /// The user's id.
         field id "id": i32 = |r| r.id;
         /// The user's name (or the API client's name).
-        field name "name": String = |r| r.name.clone();
+        field name "name": &str = |r| &r.name;
         /// `user` or `api_client`.
-        field kind "kind": String = |r| r.kind.clone();
+        field kind "kind": &str = |r| &r.kind;
     }
 }
