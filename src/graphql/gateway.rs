@@ -72,7 +72,14 @@ const MAX_CACHED_DOCUMENT_BYTES: usize = 16 * 1024;
 /// parser took 7% of the CPU of a 50-run query (bench/run), and a clone of the tree costs a
 /// fraction of parsing again. Each entry also keeps the validator's verdict on the text.
 struct Documents {
-    cache: std::sync::Mutex<lru::LruCache<String, Document>>,
+    cache: std::sync::Mutex<Cache>,
+}
+
+/// The documents and the size of their texts together (kept as entries come and go: summing
+/// 1,024 texts on every new document cost more than validating a small one).
+struct Cache {
+    documents: lru::LruCache<String, Document>,
+    text_bytes: usize,
 }
 
 /// A document in the cache.
@@ -96,9 +103,12 @@ struct Lookup {
 impl Documents {
     fn new() -> Self {
         Self {
-            cache: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(DOCUMENTS).unwrap_or(std::num::NonZeroUsize::MIN),
-            )),
+            cache: std::sync::Mutex::new(Cache {
+                documents: lru::LruCache::new(
+                    std::num::NonZeroUsize::new(DOCUMENTS).unwrap_or(std::num::NonZeroUsize::MIN),
+                ),
+                text_bytes: 0,
+            }),
         }
     }
 
@@ -112,6 +122,7 @@ impl Documents {
         }
         let known = self.cache.lock().ok().and_then(|mut cache| {
             cache
+                .documents
                 .get(&request.query)
                 .map(|doc| (doc.tree.clone(), doc.checked.clone()))
         });
@@ -133,20 +144,25 @@ impl Documents {
     /// Remembers a document that parsed, with the validator's verdict.
     fn keep(&self, query: String, tree: &ExecutableDocument, checked: Checked) {
         if let Ok(mut cache) = self.cache.lock() {
-            cache.put(
-                query,
-                Document {
-                    tree: tree.clone(),
-                    checked,
-                },
-            );
+            let Cache {
+                documents,
+                text_bytes,
+            } = &mut *cache;
+            *text_bytes += query.len();
+            let document = Document {
+                tree: tree.clone(),
+                checked,
+            };
+            // The entry it replaces (the same text) or evicts (the least recently used).
+            if let Some((text, _)) = documents.push(query, document) {
+                *text_bytes -= text.len();
+            }
             // A parsed and validated document takes many times its text's memory: the cache is
             // bounded by the texts' total size too, so distinct 16 KiB documents cannot make it
             // hold hundreds of megabytes.
-            let mut bytes: usize = cache.iter().map(|(text, _)| text.len()).sum();
-            while bytes > MAX_CACHED_TEXT_BYTES {
-                match cache.pop_lru() {
-                    Some((text, _)) => bytes -= text.len(),
+            while *text_bytes > MAX_CACHED_TEXT_BYTES {
+                match documents.pop_lru() {
+                    Some((text, _)) => *text_bytes -= text.len(),
                     None => break,
                 }
             }
@@ -531,12 +547,37 @@ mod tests {
         for i in 0..300 {
             let text = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
             documents.keep(text, &tree, Err(Vec::new()));
+            // The same text again replaces its entry: counted once.
+            if i % 7 == 0 {
+                let again = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
+                documents.keep(again, &tree, Err(Vec::new()));
+            }
+        }
+        // Small documents beyond the count bound evict the oldest.
+        for i in 0..2 * DOCUMENTS {
+            documents.keep(format!("{{ b }} # {i}"), &tree, Err(Vec::new()));
         }
         let cache = documents.cache.lock().unwrap();
-        let bytes: usize = cache.iter().map(|(text, _)| text.len()).sum();
+        let bytes: usize = cache.documents.iter().map(|(text, _)| text.len()).sum();
+        assert_eq!(cache.text_bytes, bytes, "the running total is the sum");
         assert!(bytes <= MAX_CACHED_TEXT_BYTES, "{bytes}");
-        assert!(cache.len() >= 100, "{}", cache.len());
+        assert_eq!(cache.documents.len(), DOCUMENTS);
         // The newest are kept.
-        assert!(cache.iter().any(|(text, _)| text.contains("# 00299 ")));
+        let last = format!("{{ b }} # {}", 2 * DOCUMENTS - 1);
+        assert!(cache.documents.iter().any(|(text, _)| *text == last));
+    }
+
+    #[test]
+    fn large_documents_are_bounded_by_size_first() {
+        let documents = Documents::new();
+        let tree = async_graphql::parser::parse_query("{ a }").unwrap();
+        for i in 0..300 {
+            let text = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
+            documents.keep(text, &tree, Err(Vec::new()));
+        }
+        let cache = documents.cache.lock().unwrap();
+        assert!(cache.text_bytes <= MAX_CACHED_TEXT_BYTES, "{}", cache.text_bytes);
+        assert!(cache.documents.len() >= 100, "{}", cache.documents.len());
+        assert!(cache.documents.iter().any(|(text, _)| text.contains("# 00299 ")));
     }
 }
