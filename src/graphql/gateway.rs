@@ -576,8 +576,17 @@ mod tests {
             documents.keep(text, &tree, Err(Vec::new()));
         }
         let cache = documents.cache.lock().unwrap();
-        assert!(cache.text_bytes <= MAX_CACHED_TEXT_BYTES, "{}", cache.text_bytes);
+        assert!(
+            cache.text_bytes <= MAX_CACHED_TEXT_BYTES,
+            "{}",
+            cache.text_bytes
+        );
         assert!(cache.documents.len() >= 100, "{}", cache.documents.len());
-        assert!(cache.documents.iter().any(|(text, _)| text.contains("# 00299 ")));
+        assert!(
+            cache
+                .documents
+                .iter()
+                .any(|(text, _)| text.contains("# 00299 "))
+        );
     }
 }
