@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub mod node_id;
 pub mod persisted;
 pub mod query;
 pub mod request_errors;
@@ -84,7 +85,7 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
     }
     let direct = options
         .direct_reads
-        .then(|| direct::DirectReads::new(db.clone()));
+        .then(|| direct::DirectReads::new(db.clone(), query::direct::read_root));
     // No extensions: they would wrap every resolved field (see gateway.rs).
     let schema = builder
         .data(db)

@@ -12,14 +12,7 @@ use super::{
     Cx, Decline, Direct,
     nodes::{Node, objects},
 };
-use crate::{
-    graphql::types::{
-        IntegrationErrorFilter, IntegrationErrorOrder, IntegrationFilter,
-        IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder, IntegrationOrder,
-        IntegrationRunFilter, IntegrationRunOrder,
-    },
-    service::paging::{self, Page, PageArgs, Sort},
-};
+use crate::service::paging::{self, Page, PageArgs, Sort};
 
 /// The GraphQL names of a connection type and its edge type.
 #[derive(Clone, Copy)]
@@ -59,29 +52,6 @@ pub(crate) trait ListOrder<E: EntityTrait>: InputType + Default {
     fn sort(self) -> Sort<E::Column>;
 }
 
-macro_rules! list_inputs {
-    ($($filter:ty, $order:ty => $entity:ty;)*) => {$(
-        impl ListFilter for $filter {
-            fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
-                <$filter>::condition(self, backend)
-            }
-        }
-        impl ListOrder<$entity> for $order {
-            fn sort(self) -> Sort<<$entity as EntityTrait>::Column> {
-                <$order>::sort(self)
-            }
-        }
-    )*};
-}
-
-list_inputs! {
-    IntegrationFilter, IntegrationOrder => entity::integration::Entity;
-    IntegrationRunFilter, IntegrationRunOrder => entity::integration_run::Entity;
-    IntegrationErrorFilter, IntegrationErrorOrder => entity::integration_error::Entity;
-    IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder =>
-        entity::integration_history_record::Entity;
-}
-
 /// The arguments every list field takes.
 const LIST_ARGUMENTS: &[&str] = &[
     "filter", "orderBy", "first", "after", "last", "before", "offset", "limit",
@@ -116,7 +86,7 @@ fn list_args<C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
 }
 
 /// A root list field (`integrationRuns`, …): one page and, when asked, the whole list's count.
-pub(super) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
+pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity>>(
     cx: &'a Cx<'a>,
     field: &'a Field,
     names: Names,

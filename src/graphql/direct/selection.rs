@@ -134,7 +134,7 @@ fn collect<'a>(
 /// the `Node` interface does, another `Node` type does not (a `node` field's selection names
 /// several); anything else declines.
 fn applies(condition: &str, type_name: &str) -> Direct<bool> {
-    use crate::graphql::types::object::NODE_TYPES;
+    use crate::graphql::node_id::NODE_TYPES;
     if condition == type_name || condition == "Node" {
         Ok(true)
     } else if NODE_TYPES.contains(&condition) && NODE_TYPES.contains(&type_name) {

@@ -2,6 +2,8 @@
 
 /// Dashboard aggregates.
 pub mod aggregates;
+/// Direct reads of the root fields.
+pub mod direct;
 /// Of history records, errors, export states and alerts.
 pub mod documents;
 /// Of integrations and runs.

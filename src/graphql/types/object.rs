@@ -9,9 +9,9 @@
 //! for it, and `node`/`nodes` find it again (see [`node_id`]).
 
 use async_graphql::{ID, Value};
-use base64::{Engine, engine::general_purpose::STANDARD};
 
 use crate::graphql::direct::{Decline, Direct};
+pub(crate) use crate::graphql::node_id::{node_id, parse_node_id};
 
 /// A GraphQL object type over one row of its table.
 pub(crate) trait Object: Sized {
@@ -114,16 +114,6 @@ pub enum Node {
     User(super::User),
 }
 
-/// The names of the types that implement `Node` (a test holds them to the schema's).
-pub(crate) const NODE_TYPES: &[&str] = &[
-    "Integration",
-    "IntegrationRun",
-    "IntegrationError",
-    "IntegrationHistoryRecord",
-    "IntegrationRecordResponse",
-    "User",
-];
-
 /// The object a global id stands for, through the by-id loaders; `None` for an id that is not
 /// one of ours or an object that is not there.
 pub(crate) async fn load_node(
@@ -146,26 +136,6 @@ pub(crate) async fn load_node(
         "User" => load_maybe(ctx, Some(id)).await?.map(Node::User),
         _ => None,
     })
-}
-
-/// The global id of the object of type `type_name` with id `id`: `base64("Type:id")`, as
-/// graphql-relay-js's `toGlobalId` writes it. Opaque to clients; `node(nodeId:)` reads it back.
-pub(crate) fn node_id(type_name: &str, id: i32) -> ID {
-    ID(STANDARD.encode(format!("{type_name}:{id}")))
-}
-
-/// The type name and id a global id stands for; `None` for anything that is not one of ours.
-pub(crate) fn parse_node_id(node_id: &str) -> Option<(String, i32)> {
-    // A global id is short; a long one cannot be ours and is not worth decoding.
-    if node_id.len() > 128 {
-        return None;
-    }
-    let text = String::from_utf8(STANDARD.decode(node_id).ok()?).ok()?;
-    let (type_name, id_text) = text.split_once(':')?;
-    let id: i32 = id_text.parse().ok()?;
-    // `+1` or `01` parse as 1, but are not the id we wrote: one object, one global id.
-    (id.to_string() == id_text && NODE_TYPES.contains(&type_name))
-        .then(|| (type_name.to_owned(), id))
 }
 
 /// Declares an object type over a table (module `$table`: `Model`, `Entity`, `Column::Id`): the
@@ -499,27 +469,4 @@ pub(crate) async fn load_maybe<T: Loaded>(
     Ok(crate::graphql::loaders::by_id(T::loader(loaders), id)
         .await?
         .map(T::wrap))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_global_id_reads_back_and_nothing_else_does() {
-        let id = node_id("IntegrationRun", 42);
-        assert_eq!(id.0, "SW50ZWdyYXRpb25SdW46NDI=");
-        assert_eq!(parse_node_id(&id), Some(("IntegrationRun".to_owned(), 42)));
-        for garbled in [
-            "",
-            "%%%",
-            "SW50ZWdyYXRpb25SdW4=",
-            &STANDARD.encode("IntegrationRun:+42"),
-            &STANDARD.encode("IntegrationRun:042"),
-            &STANDARD.encode("IntegrationRun:99999999999"),
-            &"A".repeat(10_000),
-        ] {
-            assert_eq!(parse_node_id(garbled), None, "{garbled}");
-        }
-    }
 }
