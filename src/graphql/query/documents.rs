@@ -1,9 +1,9 @@
 //! Queries of history records, integration errors, document export states and alerts.
 
 use async_graphql::{Context, Object, Result};
-use sea_orm::{Condition, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
-use super::root_page;
+use super::root_list;
 use crate::{
     error::AppError,
     graphql::{
@@ -16,7 +16,7 @@ use crate::{
             IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder,
         },
     },
-    service::{errors, exports, history, paging::PageArgs},
+    service::{errors, exports, history},
 };
 
 /// Read access to history records, errors, export states and alerts.
@@ -45,52 +45,6 @@ impl DocumentQueries {
         optional(history::find_by_id(db, id).await, IntegrationHistoryRecord)
     }
 
-    /// History records, filtered, ordered and paged; e.g. the open records of one document:
-    /// `filter: {resolved: {eq: false}, documentType: {eq: INVOICE}, documentId: {eq: 42}}`.
-    #[allow(clippy::too_many_arguments)]
-    async fn integration_history_records(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only records matching this filter.")] filter: Option<
-            IntegrationHistoryRecordFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationHistoryRecordOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationHistoryRecordConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = root_page::<entity::integration_history_record::Entity>(
-            db,
-            condition,
-            sort,
-            entity::integration_history_record::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(IntegrationHistoryRecordConnection::new(page, count))
-    }
-
     /// One integration error by id; null when there is none.
     async fn integration_error(
         &self,
@@ -99,51 +53,6 @@ impl DocumentQueries {
     ) -> Result<Option<IntegrationError>> {
         let db = ctx.data::<DatabaseConnection>()?;
         optional(errors::find_by_id(db, id).await, IntegrationError)
-    }
-
-    /// Integration errors, filtered, ordered and paged.
-    #[allow(clippy::too_many_arguments)]
-    async fn integration_errors(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only errors matching this filter.")] filter: Option<
-            IntegrationErrorFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationErrorOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationErrorConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = root_page::<entity::integration_error::Entity>(
-            db,
-            condition,
-            sort,
-            entity::integration_error::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(IntegrationErrorConnection::new(page, count))
     }
 
     /// The export state of one document; null when it was never marked.
@@ -158,95 +67,34 @@ impl DocumentQueries {
             .await?
             .map(DocumentExport))
     }
+}
 
+root_list! {
+    /// History records, filtered, ordered and paged; e.g. the open records of one document:
+    /// `filter: {resolved: {eq: false}, documentType: {eq: INVOICE}, documentId: {eq: 42}}`.
+    IntegrationHistoryRecordList.integration_history_records -> IntegrationHistoryRecordConnection
+        [integration_history_record, IntegrationHistoryRecordFilter, IntegrationHistoryRecordOrder,
+         "Only records matching this filter.", "The ordering (default: id ascending)."]
+}
+
+root_list! {
+    /// Integration errors, filtered, ordered and paged.
+    IntegrationErrorList.integration_errors -> IntegrationErrorConnection
+        [integration_error, IntegrationErrorFilter, IntegrationErrorOrder,
+         "Only errors matching this filter.", "The ordering (default: id ascending)."]
+}
+
+root_list! {
     /// Export states, filtered, ordered and paged (`filter: {exported: {eq: false}}` lists what an
     /// ERP has still to pick up).
-    #[allow(clippy::too_many_arguments)]
-    async fn document_exports(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only export states matching this filter.")] filter: Option<
-            DocumentExportFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            DocumentExportOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<DocumentExportConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = root_page::<entity::document_export::Entity>(
-            db,
-            condition,
-            sort,
-            entity::document_export::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(DocumentExportConnection::new(page, count))
-    }
+    DocumentExportList.document_exports -> DocumentExportConnection
+        [document_export, DocumentExportFilter, DocumentExportOrder,
+         "Only export states matching this filter.", "The ordering (default: id ascending)."]
+}
 
+root_list! {
     /// Alerts raised to integrations' contacts, filtered, ordered and paged.
-    #[allow(clippy::too_many_arguments)]
-    async fn integration_alerts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only alerts matching this filter.")] filter: Option<
-            IntegrationAlertFilter,
-        >,
-        #[graphql(desc = "The ordering (default: oldest first).")] order_by: Option<
-            IntegrationAlertOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationAlertConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let sort = order_by.unwrap_or_default().sort();
-        let (page, count) = root_page::<entity::integration_alert::Entity>(
-            db,
-            condition,
-            sort,
-            entity::integration_alert::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(IntegrationAlertConnection::new(page, count))
-    }
+    IntegrationAlertList.integration_alerts -> IntegrationAlertConnection
+        [integration_alert, IntegrationAlertFilter, IntegrationAlertOrder,
+         "Only alerts matching this filter.", "The ordering (default: oldest first)."]
 }

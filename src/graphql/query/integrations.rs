@@ -1,16 +1,16 @@
 //! Queries of integrations and runs.
 
 use async_graphql::{Context, Object, Result};
-use sea_orm::{Condition, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
-use super::root_page;
+use super::root_list;
 use crate::graphql::types::{
     Integration, IntegrationConnection, IntegrationFilter, IntegrationOrder, IntegrationRun,
     IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
 };
 use crate::{
     error::AppError,
-    service::{IntegrationRef, integrations, paging::PageArgs, runs},
+    service::{IntegrationRef, integrations, runs},
 };
 
 /// Read access to integrations and their runs.
@@ -40,50 +40,6 @@ impl IntegrationQueries {
         }
     }
 
-    /// Integrations, filtered, ordered and paged (cursors or offset/limit).
-    #[allow(clippy::too_many_arguments)]
-    async fn integrations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only integrations matching this filter.")] filter: Option<
-            IntegrationFilter,
-        >,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let (page, count) = root_page::<entity::integration::Entity>(
-            db,
-            condition,
-            order_by.unwrap_or_default().sort(),
-            entity::integration::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(IntegrationConnection::new(page, count))
-    }
-
     /// One run by id; null when there is none.
     async fn integration_run(
         &self,
@@ -97,46 +53,18 @@ impl IntegrationQueries {
             Err(e) => Err(e.into()),
         }
     }
+}
 
+root_list! {
+    /// Integrations, filtered, ordered and paged (cursors or offset/limit).
+    IntegrationList.integrations -> IntegrationConnection
+        [integration, IntegrationFilter, IntegrationOrder,
+         "Only integrations matching this filter.", "The ordering (default: id ascending)."]
+}
+
+root_list! {
     /// Runs of every integration, filtered, ordered and paged (cursors or offset/limit).
-    #[allow(clippy::too_many_arguments)]
-    async fn integration_runs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Only runs matching this filter.")] filter: Option<IntegrationRunFilter>,
-        #[graphql(desc = "The ordering (default: id ascending).")] order_by: Option<
-            IntegrationRunOrder,
-        >,
-        #[graphql(desc = "Forward paging: at most this many (≤ 200).")] first: Option<i32>,
-        #[graphql(desc = "Forward paging: items after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Backward paging: at most this many (≤ 200).")] last: Option<i32>,
-        #[graphql(desc = "Backward paging: items before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Vendor paging: skip this many.")] offset: Option<i32>,
-        #[graphql(desc = "Vendor paging: at most this many (default 50, ≤ 200).")] limit: Option<
-            i32,
-        >,
-    ) -> Result<IntegrationRunConnection> {
-        let db = ctx.data::<DatabaseConnection>()?;
-        let backend = crate::graphql::filter::backend(ctx)?;
-        let condition = filter
-            .map(|f| f.condition(backend))
-            .unwrap_or_else(Condition::all);
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-            offset,
-            limit,
-        };
-        let (page, count) = root_page::<entity::integration_run::Entity>(
-            db,
-            condition,
-            order_by.unwrap_or_default().sort(),
-            entity::integration_run::Column::Id,
-            &args,
-        )
-        .await?;
-        Ok(IntegrationRunConnection::new(page, count))
-    }
+    IntegrationRunList.integration_runs -> IntegrationRunConnection
+        [integration_run, IntegrationRunFilter, IntegrationRunOrder,
+         "Only runs matching this filter.", "The ordering (default: id ascending)."]
 }
