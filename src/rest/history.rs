@@ -33,6 +33,7 @@ use crate::{
     auth::Scope,
     domain::{ContactAlertType, DocumentType},
     service::{
+        documents::DocumentPatch,
         history::{self, HistoryRecordPatch, NewHistoryRecord},
         paging,
     },
@@ -161,21 +162,29 @@ impl HistoryRecordIn {
             None => None,
         };
         Ok(HistoryRecordPatch {
-            contact_alert_type,
-            document_type,
-            document_id: self.document_id,
-            document_revision: self.document_revision,
-            document_status: self.document_status.clone(),
-            creation_method: self.creation_method.clone(),
-            external_id: self.external_id.clone(),
+            document: DocumentPatch {
+                contact_alert_type,
+                document_type,
+                document_id: self.document_id,
+                document_revision: self.document_revision,
+                document_status: self.document_status.clone(),
+                creation_method: self.creation_method.clone(),
+                external_id: self.external_id.clone(),
+                // Not taken on update (the record keeps its file name).
+                integration_filename: None,
+                status: self.status.clone(),
+            },
             integration,
             integration_run_id: self.run_id(),
-            status: self.status.clone(),
         })
     }
 
     fn new_record(&self) -> Result<NewHistoryRecord, RestError> {
-        let patch = self.patch()?;
+        let HistoryRecordPatch {
+            document: patch,
+            integration,
+            integration_run_id,
+        } = self.patch()?;
         let mut missing = Vec::new();
         if patch.contact_alert_type.is_none() {
             missing.push("contact-alert-type is required".to_owned());
@@ -200,8 +209,8 @@ impl HistoryRecordIn {
                     document_status: patch.document_status,
                     creation_method: patch.creation_method,
                     external_id: patch.external_id,
-                    integration: patch.integration,
-                    integration_run_id: patch.integration_run_id,
+                    integration,
+                    integration_run_id,
                     integration_filename: self.integration_filename.clone(),
                     status: patch.status,
                     responses: self

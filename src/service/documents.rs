@@ -3,11 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use entity::integration_record_response;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
 use super::{Actor, IntegrationRef, integrations, runs};
 use crate::{
-    domain::validation::{FieldError, bounded_string},
+    domain::{
+        ContactAlertType, DocumentType,
+        validation::{FieldError, bounded_string},
+    },
     error::{AppError, AppResult},
 };
 
@@ -240,3 +243,225 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 pub const INSERT_CHUNK: usize = 500;
+
+/// The document fields a change may set on an error or a history record; `None` keeps a field.
+/// One type for both (the vendor's tables share these columns), checked and written in one place.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentPatch {
+    /// New contact alert type.
+    pub contact_alert_type: Option<ContactAlertType>,
+    /// New document type.
+    pub document_type: Option<DocumentType>,
+    /// New document id.
+    pub document_id: Option<i32>,
+    /// New document revision.
+    pub document_revision: Option<i32>,
+    /// New document status.
+    pub document_status: Option<String>,
+    /// New creation method.
+    pub creation_method: Option<String>,
+    /// New external id.
+    pub external_id: Option<String>,
+    /// New file name.
+    pub integration_filename: Option<String>,
+    /// New transaction status.
+    pub status: Option<String>,
+}
+
+impl DocumentPatch {
+    /// Checks the text fields' lengths.
+    pub fn check(&self, checks: &mut Checks) {
+        checks.short("documentStatus", &self.document_status);
+        checks.short("creationMethod", &self.creation_method);
+        checks.short("externalId", &self.external_id);
+        checks.short("integrationFilename", &self.integration_filename);
+        checks.short("status", &self.status);
+    }
+}
+
+/// What a change to a document row is, for its event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentChange {
+    /// Its fields changed.
+    Updated,
+    /// It was resolved.
+    Resolved,
+    /// It was opened again.
+    Unresolved,
+}
+
+/// A table of documents (integration errors, history records): how the shared fields are
+/// written and what a change's event is. The update and resolve paths below are the one path of
+/// both tables.
+pub trait DocumentTable {
+    /// The table.
+    type Entity: EntityTrait<Model = Self::Model>;
+    /// Its row.
+    type Model: sea_orm::ModelTrait<Entity = Self::Entity>
+        + sea_orm::IntoActiveModel<Self::Active>
+        + Clone
+        + Send
+        + Sync;
+    /// Its row as a change.
+    type Active: sea_orm::ActiveModelTrait<Entity = Self::Entity>
+        + sea_orm::ActiveModelBehavior
+        + Send;
+    /// What to call one in an error.
+    const WHAT: &'static str;
+    /// The row with this id.
+    fn find(id: i32) -> sea_orm::Select<Self::Entity>;
+    /// Writes the set fields of `patch` (the columns have the same names on both tables).
+    fn apply(row: &mut Self::Active, patch: DocumentPatch);
+    /// Whether the row is resolved.
+    fn resolved(row: &Self::Model) -> bool;
+    /// Sets `resolved`, and who changed the row when.
+    fn stamp(row: &mut Self::Active, resolved: Option<bool>, actor: Actor, at: DateTime<Utc>);
+    /// The event of a change.
+    fn event(change: DocumentChange, row: &Self::Model) -> super::events::NewEvent;
+}
+
+/// Writes `patch` and `links` (an extra change, e.g. a record's integration and run, made inside
+/// the transaction) on the row `id` of `T`, with its event, in one transaction. `checks` holds
+/// the caller's own findings, reported with the patch's as one error.
+pub async fn update<T, L>(
+    db: &sea_orm::DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    patch: DocumentPatch,
+    mut checks: Checks,
+    links: L,
+) -> AppResult<T::Model>
+where
+    T: DocumentTable,
+    L: AsyncFnOnce(&super::WriteTxn, &T::Model, &mut T::Active) -> AppResult<()>,
+{
+    patch.check(&mut checks);
+    checks.finish()?;
+    let txn = super::begin_write(db).await?;
+    let current = T::find(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found_id(T::WHAT, id))?;
+    let mut row = current.clone().into_active_model();
+    links(&txn, &current, &mut row).await?;
+    T::apply(&mut row, patch);
+    T::stamp(&mut row, None, actor, super::now());
+    let model = sea_orm::ActiveModelTrait::update(row, &txn).await?;
+    super::events::record(&txn, actor, vec![T::event(DocumentChange::Updated, &model)]).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Sets `resolved` on the row `id` of `T`, with its event; setting it to what it already is
+/// changes nothing.
+pub async fn set_resolved<T: DocumentTable>(
+    db: &sea_orm::DatabaseConnection,
+    actor: Actor,
+    id: i32,
+    resolved: bool,
+) -> AppResult<T::Model> {
+    let txn = super::begin_write(db).await?;
+    let current = T::find(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found_id(T::WHAT, id))?;
+    if T::resolved(&current) == resolved {
+        return Ok(current);
+    }
+    let mut row = current.into_active_model();
+    T::stamp(&mut row, Some(resolved), actor, super::now());
+    let model = sea_orm::ActiveModelTrait::update(row, &txn).await?;
+    let change = if resolved {
+        DocumentChange::Resolved
+    } else {
+        DocumentChange::Unresolved
+    };
+    super::events::record(&txn, actor, vec![T::event(change, &model)]).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Implements [`DocumentTable`] for a table with the shared columns; `$type_column` says how its
+/// document type is stored (`optional` on errors, `required` on history records).
+macro_rules! document_table {
+    ($table:ident, $entity:path, $what:literal, $type_kind:ident, $event:path) => {
+        /// The table of this kind of document.
+        #[derive(Debug)]
+        pub struct $table;
+
+        impl $crate::service::documents::DocumentTable for $table {
+            type Entity = $entity;
+            type Model = <$entity as sea_orm::EntityTrait>::Model;
+            type Active = <$entity as sea_orm::EntityTrait>::ActiveModel;
+            const WHAT: &'static str = $what;
+
+            fn find(id: i32) -> sea_orm::Select<Self::Entity> {
+                <$entity as sea_orm::EntityTrait>::find_by_id(id)
+            }
+
+            fn apply(row: &mut Self::Active, patch: $crate::service::documents::DocumentPatch) {
+                use sea_orm::ActiveValue::Set;
+                if let Some(v) = patch.contact_alert_type {
+                    row.contact_alert_type = Set(v.as_str().to_owned());
+                }
+                if let Some(v) = patch.document_type {
+                    row.document_type = Set($crate::service::documents::document_table!(@type $type_kind, v.as_str().to_owned()));
+                }
+                if let Some(v) = patch.document_id {
+                    row.document_id = Set($crate::service::documents::document_table!(@type $type_kind, v));
+                }
+                if let Some(v) = patch.document_revision {
+                    row.document_revision = Set(Some(v));
+                }
+                if let Some(v) = patch.document_status {
+                    row.document_status = Set(Some(v));
+                }
+                if let Some(v) = patch.creation_method {
+                    row.creation_method = Set(Some(v));
+                }
+                if let Some(v) = patch.external_id {
+                    row.external_id = Set(Some(v));
+                }
+                if let Some(v) = patch.integration_filename {
+                    row.integration_filename = Set(Some(v));
+                }
+                if let Some(v) = patch.status {
+                    row.status = Set(Some(v));
+                }
+            }
+
+            fn resolved(row: &Self::Model) -> bool {
+                row.resolved
+            }
+
+            fn stamp(
+                row: &mut Self::Active,
+                resolved: Option<bool>,
+                actor: $crate::service::Actor,
+                at: chrono::DateTime<chrono::Utc>,
+            ) {
+                use sea_orm::ActiveValue::Set;
+                if let Some(resolved) = resolved {
+                    row.resolved = Set(resolved);
+                }
+                row.updated_at = Set(at);
+                row.updated_by_id = Set(actor.user_id);
+            }
+
+            fn event(
+                change: $crate::service::documents::DocumentChange,
+                row: &Self::Model,
+            ) -> $crate::service::events::NewEvent {
+                $event(change, row)
+            }
+        }
+    };
+    (@type optional, $value:expr) => {
+        Some($value)
+    };
+    (@type required, $value:expr) => {
+        $value
+    };
+}
+
+pub(crate) use document_table;

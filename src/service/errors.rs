@@ -10,8 +10,9 @@ use super::{
     alerts::AlertSource,
     begin_write,
     documents::{
-        Checks, INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses,
-        insert_responses, insert_responses_many, resolve_links, resolve_links_many,
+        self, Checks, DocumentChange, DocumentPatch, INSERT_CHUNK, NewResponse, ResponseParent,
+        at_index, check_responses, document_table, insert_responses, insert_responses_many,
+        resolve_links, resolve_links_many,
     },
     events::{self, EventType, NewEvent},
     now,
@@ -51,27 +52,7 @@ pub struct NewIntegrationError {
 }
 
 /// Changes to an error; `None` keeps a field.
-#[derive(Clone, Debug, Default)]
-pub struct IntegrationErrorPatch {
-    /// New contact alert type.
-    pub contact_alert_type: Option<ContactAlertType>,
-    /// New document type.
-    pub document_type: Option<DocumentType>,
-    /// New document id.
-    pub document_id: Option<i32>,
-    /// New document revision.
-    pub document_revision: Option<i32>,
-    /// New document status.
-    pub document_status: Option<String>,
-    /// New creation method.
-    pub creation_method: Option<String>,
-    /// New external id.
-    pub external_id: Option<String>,
-    /// New file name.
-    pub integration_filename: Option<String>,
-    /// New transaction status.
-    pub status: Option<String>,
-}
+pub type IntegrationErrorPatch = DocumentPatch;
 
 fn check_document_type(checks: &mut Checks, document_type: Option<DocumentType>) {
     if let Some(t) = document_type
@@ -227,6 +208,26 @@ pub async fn create_alert(
     Ok(model)
 }
 
+document_table!(
+    ErrorTable,
+    error::Entity,
+    "integration error",
+    optional,
+    error_change_event
+);
+
+/// The event of a change to an error's fields or resolution.
+fn error_change_event(change: DocumentChange, m: &error::Model) -> NewEvent {
+    error_event(
+        match change {
+            DocumentChange::Updated => EventType::ErrorUpdated,
+            DocumentChange::Resolved => EventType::ErrorResolved,
+            DocumentChange::Unresolved => EventType::ErrorUnresolved,
+        },
+        m,
+    )
+}
+
 /// Updates an error's fields (never `resolved`).
 pub async fn update(
     db: &DatabaseConnection,
@@ -236,52 +237,7 @@ pub async fn update(
 ) -> AppResult<error::Model> {
     let mut checks = Checks::default();
     check_document_type(&mut checks, patch.document_type);
-    checks.short("documentStatus", &patch.document_status);
-    checks.short("creationMethod", &patch.creation_method);
-    checks.short("externalId", &patch.external_id);
-    checks.short("integrationFilename", &patch.integration_filename);
-    checks.short("status", &patch.status);
-    checks.finish()?;
-    let txn = begin_write(db).await?;
-    let mut model: error::ActiveModel = find_by_id(&txn, id).await?.into();
-    if let Some(v) = patch.contact_alert_type {
-        model.contact_alert_type = Set(v.as_str().to_owned());
-    }
-    if let Some(v) = patch.document_type {
-        model.document_type = Set(Some(v.as_str().to_owned()));
-    }
-    if let Some(v) = patch.document_id {
-        model.document_id = Set(Some(v));
-    }
-    if let Some(v) = patch.document_revision {
-        model.document_revision = Set(Some(v));
-    }
-    if let Some(v) = patch.document_status {
-        model.document_status = Set(Some(v));
-    }
-    if let Some(v) = patch.creation_method {
-        model.creation_method = Set(Some(v));
-    }
-    if let Some(v) = patch.external_id {
-        model.external_id = Set(Some(v));
-    }
-    if let Some(v) = patch.integration_filename {
-        model.integration_filename = Set(Some(v));
-    }
-    if let Some(v) = patch.status {
-        model.status = Set(Some(v));
-    }
-    model.updated_at = Set(now());
-    model.updated_by_id = Set(actor.user_id);
-    let model = model.update(&txn).await?;
-    events::record(
-        &txn,
-        actor,
-        vec![error_event(EventType::ErrorUpdated, &model)],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
+    documents::update::<ErrorTable, _>(db, actor, id, patch, checks, async |_, _, _| Ok(())).await
 }
 
 /// Sets `resolved`; setting it to what it already is changes nothing.
@@ -291,24 +247,7 @@ pub async fn set_resolved(
     id: i32,
     resolved: bool,
 ) -> AppResult<error::Model> {
-    let txn = begin_write(db).await?;
-    let current = find_by_id(&txn, id).await?;
-    if current.resolved == resolved {
-        return Ok(current);
-    }
-    let mut model: error::ActiveModel = current.into();
-    model.resolved = Set(resolved);
-    model.updated_at = Set(now());
-    model.updated_by_id = Set(actor.user_id);
-    let model = model.update(&txn).await?;
-    let event_type = if resolved {
-        EventType::ErrorResolved
-    } else {
-        EventType::ErrorUnresolved
-    };
-    events::record(&txn, actor, vec![error_event(event_type, &model)]).await?;
-    txn.commit().await?;
-    Ok(model)
+    documents::set_resolved::<ErrorTable>(db, actor, id, resolved).await
 }
 
 /// Creates many errors (with their responses) in one transaction and a few multi-row statements,

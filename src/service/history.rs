@@ -13,7 +13,8 @@ use super::{
     alerts::AlertSource,
     begin_write,
     documents::{
-        Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
+        self, Checks, DocumentChange, DocumentPatch, NewResponse, ResponseParent, check_responses,
+        document_table, insert_responses, resolve_links,
     },
     documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
     events::{self, EventType, NewEvent},
@@ -62,26 +63,12 @@ pub struct NewHistoryRecord {
 /// Changes to a history record; `None` keeps a field.
 #[derive(Clone, Debug, Default)]
 pub struct HistoryRecordPatch {
-    /// New contact alert type.
-    pub contact_alert_type: Option<ContactAlertType>,
-    /// New document type.
-    pub document_type: Option<DocumentType>,
-    /// New document id.
-    pub document_id: Option<i32>,
-    /// New document revision.
-    pub document_revision: Option<i32>,
-    /// New document status.
-    pub document_status: Option<String>,
-    /// New creation method.
-    pub creation_method: Option<String>,
-    /// New external id.
-    pub external_id: Option<String>,
+    /// The document fields.
+    pub document: DocumentPatch,
     /// New integration.
     pub integration: Option<IntegrationRef>,
     /// New run.
     pub integration_run_id: Option<i32>,
-    /// New transaction status.
-    pub status: Option<String>,
 }
 
 fn check_new(input: &NewHistoryRecord) -> AppResult<()> {
@@ -330,6 +317,26 @@ pub async fn acknowledge(
     Ok(model)
 }
 
+document_table!(
+    RecordTable,
+    record::Entity,
+    "integration history record",
+    required,
+    record_change_event
+);
+
+/// The event of a change to a record's fields or resolution.
+fn record_change_event(change: DocumentChange, m: &record::Model) -> NewEvent {
+    record_event(
+        match change {
+            DocumentChange::Updated => EventType::RecordUpdated,
+            DocumentChange::Resolved => EventType::RecordResolved,
+            DocumentChange::Unresolved => EventType::RecordUnresolved,
+        },
+        m,
+    )
+}
+
 /// Updates a record's fields (never `resolved`: use resolve/unresolve/acknowledge).
 pub async fn update(
     db: &DatabaseConnection,
@@ -337,67 +344,33 @@ pub async fn update(
     id: i32,
     patch: HistoryRecordPatch,
 ) -> AppResult<record::Model> {
-    let mut checks = Checks::default();
-    checks.short("documentStatus", &patch.document_status);
-    checks.short("creationMethod", &patch.creation_method);
-    checks.short("externalId", &patch.external_id);
-    checks.short("status", &patch.status);
-    checks.finish()?;
-    let txn = begin_write(db).await?;
-    let current = find_by_id(&txn, id).await?;
-    let links_change = patch.integration.is_some() || patch.integration_run_id.is_some();
-    let mut model: record::ActiveModel = current.clone().into();
-    if links_change {
-        let integration = patch
-            .integration
+    let HistoryRecordPatch {
+        document,
+        integration,
+        integration_run_id,
+    } = patch;
+    let links = async |txn: &super::WriteTxn,
+                       current: &record::Model,
+                       row: &mut record::ActiveModel|
+           -> AppResult<()> {
+        if integration.is_none() && integration_run_id.is_none() {
+            return Ok(());
+        }
+        let by = integration
             .clone()
             .or(current.integration_id.map(IntegrationRef::Id));
-        let run = patch.integration_run_id.or(current.integration_run_id);
         // A new integration alone detaches the record from a run of another integration.
-        let run = if patch.integration.is_some() && patch.integration_run_id.is_none() {
+        let run = if integration.is_some() && integration_run_id.is_none() {
             None
         } else {
-            run
+            integration_run_id.or(current.integration_run_id)
         };
-        let (integration_id, run_id) = resolve_links(&txn, integration.as_ref(), run).await?;
-        model.integration_id = Set(integration_id);
-        model.integration_run_id = Set(run_id);
-    }
-    if let Some(v) = patch.contact_alert_type {
-        model.contact_alert_type = Set(v.as_str().to_owned());
-    }
-    if let Some(v) = patch.document_type {
-        model.document_type = Set(v.as_str().to_owned());
-    }
-    if let Some(v) = patch.document_id {
-        model.document_id = Set(v);
-    }
-    if let Some(v) = patch.document_revision {
-        model.document_revision = Set(Some(v));
-    }
-    if let Some(v) = patch.document_status {
-        model.document_status = Set(Some(v));
-    }
-    if let Some(v) = patch.creation_method {
-        model.creation_method = Set(Some(v));
-    }
-    if let Some(v) = patch.external_id {
-        model.external_id = Set(Some(v));
-    }
-    if let Some(v) = patch.status {
-        model.status = Set(Some(v));
-    }
-    model.updated_at = Set(now());
-    model.updated_by_id = Set(actor.user_id);
-    let model = model.update(&txn).await?;
-    events::record(
-        &txn,
-        actor,
-        vec![record_event(EventType::RecordUpdated, &model)],
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(model)
+        let (integration_id, run_id) = resolve_links(txn, by.as_ref(), run).await?;
+        row.integration_id = Set(integration_id);
+        row.integration_run_id = Set(run_id);
+        Ok(())
+    };
+    documents::update::<RecordTable, _>(db, actor, id, document, Checks::default(), links).await
 }
 
 /// Sets `resolved`; setting it to what it already is changes nothing.
@@ -407,24 +380,7 @@ pub async fn set_resolved(
     id: i32,
     resolved: bool,
 ) -> AppResult<record::Model> {
-    let txn = begin_write(db).await?;
-    let current = find_by_id(&txn, id).await?;
-    if current.resolved == resolved {
-        return Ok(current);
-    }
-    let mut model: record::ActiveModel = current.into();
-    model.resolved = Set(resolved);
-    model.updated_at = Set(now());
-    model.updated_by_id = Set(actor.user_id);
-    let model = model.update(&txn).await?;
-    let event_type = if resolved {
-        EventType::RecordResolved
-    } else {
-        EventType::RecordUnresolved
-    };
-    events::record(&txn, actor, vec![record_event(event_type, &model)]).await?;
-    txn.commit().await?;
-    Ok(model)
+    documents::set_resolved::<RecordTable>(db, actor, id, resolved).await
 }
 
 /// Marks a record resolved.

@@ -11,6 +11,7 @@ use crate::{
         types::{IntegrationError, IntegrationHistoryRecord, IntegrationRecordResponse},
     },
     service::{
+        documents::DocumentPatch,
         documents::{NewResponse, ResponseParent},
         errors::{self, IntegrationErrorPatch, NewIntegrationError},
         history::{self, BatchEffect, HistoryRecordPatch, NewHistoryRecord},
@@ -234,16 +235,19 @@ impl DocumentMutations {
         #[graphql(desc = "The changes.")] input: UpdateHistoryRecordInput,
     ) -> Result<IntegrationHistoryRecord> {
         let patch = HistoryRecordPatch {
-            contact_alert_type: input.contact_alert_type.map(Into::into),
-            document_type: input.document_type.map(Into::into),
-            document_id: input.document_id,
-            document_revision: input.document_revision,
-            document_status: input.document_status,
-            creation_method: input.creation_method,
-            external_id: input.external_id,
+            document: DocumentPatch {
+                contact_alert_type: input.contact_alert_type.map(Into::into),
+                document_type: input.document_type.map(Into::into),
+                document_id: input.document_id,
+                document_revision: input.document_revision,
+                document_status: input.document_status,
+                creation_method: input.creation_method,
+                external_id: input.external_id,
+                integration_filename: None,
+                status: input.status,
+            },
             integration: input.integration.map(Into::into),
             integration_run_id: input.integration_run_id,
-            status: input.status,
         };
         Ok(IntegrationHistoryRecord(
             history::update(db(ctx)?, actor(ctx), id, patch).await?,
