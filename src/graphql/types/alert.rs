@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::integration_alert as alert;
 use sea_orm::Condition;
 
-use super::{Integration, IntegrationFilter, User, history_record::in_integrations, stored};
+use super::{Integration, IntegrationFilter, User, document::in_integrations, stored};
 use crate::{
     domain,
     graphql::{

@@ -3,21 +3,14 @@
 use async_graphql::{Enum, InputObject};
 use chrono::{DateTime, Utc};
 use entity::{integration_error as error, integration_record_response as response};
-use sea_orm::Condition;
 
 use super::{
-    Integration, IntegrationFilter, IntegrationRecordResponse, IntegrationRun,
-    IntegrationRunFilter, User,
-    history_record::{in_integrations, in_runs},
-    object::object,
-    stored, stored_opt,
+    Integration, IntegrationRecordResponse, IntegrationRun, User, document::document_filter,
+    object::object, stored, stored_opt,
 };
 use crate::{
     domain,
-    graphql::{
-        enums::{ContactAlertType, DocumentType, OrderDirection},
-        filter::{self, BooleanFilter, EnumFilter, OrderedFilter, StringFilter},
-    },
+    graphql::enums::{ContactAlertType, DocumentType, OrderDirection},
     service::paging::{KeyKind, Sort},
 };
 
@@ -70,87 +63,11 @@ object! {
     }
 }
 
-/// Conditions on integration errors; fields combine with AND.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct IntegrationErrorFilter {
-    /// On the id.
-    pub id: Option<OrderedFilter<i32>>,
-    /// On resolved (`{eq: false}`: the open errors, which block success).
-    pub resolved: Option<BooleanFilter>,
-    /// On the transaction status.
-    pub status: Option<StringFilter>,
-    /// On the document type.
-    pub document_type: Option<EnumFilter<DocumentType>>,
-    /// On the document id.
-    pub document_id: Option<OrderedFilter<i32>>,
-    /// On the document revision.
-    pub document_revision: Option<OrderedFilter<i32>>,
-    /// On the document status.
-    pub document_status: Option<StringFilter>,
-    /// On the creation method.
-    pub creation_method: Option<StringFilter>,
-    /// On the external id.
-    pub external_id: Option<StringFilter>,
-    /// On the integration's id.
-    pub integration_id: Option<OrderedFilter<i32>>,
-    /// On the integration (e.g. `{code: {eq: "SAP"}}`).
-    pub integration: Option<IntegrationFilter>,
-    /// On the run's id.
-    pub integration_run_id: Option<OrderedFilter<i32>>,
-    /// On the run.
-    pub integration_run: Option<IntegrationRunFilter>,
-    /// On the file name.
-    pub integration_filename: Option<StringFilter>,
-    /// On the contact alert type.
-    pub contact_alert_type: Option<EnumFilter<ContactAlertType>>,
-    /// On the creation time.
-    pub created_at: Option<OrderedFilter<DateTime<Utc>>>,
-    /// On the time of the last change.
-    pub updated_at: Option<OrderedFilter<DateTime<Utc>>>,
-    /// All of these filters match.
-    pub and: Option<Vec<IntegrationErrorFilter>>,
-    /// At least one of these filters matches.
-    pub or: Option<Vec<IntegrationErrorFilter>>,
-    /// This filter does not match.
-    pub not: Option<Box<IntegrationErrorFilter>>,
-}
-
-impl IntegrationErrorFilter {
-    /// The SQL condition of this filter.
-    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
-        use error::Column as C;
-        let c = Condition::all();
-        let c = filter::field(c, &self.id, C::Id, backend);
-        let c = filter::field(c, &self.resolved, C::Resolved, backend);
-        let c = filter::field(c, &self.status, C::Status, backend);
-        let c = filter::field(c, &self.document_type, C::DocumentType, backend);
-        let c = filter::field(c, &self.document_id, C::DocumentId, backend);
-        let c = filter::field(c, &self.document_revision, C::DocumentRevision, backend);
-        let c = filter::field(c, &self.document_status, C::DocumentStatus, backend);
-        let c = filter::field(c, &self.creation_method, C::CreationMethod, backend);
-        let c = filter::field(c, &self.external_id, C::ExternalId, backend);
-        let c = filter::field(c, &self.integration_id, C::IntegrationId, backend);
-        let c = match &self.integration {
-            Some(f) => c.add(in_integrations(C::IntegrationId, f, backend)),
-            None => c,
-        };
-        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId, backend);
-        let c = match &self.integration_run {
-            Some(f) => c.add(in_runs(C::IntegrationRunId, f, backend)),
-            None => c,
-        };
-        let c = filter::field(
-            c,
-            &self.integration_filename,
-            C::IntegrationFilename,
-            backend,
-        );
-        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType, backend);
-        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
-        let c = filter::field(c, &self.updated_at, C::UpdatedAt, backend);
-        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
-    }
-}
+document_filter!(
+    /// Conditions on integration errors; fields combine with AND.
+    IntegrationErrorFilter over error,
+    "On resolved (`{eq: false}`: the open errors, which block success)."
+);
 
 /// What integration errors can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]

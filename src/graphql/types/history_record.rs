@@ -2,22 +2,15 @@
 
 use async_graphql::{Enum, InputObject};
 use chrono::{DateTime, Utc};
-use entity::{
-    integration, integration_history_record as record, integration_record_response as response,
-    integration_run,
-};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
+use entity::{integration_history_record as record, integration_record_response as response};
 
 use super::{
-    Integration, IntegrationFilter, IntegrationRecordResponse, IntegrationRun,
-    IntegrationRunFilter, User, object::object, stored,
+    Integration, IntegrationRecordResponse, IntegrationRun, User, document::document_filter,
+    object::object, stored,
 };
 use crate::{
     domain,
-    graphql::{
-        enums::{ContactAlertType, DocumentType, OrderDirection},
-        filter::{self, BooleanFilter, EnumFilter, OrderedFilter, StringFilter},
-    },
+    graphql::enums::{ContactAlertType, DocumentType, OrderDirection},
     service::paging::{KeyKind, Sort},
 };
 
@@ -70,121 +63,11 @@ object! {
     }
 }
 
-/// Conditions on history records; fields combine with AND.
-#[derive(InputObject, Clone, Debug, Default)]
-pub struct IntegrationHistoryRecordFilter {
-    /// On the id.
-    pub id: Option<OrderedFilter<i32>>,
-    /// On resolved (`{eq: false}`: the open records).
-    pub resolved: Option<BooleanFilter>,
-    /// On the transaction status.
-    pub status: Option<StringFilter>,
-    /// On the document type.
-    pub document_type: Option<EnumFilter<DocumentType>>,
-    /// On the document id.
-    pub document_id: Option<OrderedFilter<i32>>,
-    /// On the document revision.
-    pub document_revision: Option<OrderedFilter<i32>>,
-    /// On the document status.
-    pub document_status: Option<StringFilter>,
-    /// On the creation method.
-    pub creation_method: Option<StringFilter>,
-    /// On the external id.
-    pub external_id: Option<StringFilter>,
-    /// On the integration's id.
-    pub integration_id: Option<OrderedFilter<i32>>,
-    /// On the integration (e.g. `{code: {eq: "SAP"}}`).
-    pub integration: Option<IntegrationFilter>,
-    /// On the run's id.
-    pub integration_run_id: Option<OrderedFilter<i32>>,
-    /// On the run.
-    pub integration_run: Option<IntegrationRunFilter>,
-    /// On the file name.
-    pub integration_filename: Option<StringFilter>,
-    /// On the contact alert type.
-    pub contact_alert_type: Option<EnumFilter<ContactAlertType>>,
-    /// On the creation time.
-    pub created_at: Option<OrderedFilter<DateTime<Utc>>>,
-    /// On the time of the last change.
-    pub updated_at: Option<OrderedFilter<DateTime<Utc>>>,
-    /// All of these filters match.
-    pub and: Option<Vec<IntegrationHistoryRecordFilter>>,
-    /// At least one of these filters matches.
-    pub or: Option<Vec<IntegrationHistoryRecordFilter>>,
-    /// This filter does not match.
-    pub not: Option<Box<IntegrationHistoryRecordFilter>>,
-}
-
-/// `col IN (SELECT id FROM integrations WHERE …)`.
-pub(crate) fn in_integrations<C: ColumnTrait>(
-    col: C,
-    f: &IntegrationFilter,
-    backend: sea_orm::DbBackend,
-) -> Condition {
-    Condition::all().add(
-        col.in_subquery(
-            integration::Entity::find()
-                .select_only()
-                .column(integration::Column::Id)
-                .filter(f.condition(backend))
-                .into_query(),
-        ),
-    )
-}
-
-/// `col IN (SELECT id FROM integration_runs WHERE …)`.
-pub(crate) fn in_runs<C: ColumnTrait>(
-    col: C,
-    f: &IntegrationRunFilter,
-    backend: sea_orm::DbBackend,
-) -> Condition {
-    Condition::all().add(
-        col.in_subquery(
-            integration_run::Entity::find()
-                .select_only()
-                .column(integration_run::Column::Id)
-                .filter(f.condition(backend))
-                .into_query(),
-        ),
-    )
-}
-
-impl IntegrationHistoryRecordFilter {
-    /// The SQL condition of this filter.
-    pub fn condition(&self, backend: sea_orm::DbBackend) -> Condition {
-        use record::Column as C;
-        let c = Condition::all();
-        let c = filter::field(c, &self.id, C::Id, backend);
-        let c = filter::field(c, &self.resolved, C::Resolved, backend);
-        let c = filter::field(c, &self.status, C::Status, backend);
-        let c = filter::field(c, &self.document_type, C::DocumentType, backend);
-        let c = filter::field(c, &self.document_id, C::DocumentId, backend);
-        let c = filter::field(c, &self.document_revision, C::DocumentRevision, backend);
-        let c = filter::field(c, &self.document_status, C::DocumentStatus, backend);
-        let c = filter::field(c, &self.creation_method, C::CreationMethod, backend);
-        let c = filter::field(c, &self.external_id, C::ExternalId, backend);
-        let c = filter::field(c, &self.integration_id, C::IntegrationId, backend);
-        let c = match &self.integration {
-            Some(f) => c.add(in_integrations(C::IntegrationId, f, backend)),
-            None => c,
-        };
-        let c = filter::field(c, &self.integration_run_id, C::IntegrationRunId, backend);
-        let c = match &self.integration_run {
-            Some(f) => c.add(in_runs(C::IntegrationRunId, f, backend)),
-            None => c,
-        };
-        let c = filter::field(
-            c,
-            &self.integration_filename,
-            C::IntegrationFilename,
-            backend,
-        );
-        let c = filter::field(c, &self.contact_alert_type, C::ContactAlertType, backend);
-        let c = filter::field(c, &self.created_at, C::CreatedAt, backend);
-        let c = filter::field(c, &self.updated_at, C::UpdatedAt, backend);
-        filter::combine(c, &self.and, &self.or, &self.not, |f| f.condition(backend))
-    }
-}
+document_filter!(
+    /// Conditions on history records; fields combine with AND.
+    IntegrationHistoryRecordFilter over record,
+    "On resolved (`{eq: false}`: the open records)."
+);
 
 /// What history records can be ordered by.
 #[derive(Enum, Copy, Clone, Debug, Default, PartialEq, Eq)]

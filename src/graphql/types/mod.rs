@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod alert;
+pub mod document;
 pub mod error;
 pub mod event;
 pub mod export;
