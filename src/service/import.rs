@@ -5,21 +5,18 @@
 //! written with the batch service (multi-row statements). By default a file is all or nothing: one
 //! transaction, rolled back when any row is bad. With `continue_on_error` every chunk commits on its
 //! own, bad rows are rejected with their reason and the good ones are written. A run can be created
-//! for the import and walked pending → running → successful/failed, with its totals and progress.
+//! for the import and walked pending → running → successful/failed, with its totals and progress,
+//! all through the run service (progress once per chunk).
 
 use std::{collections::HashMap, io::Read};
 
-use entity::integration_run;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{
     Actor, IntegrationRef, begin_write,
     documents::NewResponse,
     errors::{self, NewIntegrationError},
     history::{self, BatchEffect, NewHistoryRecord},
-    now,
     runs::{self, RunInput},
 };
 use crate::{
@@ -369,20 +366,6 @@ async fn write_chunk<C: ConnectionTrait>(
     }
 }
 
-/// Sets a run's progress inside `txn` (visible when it commits).
-async fn set_progress<C: ConnectionTrait>(txn: &C, run_id: i32, processed: u64) -> AppResult<()> {
-    integration_run::Entity::update_many()
-        .col_expr(
-            integration_run::Column::RecordsProcessed,
-            Expr::value(i32::try_from(processed).unwrap_or(i32::MAX)),
-        )
-        .col_expr(integration_run::Column::UpdatedAt, Expr::value(now()))
-        .filter(integration_run::Column::Id.eq(run_id))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 /// A chunk of rows waiting to be written, with their lines and raw records for rejects.
 #[derive(Default)]
 struct Chunk {
@@ -449,6 +432,8 @@ pub async fn import_csv<R: Read>(
         Some(begin_write(db).await?)
     };
     let mut failed = false;
+    // The run's records processed as last set: a chunk that wrote nothing is no step.
+    let mut progress = 0;
     let mut chunk = Chunk::default();
     let mut record = csv::StringRecord::new();
     loop {
@@ -538,11 +523,21 @@ pub async fn import_csv<R: Read>(
                     }
                 }
             }
-            if let Some(run_id) = run_id {
+            // The run's progress goes through the run service (checked against the total, one
+            // `RunUpdated` event per chunk, not per row); an all-or-nothing import sets it in
+            // the file's transaction, so it is seen (or rolled back) with the rows.
+            if let Some(run_id) = run_id
+                && report.imported > progress
+            {
+                progress = report.imported;
+                let input = RunInput {
+                    records_processed: Some(i32::try_from(progress).unwrap_or(i32::MAX)),
+                    ..Default::default()
+                };
                 match &whole_file {
-                    Some(txn) => set_progress(txn, run_id, report.imported).await?,
-                    None => set_progress(db, run_id, report.imported).await?,
-                }
+                    Some(txn) => runs::update_in(txn, actor, run_id, input).await?,
+                    None => runs::update(db, actor, run_id, input).await?,
+                };
             }
         }
         observer.progress(reader.position().byte(), report.rows);
