@@ -195,6 +195,18 @@ impl FromStr for RunStatus {
     }
 }
 
+/// Reads the vendor's name of an action ([`RunAction::as_str`]: `run`, `pause`, …), as in its REST
+/// paths and in stored events.
+impl FromStr for RunAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RunAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("unknown run action `{s}`"))
+    }
+}
+
 impl fmt::Display for TransitionRefused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.allowed.is_empty() {
@@ -333,5 +345,18 @@ mod tests {
             assert_eq!(s.as_str().parse::<RunStatus>(), Ok(s));
         }
         assert!("done".parse::<RunStatus>().is_err());
+    }
+
+    #[test]
+    fn actions_round_trip_through_the_vendors_names() {
+        for a in RunAction::ALL {
+            assert_eq!(a.to_string().parse::<RunAction>(), Ok(a));
+        }
+        assert_eq!(
+            RunAction::ALL.map(RunAction::as_str),
+            ["run", "pause", "pending", "success", "finish", "fail"]
+        );
+        assert!("Run".parse::<RunAction>().is_err());
+        assert!("max_updated_at".parse::<RunAction>().is_err());
     }
 }
