@@ -20,7 +20,7 @@ use super::{
     runs::{self, RunInput},
 };
 use crate::{
-    domain::{ContactAlertType, DocumentType, RunAction, input::printable},
+    domain::{ContactAlertType, DocumentType, RunAction, input::printable, validation::dash_case},
     error::{AppError, AppResult},
 };
 
@@ -288,20 +288,6 @@ fn parse_row(
             responses: common.responses,
         })),
     }
-}
-
-/// `integrationRunId` → `integration-run-id`, to name the file's column in a reason.
-fn dash_case(field: &str) -> String {
-    let mut out = String::new();
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Splits a batch VALIDATION error into the reason of each bad item (by index in the chunk).
