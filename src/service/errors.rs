@@ -9,9 +9,10 @@ use super::{
     Actor, IntegrationRef, alerts,
     alerts::AlertSource,
     begin_write,
+    checks::Checks,
     documents::{
-        Checks, INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses,
-        insert_responses, insert_responses_many, resolve_links, resolve_links_many,
+        INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses, insert_responses,
+        insert_responses_many, resolve_links, resolve_links_many,
     },
     events::{self, EventType, NewEvent},
     now,

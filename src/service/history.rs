@@ -12,10 +12,9 @@ use super::{
     Actor, IntegrationRef, alerts,
     alerts::AlertSource,
     begin_write,
-    documents::{
-        Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
-    },
+    checks::Checks,
     documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
+    documents::{NewResponse, ResponseParent, check_responses, insert_responses, resolve_links},
     events::{self, EventType, NewEvent},
     exports::{self, ExportMark},
     now,
