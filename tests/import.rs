@@ -3,10 +3,20 @@
 use std::{io::Write, path::Path, process::Command};
 
 use entity::{
-    integration_error, integration_history_record as record, integration_record_response,
-    integration_run,
+    integration_error, integration_event, integration_history_record as record,
+    integration_record_response, integration_run,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use integration_gateway::{
+    error::AppError,
+    service::{
+        IntegrationRef,
+        import::{self, ImportKind, ImportObserver, ImportOptions, Reject},
+        users,
+    },
+};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 fn gateway(db_url: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
@@ -55,6 +65,17 @@ fn write_csv(dir: &Path, name: &str, body: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
     path.display().to_string()
+}
+
+/// The `run.updated` events of a run (its progress steps), oldest first.
+async fn run_updates(conn: &DatabaseConnection, run_id: i32) -> Vec<integration_event::Model> {
+    integration_event::Entity::find()
+        .filter(integration_event::Column::EventType.eq("run.updated"))
+        .filter(integration_event::Column::IntegrationRunId.eq(run_id))
+        .order_by_asc(integration_event::Column::Sequence)
+        .all(conn)
+        .await
+        .unwrap()
 }
 
 const GOOD: &str = "document_type,document-id,contact-alert-type,status,response-code,response-message,external-id\n\
@@ -148,6 +169,10 @@ async fn a_file_with_bad_rows_writes_nothing_by_default_and_lists_the_rejects() 
         .unwrap();
     assert_eq!(run.status, "failed");
     assert_eq!(run.records_processed, Some(0));
+    assert!(
+        run_updates(&conn, run.id).await.is_empty(),
+        "nothing was written, so there was no progress step"
+    );
 }
 
 #[tokio::test]
@@ -198,6 +223,8 @@ async fn continue_on_error_writes_the_good_rows_and_rejects_the_bad() {
         (run.total_records, run.records_processed),
         (Some(5), Some(2))
     );
+    // Chunks of two parsed rows: [1, 4] wrote 1 (4 names no integration), [5] wrote 1 more.
+    assert_eq!(run_updates(&conn, run.id).await.len(), 2);
 }
 
 #[tokio::test]
@@ -313,4 +340,97 @@ Invoice,3,Technical,1,NOPE,\n";
         lines[2].contains("is not the code of integration 1"),
         "{rejects}"
     );
+}
+
+/// The import's progress goes through the run service: one `run.updated` event per chunk (not
+/// per row), made by the importing user, who is also the run's `updated_by`.
+#[tokio::test]
+async fn progress_is_one_run_update_per_chunk_by_the_importing_user() {
+    let (db, conn) = setup().await;
+    let file = big_file(db.dir.path(), "five.csv", 5);
+    let out = gateway(
+        &db.url,
+        &[
+            "import",
+            &file,
+            "--integration",
+            "SAP",
+            "--run",
+            "--chunk-rows",
+            "2",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run = integration_run::Entity::find()
+        .one(&conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.status, "successful");
+    assert_eq!(
+        (run.total_records, run.records_processed),
+        (Some(5), Some(5))
+    );
+    let updates = run_updates(&conn, run.id).await;
+    assert_eq!(updates.len(), 3, "chunks of 2, 2 and 1 rows");
+    assert!(run.updated_by_id.is_some());
+    assert!(
+        updates
+            .iter()
+            .all(|e| e.object_id == run.id && e.principal_id == run.updated_by_id),
+        "{updates:?}"
+    );
+}
+
+/// Drops what an import reports.
+struct Quiet;
+
+impl ImportObserver for Quiet {
+    fn progress(&mut self, _bytes: u64, _rows: u64) {}
+    fn reject(&mut self, _reject: &Reject) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A file longer than the run's total (it grew after it was counted) stops the import when its
+/// progress would pass the total: the run service refuses the step, and the run keeps the last
+/// progress that fitted.
+#[tokio::test]
+async fn progress_never_exceeds_the_runs_total() {
+    let (_db, conn) = setup().await;
+    let actor = users::local_actor(&conn).await.unwrap();
+    let csv = "document-type,document-id,contact-alert-type\n\
+Invoice,1,Technical\n\
+Invoice,2,Technical\n\
+Invoice,3,Technical\n";
+    let options = ImportOptions {
+        kind: ImportKind::HistoryRecords,
+        file_name: "grown.csv".into(),
+        continue_on_error: true,
+        integration: Some(IntegrationRef::Code("SAP".into())),
+        create_run: true,
+        total_rows: Some(2),
+        chunk_rows: 1,
+    };
+    let err = import::import_csv(&conn, actor, csv.as_bytes(), &options, &mut Quiet)
+        .await
+        .unwrap_err();
+    let AppError::Validation(fields) = &err else {
+        panic!("expected a VALIDATION error, got {err:?}");
+    };
+    assert_eq!(fields[0].field, "recordsProcessed", "{err}");
+    let run = integration_run::Entity::find()
+        .one(&conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (run.total_records, run.records_processed),
+        (Some(2), Some(2))
+    );
+    assert_eq!(run_updates(&conn, run.id).await.len(), 2);
 }

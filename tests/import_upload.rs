@@ -3,6 +3,8 @@
 mod common;
 
 use common::{TestApp, spawn_app};
+use entity::{integration_event, integration_run};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 async fn upload(app: &TestApp, csv: &str, variables: Value) -> Value {
@@ -63,6 +65,22 @@ async fn an_uploaded_csv_is_imported_with_its_run() {
         records["integrationHistoryRecords"]["nodes"][0],
         json!({ "integrationFilename": "upload.csv", "integration": { "code": "SAP" } })
     );
+    // Its progress went through the run service: one `run.updated` event for its one chunk, by
+    // the uploading user, who is the run's `updated_by`.
+    let run = integration_run::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let updates = integration_event::Entity::find()
+        .filter(integration_event::Column::EventType.eq("run.updated"))
+        .filter(integration_event::Column::IntegrationRunId.eq(run.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    assert!(run.updated_by_id.is_some());
+    assert_eq!(updates[0].principal_id, run.updated_by_id);
 }
 
 #[tokio::test]

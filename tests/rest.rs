@@ -617,6 +617,19 @@ async fn errors_have_the_vendor_body_and_status() {
     assert!(
         doc["paths"]["/api/integration_runs/{id}/{action}"]["put"]["responses"]["422"].is_object()
     );
+    // The action segment lists the domain's actions, then the high-water mark.
+    assert_eq!(
+        doc["paths"]["/api/integration_runs/{id}/{action}"]["put"]["parameters"][1]["schema"],
+        json!({ "$ref": "#/components/schemas/RunActionName" })
+    );
+    assert_eq!(
+        doc["components"]["schemas"]["RunActionName"],
+        json!({
+            "type": "string",
+            "description": "A lifecycle action of a run, as its path segment.",
+            "enum": ["run", "pause", "pending", "success", "finish", "fail", "max_updated_at"],
+        })
+    );
 }
 
 const SECRET: &str = "a test secret that is long enough";

@@ -1,5 +1,20 @@
-//! The integration run status machine (DOMAIN.md, "Status machine"): the one place that decides
-//! which action moves a run from which status to which.
+//! The integration run status machine: the one place that decides which action moves a run from
+//! which status to which.
+//!
+//! | action          | from                     | to         |
+//! |-----------------|--------------------------|------------|
+//! | (create)        | —                        | pending    |
+//! | run             | pending, paused          | running    |
+//! | pause           | pending, running         | paused     |
+//! | pending         | running, paused          | pending    |
+//! | success, finish | running                  | successful |
+//! | fail            | pending, running, paused | failed     |
+//!
+//! `run` sets the start time when it is empty; the moves to `successful` and `failed` set the end
+//! time; `success` and `finish` are refused while the run has unresolved errors. `successful` and
+//! `failed` are final. Repeating the action that led to the current status is a no-op that
+//! succeeds and changes nothing (safe retries); any other pair is refused, naming the current
+//! status and the actions allowed from it.
 
 use std::{fmt, str::FromStr};
 
@@ -195,6 +210,18 @@ impl FromStr for RunStatus {
     }
 }
 
+/// Reads the vendor's name of an action ([`RunAction::as_str`]: `run`, `pause`, …), as in its
+/// REST paths and in stored events.
+impl FromStr for RunAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RunAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("unknown run action `{s}`"))
+    }
+}
+
 impl fmt::Display for TransitionRefused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.allowed.is_empty() {
@@ -221,8 +248,8 @@ impl fmt::Display for TransitionRefused {
 mod tests {
     use super::{RunAction as A, RunStatus::*, *};
 
-    /// The whole table of DOMAIN.md, written out: (from, action) → Some(to) for a move,
-    /// None for a refusal; the no-op repeats are checked separately.
+    /// The table of the module doc, written out apart from the code: (from, action) → Some(to)
+    /// for a move, None for a refusal; the no-op repeats are checked separately.
     fn expected(from: RunStatus, action: RunAction) -> Option<RunStatus> {
         match (from, action) {
             (Pending | Paused, A::Run) => Some(Running),
@@ -333,5 +360,18 @@ mod tests {
             assert_eq!(s.as_str().parse::<RunStatus>(), Ok(s));
         }
         assert!("done".parse::<RunStatus>().is_err());
+    }
+
+    #[test]
+    fn actions_round_trip_through_the_vendors_names() {
+        for a in RunAction::ALL {
+            assert_eq!(a.to_string().parse::<RunAction>(), Ok(a));
+        }
+        assert_eq!(
+            RunAction::ALL.map(RunAction::as_str),
+            ["run", "pause", "pending", "success", "finish", "fail"]
+        );
+        assert!("Run".parse::<RunAction>().is_err());
+        assert!("max_updated_at".parse::<RunAction>().is_err());
     }
 }

@@ -19,6 +19,23 @@ impl FieldError {
     }
 }
 
+/// `totalRecords` → `total-records`, `end_system_type` → `end-system-type`: a field name in the
+/// vendor's dash-case, as its REST messages and flat-file columns spell it.
+pub fn dash_case(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else if c == '_' {
+            out.push('-');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The longest string a `string(255)` column takes.
 pub const MAX_STRING: usize = 255;
 
@@ -114,6 +131,16 @@ mod tests {
         assert!(required_string("code", "   ").is_err());
         assert!(required_string("code", &"x".repeat(256)).is_err());
         assert!(bounded_string("endSystem", &"é".repeat(255)).is_ok());
+    }
+
+    #[test]
+    fn dash_case_handles_camel_and_snake() {
+        assert_eq!(dash_case("totalRecords"), "total-records");
+        assert_eq!(dash_case("end_system_type"), "end-system-type");
+        assert_eq!(
+            dash_case("inputs[2].integrationRunId"),
+            "inputs[2].integration-run-id"
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub fn to_graphql(e: LoadError) -> async_graphql::Error {
     e.extend()
 }
 
+/// Records a loader's batch size (keys per load), to show whether batching works under load: a
+/// level was seen to take several batches per request there, not one, so they are counted.
 fn record_batch<E>(kind: &str, keys: usize) {
     let metrics = crate::observability::metrics::metrics();
     metrics.loader_batch(
@@ -75,7 +77,6 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("by_id", keys.len());
         let rows = E::find()
             .filter(paging::id_in(
@@ -140,7 +141,6 @@ where
     type Error = LoadError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
-        // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("children_of", keys.len());
         let rows = E::find()
             .filter(paging::id_in(
@@ -221,7 +221,6 @@ where
         &self,
         keys: &[ChildPageKey<E::Column>],
     ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
-        // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("child_pages", keys.len());
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {
@@ -271,7 +270,6 @@ where
         &self,
         keys: &[ChildPageKey<E::Column>],
     ) -> Result<HashMap<ChildPageKey<E::Column>, Self::Value>, Self::Error> {
-        // Batch sizes show whether batching works under load (STACK-NOTES §7).
         record_batch::<E>("child_counts", keys.len());
         let mut out = HashMap::new();
         for group in by_args(keys).into_values() {

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::{Scope, rate_limit::retry_after_secs},
+    domain::validation::dash_case,
     error::AppError,
     http::auth::Rejection,
 };
@@ -31,22 +32,6 @@ pub struct RestError {
     pub messages: Vec<String>,
     /// Headers to add (`WWW-Authenticate`, `Retry-After`).
     pub headers: Vec<(HeaderName, HeaderValue)>,
-}
-
-/// `totalRecords` → `total-records`: service field names in the REST spelling.
-pub fn dash_case(field: &str) -> String {
-    let mut out = String::with_capacity(field.len() + 4);
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else if c == '_' {
-            out.push('-');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl RestError {
@@ -197,11 +182,5 @@ mod tests {
         assert_eq!(e.status, StatusCode::NOT_FOUND);
         let body = serde_json::to_value(e.body()).unwrap();
         assert!(body["errors"]["integration"][0].is_string());
-    }
-
-    #[test]
-    fn dash_case_handles_camel_and_snake() {
-        assert_eq!(dash_case("totalRecords"), "total-records");
-        assert_eq!(dash_case("end_system_type"), "end-system-type");
     }
 }

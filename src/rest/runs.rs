@@ -2,6 +2,8 @@
 //! `PUT /:id/run|pause|pending|success|finish|fail|max_updated_at`, each with an optional body of
 //! run fields. Every action goes through the service's one transition path.
 
+use std::str::FromStr;
+
 use axum::{
     Router,
     body::Bytes,
@@ -126,43 +128,50 @@ impl IntegrationRunIn {
     }
 }
 
-/// A lifecycle action of a run, as its path segment.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+/// The last segment of `PUT /api/integration_runs/{id}/{action}`: a lifecycle action, by the
+/// domain's own name (`run`, `pause`, `pending`, `success`, `finish`, `fail`), or `max_updated_at`,
+/// which the vendor routes the same way but which only saves the high-water mark `max-updated-at`
+/// (required in the body) and never changes status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunActionName {
-    /// Start or resume (pending, paused → running).
-    Run,
-    /// Pause (pending, running → paused).
-    Pause,
-    /// Requeue (running, paused → pending).
-    Pending,
-    /// Finish successfully (running → successful; refused while errors are unresolved).
-    Success,
-    /// Same as success.
-    Finish,
-    /// Fail (pending, running, paused → failed).
-    Fail,
-    /// Save the high-water mark `max-updated-at` (required in the body); never changes status.
+    /// A lifecycle action, through the service's one transition path.
+    Action(RunAction),
+    /// Save the high-water mark.
     MaxUpdatedAt,
 }
 
 impl RunActionName {
-    fn parse(segment: &str) -> Option<Self> {
-        serde_json::from_value(Value::from(segment)).ok()
-    }
+    /// The segment of [`RunActionName::MaxUpdatedAt`].
+    const MAX_UPDATED_AT: &str = "max_updated_at";
+}
 
-    fn action(self) -> Option<RunAction> {
-        match self {
-            Self::Run => Some(RunAction::Run),
-            Self::Pause => Some(RunAction::Pause),
-            Self::Pending => Some(RunAction::Pending),
-            Self::Success => Some(RunAction::Success),
-            Self::Finish => Some(RunAction::Finish),
-            Self::Fail => Some(RunAction::Fail),
-            Self::MaxUpdatedAt => None,
+impl FromStr for RunActionName {
+    type Err = String;
+    fn from_str(segment: &str) -> Result<Self, Self::Err> {
+        if segment == Self::MAX_UPDATED_AT {
+            Ok(Self::MaxUpdatedAt)
+        } else {
+            segment.parse().map(Self::Action)
         }
     }
 }
+
+/// The OpenAPI schema lists every segment: the domain's actions, then `max_updated_at`.
+impl utoipa::PartialSchema for RunActionName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut schema = enum_schema(
+            RunAction::ALL
+                .iter()
+                .map(|a| a.as_str())
+                .chain([Self::MAX_UPDATED_AT]),
+            false,
+        );
+        schema.description = Some("A lifecycle action of a run, as its path segment.".to_owned());
+        schema.into()
+    }
+}
+
+impl ToSchema for RunActionName {}
 
 /// Filterable and sortable attributes of runs.
 static SPEC: Spec<integration_run::Column> = Spec {
@@ -475,18 +484,18 @@ pub async fn act(
         Format::negotiate(&headers),
         async {
             let principal = state.authorize(&headers, Scope::Write).await?;
-            let Some(action) = RunActionName::parse(&action) else {
+            let Ok(action) = action.parse::<RunActionName>() else {
                 return Err(RestError::not_found(OBJECT, &format!("{id}/{action}")));
             };
             let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
             let id = parse_id(OBJECT, &id)?;
             let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
-            let model = match action.action() {
-                Some(action) => {
+            let model = match action {
+                RunActionName::Action(action) => {
                     runs::apply_action(&state.db, principal.actor(), id, action, input.input())
                         .await
                 }
-                None => {
+                RunActionName::MaxUpdatedAt => {
                     let Some(at) = input.max_updated_at else {
                         return Err(RestError::unprocessable(
                             OBJECT,

@@ -5,12 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::integration_record_response;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
-use super::{Actor, IntegrationRef, integrations, runs};
+use super::{Actor, IntegrationRef, checks::Checks, integrations, runs};
 use crate::{
-    domain::{
-        ContactAlertType, DocumentType,
-        validation::{FieldError, bounded_string},
-    },
+    domain::{ContactAlertType, DocumentType, validation::FieldError},
     error::{AppError, AppResult},
 };
 
@@ -30,35 +27,6 @@ pub enum ResponseParent {
     Record(i32),
     /// An integration error.
     Error(i32),
-}
-
-/// Collects the field errors of one input.
-#[derive(Debug, Default)]
-pub struct Checks(pub Vec<FieldError>);
-
-impl Checks {
-    /// Checks an optional string(255).
-    pub fn short(&mut self, field: &str, value: &Option<String>) {
-        if let Some(v) = value
-            && let Err(e) = bounded_string(field, v)
-        {
-            self.0.push(e);
-        }
-    }
-
-    /// Records a broken rule.
-    pub fn push(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
-    }
-
-    /// The collected errors as one VALIDATION error, if any.
-    pub fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
-    }
 }
 
 /// Checks every response's code length; fields are named `responses[i].responseCode`.

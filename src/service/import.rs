@@ -5,25 +5,22 @@
 //! written with the batch service (multi-row statements). By default a file is all or nothing: one
 //! transaction, rolled back when any row is bad. With `continue_on_error` every chunk commits on its
 //! own, bad rows are rejected with their reason and the good ones are written. A run can be created
-//! for the import and walked pending → running → successful/failed, with its totals and progress.
+//! for the import and walked pending → running → successful/failed, with its totals and progress,
+//! all through the run service (progress once per chunk).
 
 use std::{collections::HashMap, io::Read};
 
-use entity::integration_run;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{
     Actor, IntegrationRef, begin_write,
     documents::NewResponse,
     errors::{self, NewIntegrationError},
     history::{self, BatchEffect, NewHistoryRecord},
-    now,
     runs::{self, RunInput},
 };
 use crate::{
-    domain::{ContactAlertType, DocumentType, RunAction, input::printable},
+    domain::{ContactAlertType, DocumentType, RunAction, input::printable, validation::dash_case},
     error::{AppError, AppResult},
 };
 
@@ -293,20 +290,6 @@ fn parse_row(
     }
 }
 
-/// `integrationRunId` → `integration-run-id`, to name the file's column in a reason.
-fn dash_case(field: &str) -> String {
-    let mut out = String::new();
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('-');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Splits a batch VALIDATION error into the reason of each bad item (by index in the chunk).
 fn reasons_by_index(error: &AppError) -> Option<HashMap<usize, String>> {
     let AppError::Validation(fields) = error else {
@@ -367,20 +350,6 @@ async fn write_chunk<C: ConnectionTrait>(
             None => Err(e),
         },
     }
-}
-
-/// Sets a run's progress inside `txn` (visible when it commits).
-async fn set_progress<C: ConnectionTrait>(txn: &C, run_id: i32, processed: u64) -> AppResult<()> {
-    integration_run::Entity::update_many()
-        .col_expr(
-            integration_run::Column::RecordsProcessed,
-            Expr::value(i32::try_from(processed).unwrap_or(i32::MAX)),
-        )
-        .col_expr(integration_run::Column::UpdatedAt, Expr::value(now()))
-        .filter(integration_run::Column::Id.eq(run_id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }
 
 /// A chunk of rows waiting to be written, with their lines and raw records for rejects.
@@ -449,6 +418,8 @@ pub async fn import_csv<R: Read>(
         Some(begin_write(db).await?)
     };
     let mut failed = false;
+    // The run's records processed as last set: a chunk that wrote nothing is no step.
+    let mut progress = 0;
     let mut chunk = Chunk::default();
     let mut record = csv::StringRecord::new();
     loop {
@@ -538,11 +509,21 @@ pub async fn import_csv<R: Read>(
                     }
                 }
             }
-            if let Some(run_id) = run_id {
+            // The run's progress goes through the run service (checked against the total, one
+            // `RunUpdated` event per chunk, not per row); an all-or-nothing import sets it in
+            // the file's transaction, so it is seen (or rolled back) with the rows.
+            if let Some(run_id) = run_id
+                && report.imported > progress
+            {
+                progress = report.imported;
+                let input = RunInput {
+                    records_processed: Some(i32::try_from(progress).unwrap_or(i32::MAX)),
+                    ..Default::default()
+                };
                 match &whole_file {
-                    Some(txn) => set_progress(txn, run_id, report.imported).await?,
-                    None => set_progress(db, run_id, report.imported).await?,
-                }
+                    Some(txn) => runs::update_in(txn, actor, run_id, input).await?,
+                    None => runs::update(db, actor, run_id, input).await?,
+                };
             }
         }
         observer.progress(reader.position().byte(), report.rows);

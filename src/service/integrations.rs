@@ -6,12 +6,9 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
-use super::{Actor, IntegrationRef, begin_write, now};
+use super::{Actor, IntegrationRef, begin_write, checks::Checks, now};
 use crate::{
-    domain::{
-        Direction, EndSystemType, IntegrationType,
-        validation::{FieldError, required_string},
-    },
+    domain::{Direction, EndSystemType, IntegrationType},
     error::{AppError, AppResult},
 };
 
@@ -51,27 +48,6 @@ pub struct IntegrationPatch {
     pub end_system_type: Option<EndSystemType>,
     /// New integration type.
     pub integration_type: Option<IntegrationType>,
-}
-
-/// Collects every field error instead of stopping at the first.
-#[derive(Default)]
-struct Checks(Vec<FieldError>);
-
-impl Checks {
-    fn required(&mut self, field: &str, value: &str) -> String {
-        required_string(field, value).unwrap_or_else(|e| {
-            self.0.push(e);
-            String::new()
-        })
-    }
-
-    fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.0))
-        }
-    }
 }
 
 /// Finds an integration by id.

@@ -2,6 +2,7 @@
 
 pub mod aggregates;
 pub mod alerts;
+pub mod checks;
 pub mod documents;
 pub mod errors;
 pub mod events;

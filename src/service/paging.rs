@@ -397,7 +397,9 @@ where
 }
 
 /// Fetches the same page for many parents at once (e.g. the runs of 50 integrations) in one
-/// statement, numbering each parent's rows with `ROW_NUMBER() OVER (PARTITION BY parent …)`.
+/// statement. On SQLite a window numbers each parent's rows (`ROW_NUMBER() OVER (PARTITION BY
+/// parent …)`) and the outer query keeps the page's numbers; on PostgreSQL each parent gets a
+/// `LATERAL` subquery with the page's OFFSET and LIMIT (`fetch_pages_lateral`).
 pub async fn fetch_pages_by_parent<E, C>(
     db: &C,
     parent_col: E::Column,
@@ -457,9 +459,11 @@ where
     Ok(pages)
 }
 
-/// [`fetch_pages_by_parent`] on PostgreSQL: a `LATERAL` subquery per parent that stops at the
-/// page's end on the parent's index, where `ROW_NUMBER()` over all the parents' children numbers
-/// every child first (a third less PostgreSQL time for a run's first 10 of ~10 records, bench/run).
+/// [`fetch_pages_by_parent`] on PostgreSQL: the parents' ids are unnested and each joins a
+/// `LATERAL` subquery that reads that parent's page (OFFSET, LIMIT) and stops at its end on the
+/// parent's index, where SQLite's form numbers every child of every parent first (a third less
+/// PostgreSQL time for a run's first 10 of ~10 records, bench/run). Inside it, `ROW_NUMBER()`
+/// only carries each parent's order through the join.
 async fn fetch_pages_lateral<E, C>(
     db: &C,
     parent_col: E::Column,

@@ -5,7 +5,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
 use super::{
     Actor, begin_write,
-    documents::{Checks, NewResponse, ResponseParent, check_responses},
+    checks::Checks,
+    documents::{NewResponse, ResponseParent, check_responses},
     errors, history, now,
 };
 use crate::error::AppResult;

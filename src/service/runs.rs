@@ -176,7 +176,20 @@ pub async fn update(
     input: RunInput,
 ) -> AppResult<integration_run::Model> {
     let txn = begin_write(db).await?;
-    let current = find_by_id(&txn, id).await?;
+    let run = update_in(&txn, actor, id, input).await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// Like [`update`], inside the caller's transaction (an import's progress commits with its rows).
+/// Its `RunUpdated` event holds the event sequence until the transaction ends ([`events::record`]).
+pub async fn update_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: Actor,
+    id: i32,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    let current = find_by_id(txn, id).await?;
     input.validate(Some(&current))?;
     if input.is_empty() {
         return Ok(current);
@@ -191,10 +204,9 @@ pub async fn update(
     for (col, value) in input_columns(&input) {
         update = update.col_expr(col, Expr::value(value));
     }
-    update.exec(&txn).await.map_err(check_violation)?;
-    let run = find_by_id(&txn, id).await?;
-    events::record(&txn, actor, vec![run_event(EventType::RunUpdated, &run)]).await?;
-    txn.commit().await?;
+    update.exec(txn).await.map_err(check_violation)?;
+    let run = find_by_id(txn, id).await?;
+    events::record(txn, actor, vec![run_event(EventType::RunUpdated, &run)]).await?;
     Ok(run)
 }
 

@@ -49,7 +49,7 @@ impl IntegrationRunStatusChange {
             .0
             .action
             .as_deref()
-            .and_then(|a| domain::RunAction::ALL.into_iter().find(|x| x.as_str() == a))
+            .and_then(|a| a.parse::<domain::RunAction>().ok())
             .map(Into::into))
     }
 
