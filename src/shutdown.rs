@@ -1,7 +1,7 @@
 //! The shutdown signal. Signals are process-wide, so the flag is too: the HTTP server stops
 //! accepting when it is raised, and every WebSocket loop closes its socket with 1001.
 //!
-//! SIGTERM and SIGINT are heard on a thread of their own ([`listen`]), not by a runtime task:
+//! SIGTERM and SIGINT are heard on a thread of their own (`listen`), not by a runtime task:
 //! a task would wait for a free worker, and a hostile request can keep every worker busy. The
 //! same thread ends the process once the grace period is over, whatever is still running.
 

@@ -15,7 +15,7 @@
 //! field in it must be one it reads: the root fields `graphql/query/direct.rs` dispatches (the
 //! one place that names tables, filters and orderings; this module depends on no schema type),
 //! and below them the fields each object type declares once (`graphql/types/object.rs`, which
-//! implements [`Node`] for it). Anything else — an unknown
+//! implements `Node` for it). Anything else — an unknown
 //! field, a directive other than `@skip`/`@include`, a missing variable, a bad argument, a
 //! database error, a row a required relation points at that is gone — declines, and the schema's
 //! executor answers the request with its usual errors. Declining costs nothing but the work done so far; reads change nothing.

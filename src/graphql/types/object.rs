@@ -1,12 +1,12 @@
 //! One declaration per object type. Each field of a type read directly (runs, errors, history
-//! records, responses, integrations, users) is declared once, in [`object!`], and both the
+//! records, responses, integrations, users) is declared once, in `object!`, and both the
 //! async-graphql resolver and the direct read's field (`graphql/direct`, which answers known
 //! queries without the resolvers) are generated from that line: a field cannot exist in one path
 //! and not the other, nor take an argument one path ignores (a declared field takes none but
 //! the paging arguments every list takes, which both paths read the same way).
 //!
 //! Every type declared here also implements Relay's `Node` interface: `nodeId` is generated
-//! for it, and `node`/`nodes` find it again (see [`node_id`]).
+//! for it, and `node`/`nodes` find it again (see `graphql::node_id`).
 
 use async_graphql::{ID, Value};
 
