@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::integration_record_response;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
-use super::{Actor, IntegrationRef, integrations, runs};
+use super::{Actor, IntegrationRef, integrations, runs, sql::INSERT_CHUNK};
 use crate::{
     domain::validation::{FieldError, bounded_string},
     error::{AppError, AppResult},
@@ -237,6 +237,3 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
         })
         .collect())
 }
-
-/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
-pub const INSERT_CHUNK: usize = 500;

@@ -10,11 +10,12 @@ use super::{
     alerts::AlertSource,
     begin_write,
     documents::{
-        Checks, INSERT_CHUNK, NewResponse, ResponseParent, at_index, check_responses,
-        insert_responses, insert_responses_many, resolve_links, resolve_links_many,
+        Checks, NewResponse, ResponseParent, at_index, check_responses, insert_responses,
+        insert_responses_many, resolve_links, resolve_links_many,
     },
     events::{self, EventType, NewEvent},
     now,
+    sql::INSERT_CHUNK,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},

@@ -15,10 +15,11 @@ use super::{
     documents::{
         Checks, NewResponse, ResponseParent, check_responses, insert_responses, resolve_links,
     },
-    documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
+    documents::{at_index, insert_responses_many, resolve_links_many},
     events::{self, EventType, NewEvent},
     exports::{self, ExportMark},
     now,
+    sql::INSERT_CHUNK,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
