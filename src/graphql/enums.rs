@@ -1,8 +1,8 @@
-//! GraphQL enums, each mirroring a domain enum (`remote`) so the conversion is generated, not written.
+//! GraphQL enums, each mirroring a domain enum (`remote`) so the conversion is generated, not
+//! written, and the stored form the enum filters compare with.
 
-use async_graphql::Enum;
+use async_graphql::{Enum, InputType};
 
-use super::filter::StoredEnum;
 use crate::domain;
 
 /// The status of an integration run.
@@ -175,6 +175,12 @@ pub enum OrderDirection {
     Asc,
     /// Largest first.
     Desc,
+}
+
+/// A GraphQL enum stored as the domain's string form.
+pub trait StoredEnum: InputType + Copy {
+    /// The stored form of the value.
+    fn stored(self) -> &'static str;
 }
 
 impl StoredEnum for RunStatus {

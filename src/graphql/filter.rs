@@ -9,6 +9,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
+use super::enums::StoredEnum;
 use crate::service::sql::{ListValue, in_list, like};
 
 /// A timestamp (named so the concrete filter type can be declared).
@@ -179,12 +180,6 @@ impl FieldFilter for BooleanFilter {
         }
         null_condition(c, col, self.is_null)
     }
-}
-
-/// A GraphQL enum stored as the domain's string form.
-pub trait StoredEnum: InputType + Copy {
-    /// The stored form of the value.
-    fn stored(self) -> &'static str;
 }
 
 /// Operators on an enumerated field.

@@ -18,20 +18,17 @@ use utoipa::ToSchema;
 
 use super::{
     IdRefIn, IntegrationRefIn, IntegrationRefOut, ResponseIn, ResponseOut, RestState, UserOut,
-    app_error,
+    app_error, enum_field,
     error::RestError,
     format::{Format, respond},
-    integration_refs,
-    integrations::enum_field,
-    keys_of, many, one,
-    openapi::enum_schema,
-    parse_id,
+    integration_refs, keys_of, many, one, parse_id,
     query::{self, Attr, Kind, Spec},
-    read_body, read_options, responses_of, time, to_value, user_of, users,
+    read_body, read_options, responses_of,
+    schema::{ResolveAction, contact_alert_type_schema, document_type_schema},
+    time, to_value, user_of, users,
 };
 use crate::{
     auth::Scope,
-    domain::{ContactAlertType, DocumentType},
     service::{
         documents::DocumentPatch,
         history::{self, HistoryRecordPatch, NewHistoryRecord},
@@ -43,19 +40,6 @@ use crate::{
 const OBJECT: &str = "integration-history-record";
 /// The list element name.
 const PLURAL: &str = "integration-history-records";
-
-/// The schema of a contact alert type.
-pub(super) fn contact_alert_type_schema() -> utoipa::openapi::Object {
-    enum_schema(ContactAlertType::ALL.iter().map(|t| t.as_str()), false)
-}
-/// The schema of a document type (the vendor's class names).
-pub(super) fn document_type_schema() -> utoipa::openapi::Object {
-    enum_schema(DocumentType::ALL.iter().map(|t| t.as_str()), false)
-}
-/// The schema of a document type that may be null.
-pub(super) fn nullable_document_type_schema() -> utoipa::openapi::Object {
-    enum_schema(DocumentType::ALL.iter().map(|t| t.as_str()), true)
-}
 
 /// A history record as the API shows it.
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -415,7 +399,7 @@ pub fn routes() -> Router<RestState> {
 /// Lists history records; the vendor's open records of a document:
 /// `resolved=false&document-type=InvoiceHeader&document-id=42`.
 #[utoipa::path(get, path = "/api/integration_history_records", tag = "integration history records",
-    params(super::openapi::ListParams),
+    params(super::schema::ListParams),
     responses((status = 200, description = "The page of records", body = [HistoryRecordOut])))]
 pub async fn index(
     State(state): State<RestState>,
@@ -457,7 +441,7 @@ pub async fn index(
 
 /// Shows one history record with its responses.
 #[utoipa::path(get, path = "/api/integration_history_records/{id}", tag = "integration history records",
-    params(("id" = i32, Path, description = "The record's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The record's id"), super::schema::ShowParams),
     responses((status = 200, description = "The record", body = HistoryRecordOut)))]
 pub async fn show(
     State(state): State<RestState>,
@@ -534,7 +518,7 @@ async fn creation(
 
 /// Creates a history record with its responses.
 #[utoipa::path(post, path = "/api/integration_history_records", tag = "integration history records",
-    params(super::openapi::ShowParams), request_body = HistoryRecordIn,
+    params(super::schema::ShowParams), request_body = HistoryRecordIn,
     responses((status = 201, description = "The new record", body = HistoryRecordOut)))]
 pub async fn create(
     State(state): State<RestState>,
@@ -548,7 +532,7 @@ pub async fn create(
 /// The external system confirms it has the document: a resolved `Success` record that resolves
 /// every earlier open record of the same document.
 #[utoipa::path(post, path = "/api/integration_history_records/acknowledge", tag = "integration history records",
-    params(super::openapi::ShowParams), request_body = HistoryRecordIn,
+    params(super::schema::ShowParams), request_body = HistoryRecordIn,
     responses((status = 201, description = "The new record", body = HistoryRecordOut)))]
 pub async fn acknowledge(
     State(state): State<RestState>,
@@ -561,7 +545,7 @@ pub async fn acknowledge(
 
 /// Creates a record (status defaults to `Error`) and raises an alert to the integration's contacts.
 #[utoipa::path(post, path = "/api/integration_history_records/create_alert", tag = "integration history records",
-    params(super::openapi::ShowParams), request_body = HistoryRecordIn,
+    params(super::schema::ShowParams), request_body = HistoryRecordIn,
     responses((status = 201, description = "The new record", body = HistoryRecordOut)))]
 pub async fn create_alert(
     State(state): State<RestState>,
@@ -574,7 +558,7 @@ pub async fn create_alert(
 
 /// Creates a record, raises its alert and marks its document exported, atomically.
 #[utoipa::path(post, path = "/api/integration_history_records/create_alert_and_mark_exported", tag = "integration history records",
-    params(super::openapi::ShowParams), request_body = HistoryRecordIn,
+    params(super::schema::ShowParams), request_body = HistoryRecordIn,
     responses((status = 201, description = "The new record", body = HistoryRecordOut)))]
 pub async fn create_alert_and_mark_exported(
     State(state): State<RestState>,
@@ -594,7 +578,7 @@ pub async fn create_alert_and_mark_exported(
 
 /// Creates a record (status defaults to `Success`) and marks its document exported now.
 #[utoipa::path(post, path = "/api/integration_history_records/mark_exported", tag = "integration history records",
-    params(super::openapi::ShowParams), request_body = HistoryRecordIn,
+    params(super::schema::ShowParams), request_body = HistoryRecordIn,
     responses((status = 201, description = "The new record", body = HistoryRecordOut)))]
 pub async fn mark_exported(
     State(state): State<RestState>,
@@ -607,7 +591,7 @@ pub async fn mark_exported(
 
 /// Updates a record's fields (PUT or PATCH); never `resolved`.
 #[utoipa::path(method(put, patch), path = "/api/integration_history_records/{id}", tag = "integration history records",
-    params(("id" = i32, Path, description = "The record's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The record's id"), super::schema::ShowParams),
     request_body = HistoryRecordIn,
     responses((status = 200, description = "The record", body = HistoryRecordOut)))]
 pub async fn update(
@@ -639,28 +623,11 @@ pub async fn update(
     )
 }
 
-/// `resolve` or `unresolve`, as a path segment.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ResolveAction {
-    /// Mark resolved.
-    Resolve,
-    /// Mark unresolved.
-    Unresolve,
-}
-
-impl ResolveAction {
-    /// Parses the path segment.
-    pub fn parse(segment: &str) -> Option<Self> {
-        serde_json::from_value(Value::from(segment)).ok()
-    }
-}
-
 /// Marks a record resolved or unresolved (a repeat changes nothing).
 #[utoipa::path(put, path = "/api/integration_history_records/{id}/{action}", tag = "integration history records",
     params(("id" = i32, Path, description = "The record's id"),
            ("action" = ResolveAction, Path, description = "resolve or unresolve"),
-           super::openapi::ShowParams),
+           super::schema::ShowParams),
     responses((status = 200, description = "The record", body = HistoryRecordOut)))]
 pub async fn resolve(
     State(state): State<RestState>,

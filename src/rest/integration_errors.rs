@@ -16,15 +16,14 @@ use utoipa::ToSchema;
 
 use super::{
     IdRefIn, IntegrationRefIn, IntegrationRefOut, ResponseIn, ResponseOut, RestState, UserOut,
-    app_error,
+    app_error, enum_field,
     error::RestError,
     format::{Format, respond},
-    history::{ResolveAction, contact_alert_type_schema, nullable_document_type_schema},
-    integration_refs,
-    integrations::enum_field,
-    keys_of, many, one, parse_id,
+    integration_refs, keys_of, many, one, parse_id,
     query::{self, Attr, Kind, Spec},
-    read_body, read_options, responses_of, time, to_value, user_of, users,
+    read_body, read_options, responses_of,
+    schema::{ResolveAction, contact_alert_type_schema, nullable_document_type_schema},
+    time, to_value, user_of, users,
 };
 use crate::{
     auth::Scope,
@@ -363,7 +362,7 @@ pub fn routes() -> Router<RestState> {
 
 /// Lists integration errors, filtered (`integration-run-id=5&resolved=false`), ordered and paged.
 #[utoipa::path(get, path = "/api/integration_errors", tag = "integration errors",
-    params(super::openapi::ListParams),
+    params(super::schema::ListParams),
     responses((status = 200, description = "The page of errors", body = [IntegrationErrorOut])))]
 pub async fn index(
     State(state): State<RestState>,
@@ -405,7 +404,7 @@ pub async fn index(
 
 /// Shows one integration error with its responses.
 #[utoipa::path(get, path = "/api/integration_errors/{id}", tag = "integration errors",
-    params(("id" = i32, Path, description = "The error's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The error's id"), super::schema::ShowParams),
     responses((status = 200, description = "The error", body = IntegrationErrorOut)))]
 pub async fn show(
     State(state): State<RestState>,
@@ -467,7 +466,7 @@ async fn creation(
 
 /// Creates an error of a run, with its responses.
 #[utoipa::path(post, path = "/api/integration_errors", tag = "integration errors",
-    params(super::openapi::ShowParams), request_body = IntegrationErrorIn,
+    params(super::schema::ShowParams), request_body = IntegrationErrorIn,
     responses((status = 201, description = "The new error", body = IntegrationErrorOut)))]
 pub async fn create(
     State(state): State<RestState>,
@@ -480,7 +479,7 @@ pub async fn create(
 
 /// Creates an error and raises an alert to the integration's contacts of its contact-alert-type.
 #[utoipa::path(post, path = "/api/integration_errors/create_alert", tag = "integration errors",
-    params(super::openapi::ShowParams), request_body = IntegrationErrorIn,
+    params(super::schema::ShowParams), request_body = IntegrationErrorIn,
     responses((status = 201, description = "The new error", body = IntegrationErrorOut)))]
 pub async fn create_alert(
     State(state): State<RestState>,
@@ -493,7 +492,7 @@ pub async fn create_alert(
 
 /// Updates an error's fields (PUT or PATCH); never `resolved`.
 #[utoipa::path(method(put, patch), path = "/api/integration_errors/{id}", tag = "integration errors",
-    params(("id" = i32, Path, description = "The error's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The error's id"), super::schema::ShowParams),
     request_body = IntegrationErrorIn,
     responses((status = 200, description = "The error", body = IntegrationErrorOut)))]
 pub async fn update(
@@ -529,7 +528,7 @@ pub async fn update(
 #[utoipa::path(put, path = "/api/integration_errors/{id}/{action}", tag = "integration errors",
     params(("id" = i32, Path, description = "The error's id"),
            ("action" = ResolveAction, Path, description = "resolve or unresolve"),
-           super::openapi::ShowParams),
+           super::schema::ShowParams),
     responses((status = 200, description = "The error", body = IntegrationErrorOut)))]
 pub async fn resolve(
     State(state): State<RestState>,

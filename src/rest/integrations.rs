@@ -14,14 +14,14 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
-    RestState, UserOut, app_error,
+    RestState, UserOut, app_error, enum_field,
     error::RestError,
     format::{Format, respond},
-    keys_of, many, one,
-    openapi::enum_schema,
-    parse_id,
+    keys_of, many, one, parse_id,
     query::{self, INTEGRATION_ATTRS, Spec},
-    read_body, read_options, time, to_value, user_of, users,
+    read_body, read_options,
+    schema::enum_schema,
+    time, to_value, user_of, users,
 };
 use crate::{
     auth::Scope,
@@ -117,21 +117,6 @@ static SPEC: Spec<integration::Column> = Spec {
     integration: None,
     run: None,
 };
-
-/// Parses an optional enum field, collecting its error.
-pub(super) fn enum_field<T: std::str::FromStr<Err = String>>(
-    errors: &mut Vec<String>,
-    field: &str,
-    value: Option<&str>,
-) -> Option<T> {
-    value.and_then(|v| match v.parse() {
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.push(format!("{field} {e}"));
-            None
-        }
-    })
-}
 
 impl IntegrationIn {
     fn patch(self) -> Result<IntegrationPatch, RestError> {
@@ -244,7 +229,7 @@ pub fn routes() -> Router<RestState> {
 
 /// Lists integrations, filtered (`code[starts_with]=SAP`), ordered and paged (at most 50).
 #[utoipa::path(get, path = "/api/integrations", tag = "integrations",
-    params(super::openapi::ListParams),
+    params(super::schema::ListParams),
     responses((status = 200, description = "The page of integrations", body = [IntegrationOut])))]
 pub async fn index(
     State(state): State<RestState>,
@@ -286,7 +271,7 @@ pub async fn index(
 
 /// Shows one integration.
 #[utoipa::path(get, path = "/api/integrations/{id}", tag = "integrations",
-    params(("id" = i32, Path, description = "The integration's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The integration's id"), super::schema::ShowParams),
     responses((status = 200, description = "The integration", body = IntegrationOut)))]
 pub async fn show(
     State(state): State<RestState>,
@@ -316,7 +301,7 @@ pub async fn show(
 
 /// Creates an integration.
 #[utoipa::path(post, path = "/api/integrations", tag = "integrations",
-    params(super::openapi::ShowParams),
+    params(super::schema::ShowParams),
     request_body = IntegrationIn,
     responses((status = 201, description = "The new integration", body = IntegrationOut)))]
 pub async fn create(
@@ -349,7 +334,7 @@ pub async fn create(
 
 /// Updates an integration (PUT or PATCH; only the fields given change).
 #[utoipa::path(method(put, patch), path = "/api/integrations/{id}", tag = "integrations",
-    params(("id" = i32, Path, description = "The integration's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The integration's id"), super::schema::ShowParams),
     request_body = IntegrationIn,
     responses((status = 200, description = "The integration", body = IntegrationOut)))]
 pub async fn update(

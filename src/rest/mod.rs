@@ -13,6 +13,7 @@ pub mod integrations;
 pub mod openapi;
 pub mod query;
 pub mod runs;
+pub mod schema;
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -123,6 +124,21 @@ pub fn read_body<T: DeserializeOwned>(
         .map_err(|v| RestError::unprocessable(object, vec![v.to_string()]))?;
     serde_json::from_value(dash_keys(value))
         .map_err(|e| RestError::bad_request(object, format!("the body cannot be read: {e}")))
+}
+
+/// Parses an optional enum field, collecting its error.
+fn enum_field<T: std::str::FromStr<Err = String>>(
+    errors: &mut Vec<String>,
+    field: &str,
+    value: Option<&str>,
+) -> Option<T> {
+    value.and_then(|v| match v.parse() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(format!("{field} {e}"));
+            None
+        }
+    })
 }
 
 /// Rewrites object keys `a_b` → `a-b`, leaving the contents of `flow` as given.

@@ -3,12 +3,11 @@
 //! handler can give (400, 401, 403, 404, 422, 429, 503) with the vendor's error body.
 
 use axum::{Json, Router, routing::get};
-use serde::Deserialize;
 use utoipa::{
-    IntoParams, Modify, OpenApi, ToSchema,
+    Modify, OpenApi,
     openapi::{
         ContentBuilder, Header, ObjectBuilder, Ref, ResponseBuilder,
-        schema::{SchemaType, Type},
+        schema::Type,
         security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme},
     },
 };
@@ -16,84 +15,12 @@ use utoipa::{
 use super::{
     IdRefIn, IntegrationRefIn, IntegrationRefOut, ResponseIn, ResponseOut, RestState, UserOut,
     error::ErrorBody,
-    history::{self, HistoryRecordIn, HistoryRecordOut, ResolveAction},
+    history::{self, HistoryRecordIn, HistoryRecordOut},
     integration_errors::{self, IntegrationErrorIn, IntegrationErrorOut},
     integrations::{self, IntegrationIn, IntegrationOut},
     runs::{self, IntegrationRunIn, IntegrationRunOut, RunActionName},
+    schema::{Dir, ResolveAction, ReturnObject},
 };
-
-/// A string schema restricted to `values` (the domain's own lists), optionally nullable.
-pub fn enum_schema<'a>(
-    values: impl Iterator<Item = &'a str>,
-    nullable: bool,
-) -> utoipa::openapi::Object {
-    let mut values: Vec<serde_json::Value> = values.map(serde_json::Value::from).collect();
-    let schema_type = if nullable {
-        values.push(serde_json::Value::Null);
-        SchemaType::from_iter([Type::String, Type::Null])
-    } else {
-        SchemaType::new(Type::String)
-    };
-    ObjectBuilder::new()
-        .schema_type(schema_type)
-        .enum_values(Some(values))
-        .build()
-}
-
-/// Ascending or descending.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Dir {
-    /// Ascending (the default).
-    Asc,
-    /// Descending.
-    Desc,
-}
-
-/// How much of an object to return.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ReturnObject {
-    /// Only the id.
-    None,
-    /// Without nested associations (associations as `{id}`).
-    Limited,
-    /// Same as limited.
-    Shallow,
-}
-
-/// The query parameters of an index. Filters come on top, one per attribute:
-/// `attr=value` or `attr[op]=value` with op one of contains, starts_with, ends_with, blank, gt,
-/// lt, gt_or_eq, lt_or_eq, not_eq, in, not_in (dashes or underscores in names), and
-/// `integration[code]=X`, `integration[id]=N`; an unknown attribute or operator is a 400.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Skip this many.
-    #[param(minimum = 0)]
-    pub offset: Option<i32>,
-    /// At most this many (50 by default, and at most 50).
-    #[param(minimum = 0)]
-    pub limit: Option<i32>,
-    /// The attribute to order by (default `id`).
-    pub order_by: Option<String>,
-    /// The direction of the ordering.
-    pub dir: Option<Dir>,
-    /// How much of each object to return.
-    pub return_object: Option<ReturnObject>,
-    /// Only these fields: `["id","status",{"integration":["code"]}]` or `id,status`.
-    pub fields: Option<String>,
-}
-
-/// The query parameters of a show or a write.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ShowParams {
-    /// How much of the object to return (`none`: only its id).
-    pub return_object: Option<ReturnObject>,
-    /// Only these fields: `["id","status"]` or `id,status`.
-    pub fields: Option<String>,
-}
 
 /// Adds the error answers every operation can give, and the bearer scheme.
 #[derive(Debug)]

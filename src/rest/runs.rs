@@ -24,11 +24,11 @@ use super::{
     error::RestError,
     format::{Format, respond},
     integration_errors::{self, IntegrationErrorOut},
-    integration_refs, keys_of, many, one,
-    openapi::enum_schema,
-    parse_id,
+    integration_refs, keys_of, many, one, parse_id,
     query::{self, Attr, Kind, Spec},
-    read_body, read_options, time, to_value, user_of, users,
+    read_body, read_options,
+    schema::enum_schema,
+    time, to_value, user_of, users,
 };
 use crate::{
     auth::Scope,
@@ -322,7 +322,7 @@ pub fn routes() -> Router<RestState> {
 
 /// Lists runs, filtered (`status[in]=running,paused&integration[code]=SAP`), ordered and paged.
 #[utoipa::path(get, path = "/api/integration_runs", tag = "integration runs",
-    params(super::openapi::ListParams),
+    params(super::schema::ListParams),
     responses((status = 200, description = "The page of runs", body = [IntegrationRunOut])))]
 pub async fn index(
     State(state): State<RestState>,
@@ -364,7 +364,7 @@ pub async fn index(
 
 /// Shows one run with its errors.
 #[utoipa::path(get, path = "/api/integration_runs/{id}", tag = "integration runs",
-    params(("id" = i32, Path, description = "The run's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The run's id"), super::schema::ShowParams),
     responses((status = 200, description = "The run", body = IntegrationRunOut)))]
 pub async fn show(
     State(state): State<RestState>,
@@ -394,7 +394,7 @@ pub async fn show(
 
 /// Creates a run of an integration (by id or code), in status `pending`.
 #[utoipa::path(post, path = "/api/integration_runs", tag = "integration runs",
-    params(super::openapi::ShowParams),
+    params(super::schema::ShowParams),
     request_body = IntegrationRunIn,
     responses((status = 201, description = "The new run", body = IntegrationRunOut)))]
 pub async fn create(
@@ -433,7 +433,7 @@ pub async fn create(
 
 /// Updates a run's fields (PUT or PATCH); never its status.
 #[utoipa::path(method(put, patch), path = "/api/integration_runs/{id}", tag = "integration runs",
-    params(("id" = i32, Path, description = "The run's id"), super::openapi::ShowParams),
+    params(("id" = i32, Path, description = "The run's id"), super::schema::ShowParams),
     request_body = IntegrationRunIn,
     responses((status = 200, description = "The run", body = IntegrationRunOut)))]
 pub async fn update(
@@ -470,7 +470,7 @@ pub async fn update(
 #[utoipa::path(put, path = "/api/integration_runs/{id}/{action}", tag = "integration runs",
     params(("id" = i32, Path, description = "The run's id"),
            ("action" = RunActionName, Path, description = "The action"),
-           super::openapi::ShowParams),
+           super::schema::ShowParams),
     request_body(content = Option<IntegrationRunIn>, description = "Optional run fields to set with the action"),
     responses((status = 200, description = "The run after the action", body = IntegrationRunOut)))]
 pub async fn act(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::integration_record_response;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
-use super::{Actor, IntegrationRef, checks::Checks, integrations, runs};
+use super::{Actor, IntegrationRef, checks::Checks, integrations, runs, sql::INSERT_CHUNK};
 use crate::{
     domain::{ContactAlertType, DocumentType, validation::FieldError},
     error::{AppError, AppResult},
@@ -208,9 +208,6 @@ pub async fn resolve_links_many<C: ConnectionTrait>(
         })
         .collect())
 }
-
-/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
-pub const INSERT_CHUNK: usize = 500;
 
 /// The document fields a change may set on an error or a history record; `None` keeps a field.
 /// One type for both (the vendor's tables share these columns), checked and written in one place.

@@ -11,12 +11,13 @@ use super::{
     begin_write,
     checks::Checks,
     documents::{
-        self, DocumentChange, DocumentPatch, INSERT_CHUNK, NewResponse, ResponseParent, at_index,
+        self, DocumentChange, DocumentPatch, NewResponse, ResponseParent, at_index,
         check_responses, document_table, insert_responses, insert_responses_many, resolve_links,
         resolve_links_many,
     },
     events::{self, EventType, NewEvent},
     now,
+    sql::INSERT_CHUNK,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},

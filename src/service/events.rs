@@ -176,7 +176,7 @@ pub async fn record<C: ConnectionTrait>(
             created_at: Set(at),
         })
         .collect();
-    for chunk in rows.chunks(super::documents::INSERT_CHUNK) {
+    for chunk in rows.chunks(super::sql::INSERT_CHUNK) {
         event::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 
-use super::documents::INSERT_CHUNK;
+use super::sql::INSERT_CHUNK;
 use crate::{domain::DocumentType, error::AppResult};
 
 /// A document whose export state changes, and the run and record that change it.

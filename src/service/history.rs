@@ -14,11 +14,12 @@ use super::{
     begin_write,
     checks::Checks,
     documents::{self, DocumentChange, DocumentPatch, document_table},
-    documents::{INSERT_CHUNK, at_index, insert_responses_many, resolve_links_many},
     documents::{NewResponse, ResponseParent, check_responses, insert_responses, resolve_links},
+    documents::{at_index, insert_responses_many, resolve_links_many},
     events::{self, EventType, NewEvent},
     exports::{self, ExportMark},
     now,
+    sql::INSERT_CHUNK,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},

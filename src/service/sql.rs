@@ -1,11 +1,15 @@
-//! SQL building blocks that every adapter's filters share: an `in` list as one parameter, and a
-//! case-insensitive `LIKE` with the user's wildcards taken literally.
+//! SQL building blocks: the rows per multi-row INSERT that the writes share, and for every
+//! adapter's filters an `in` list as one parameter and a case-insensitive `LIKE` with the user's
+//! wildcards taken literally.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, DbBackend, Value,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, SimpleExpr, extension::postgres::PgFunc},
 };
+
+/// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+pub const INSERT_CHUNK: usize = 500;
 
 /// A value of an `in` list, as the database takes the whole list in one parameter.
 pub trait ListValue: Clone {
