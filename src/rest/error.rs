@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{Scope, rate_limit::retry_after_secs},
+    auth::{Scope, challenge, rate_limit::retry_after_secs},
     error::AppError,
     http::auth::Rejection,
 };
@@ -146,7 +146,7 @@ impl RestError {
                     "authentication",
                     vec![error.to_string()],
                 );
-                if let Ok(value) = HeaderValue::from_str(&error.challenge()) {
+                if let Ok(value) = HeaderValue::from_str(&challenge(&error)) {
                     e.headers.push((header::WWW_AUTHENTICATE, value));
                 }
                 e
