@@ -3,7 +3,7 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 
-use crate::domain::{RunStatus, TransitionRefused, validation::FieldError};
+use crate::domain::{AuthError, RunStatus, Scope, TransitionRefused, validation::FieldError};
 
 /// Every way a request can fail, typed; each maps to one `extensions.code`.
 #[derive(Debug, thiserror::Error)]
@@ -54,12 +54,12 @@ pub enum AppError {
     },
     /// The request carries no valid credentials.
     #[error("{0}")]
-    Unauthenticated(crate::auth::AuthError),
+    Unauthenticated(AuthError),
     /// The credentials lack the scope the operation needs.
     #[error("this operation needs the scope {required}; the credentials grant {}", if .granted.is_empty() { "none" } else { .granted.as_str() })]
     Forbidden {
         /// The missing scope.
-        required: crate::auth::Scope,
+        required: Scope,
         /// The scopes held, space-separated.
         granted: String,
     },

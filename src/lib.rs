@@ -15,7 +15,7 @@ pub mod config;
 pub mod config_file;
 /// Database connection and migrations.
 pub mod db;
-/// Domain rules: the run status machine, enumerations, validation.
+/// Domain rules: the run status machine, enumerations, validation, scopes.
 pub mod domain;
 /// The one error type and its mapping to GraphQL errors.
 pub mod error;

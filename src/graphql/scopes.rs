@@ -30,10 +30,19 @@ pub fn selected_operation(doc: &ExecutableDocument, name: Option<&str>) -> Optio
     operation_definition(doc, name).map(|op| op.ty)
 }
 
+/// The scope an operation of this type needs: reading for queries and subscriptions, writing for
+/// mutations.
+fn required_scope(operation: OperationType) -> Scope {
+    match operation {
+        OperationType::Query | OperationType::Subscription => Scope::Read,
+        OperationType::Mutation => Scope::Write,
+    }
+}
+
 /// Whether `principal` may run an operation of type `operation`.
 pub fn authorize(principal: Option<&Principal>, operation: OperationType) -> Result<(), AppError> {
     let principal = principal.ok_or(AppError::Unauthenticated(AuthError::Missing))?;
-    let required = Scope::required_for(operation);
+    let required = required_scope(operation);
     if principal.scopes.contains(required) {
         Ok(())
     } else {
@@ -57,6 +66,13 @@ mod tests {
             expires_at: None,
             rate_key: None,
         }
+    }
+
+    #[test]
+    fn queries_and_subscriptions_read_and_mutations_write() {
+        assert_eq!(required_scope(OperationType::Query), Scope::Read);
+        assert_eq!(required_scope(OperationType::Subscription), Scope::Read);
+        assert_eq!(required_scope(OperationType::Mutation), Scope::Write);
     }
 
     #[test]

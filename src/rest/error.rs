@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{Scope, rate_limit::retry_after_secs},
+    auth::{Scope, challenge, rate_limit::retry_after_secs},
     domain::validation::dash_case,
     error::AppError,
     http::auth::Rejection,
@@ -131,7 +131,7 @@ impl RestError {
                     "authentication",
                     vec![error.to_string()],
                 );
-                if let Ok(value) = HeaderValue::from_str(&error.challenge()) {
+                if let Ok(value) = HeaderValue::from_str(&challenge(&error)) {
                     e.headers.push((header::WWW_AUTHENTICATE, value));
                 }
                 e

@@ -14,8 +14,7 @@ use super::{
     users::{self, UserKind},
 };
 use crate::{
-    auth::Scopes,
-    domain::validation::FieldError,
+    domain::{Scopes, validation::FieldError},
     error::{AppError, AppResult},
 };
 

@@ -12,7 +12,7 @@ use super::{
     response::{errors_response, transport_error},
 };
 use crate::{
-    auth::{Principal, rate_limit::retry_after_secs},
+    auth::{Principal, challenge, rate_limit::retry_after_secs},
     error::AppError,
     http::auth::Rejection,
 };
@@ -54,7 +54,7 @@ pub(super) fn rejection_to_response(rejection: Rejection, format: ResponseFormat
     let (status, error) = rejection_error(&rejection);
     let mut response = errors_response(status, format, &[error]);
     let header = match rejection {
-        Rejection::Unauthenticated(error) => HeaderValue::from_str(&error.challenge())
+        Rejection::Unauthenticated(error) => HeaderValue::from_str(&challenge(&error))
             .ok()
             .map(|value| (header::WWW_AUTHENTICATE, value)),
         Rejection::RateLimited(wait) => Some((

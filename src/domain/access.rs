@@ -1,6 +1,6 @@
-//! The vendor's OAuth2 scopes and which one each kind of operation needs.
-
-use async_graphql::parser::types::OperationType;
+//! Access: the vendor's OAuth2 scopes a caller holds, and why credentials are refused. Which
+//! scope an operation needs is decided where operations are known (`graphql::scopes`, the REST
+//! handlers).
 
 /// One OAuth2 scope the gateway understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,15 +26,6 @@ impl Scope {
     /// Parses a scope name; unknown scopes (other APIs' scopes in a shared token) are `None`.
     pub fn parse(name: &str) -> Option<Scope> {
         Scope::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    /// The scope an operation of this type needs: reading for queries and subscriptions,
-    /// writing for mutations.
-    pub fn required_for(operation: OperationType) -> Scope {
-        match operation {
-            OperationType::Query | OperationType::Subscription => Scope::Read,
-            OperationType::Mutation => Scope::Write,
-        }
     }
 }
 
@@ -101,19 +92,62 @@ impl Scopes {
     }
 }
 
+/// Why a request is not authenticated; every variant answers `UNAUTHENTICATED`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// No credentials while the server requires them.
+    #[error("authentication required: send `Authorization: Bearer <token>`")]
+    Missing,
+    /// The header or the token cannot be read.
+    #[error("malformed credentials: {0}")]
+    Malformed(String),
+    /// The token's `exp` has passed.
+    #[error("the token has expired")]
+    Expired,
+    /// The token's `nbf` is still in the future.
+    #[error("the token is not valid yet (nbf)")]
+    NotYetValid,
+    /// The token's `aud` does not name this server.
+    #[error("the token is meant for another audience")]
+    WrongAudience,
+    /// The token's `iss` is not the configured issuer.
+    #[error("the token comes from another issuer")]
+    WrongIssuer,
+    /// The signature does not verify.
+    #[error("invalid token signature: {0}")]
+    InvalidSignature(String),
+    /// No API token has this secret.
+    #[error("unknown API token")]
+    UnknownToken,
+    /// The API token was revoked.
+    #[error("the API token has been revoked")]
+    Revoked,
+    /// A JWT arrived but no JWT verification is configured.
+    #[error("JWT access tokens are not accepted: the server has no JWT secret or key set")]
+    JwtNotConfigured,
+}
+
+impl AuthError {
+    /// A short machine-readable reason (`extensions.reason`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            AuthError::Missing => "missing",
+            AuthError::Malformed(_) => "malformed",
+            AuthError::Expired => "expired",
+            AuthError::NotYetValid => "not_yet_valid",
+            AuthError::WrongAudience => "wrong_audience",
+            AuthError::WrongIssuer => "wrong_issuer",
+            AuthError::InvalidSignature(_) => "invalid_signature",
+            AuthError::UnknownToken => "unknown_token",
+            AuthError::Revoked => "revoked",
+            AuthError::JwtNotConfigured => "jwt_not_configured",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn queries_and_subscriptions_read_and_mutations_write() {
-        assert_eq!(Scope::required_for(OperationType::Query), Scope::Read);
-        assert_eq!(
-            Scope::required_for(OperationType::Subscription),
-            Scope::Read
-        );
-        assert_eq!(Scope::required_for(OperationType::Mutation), Scope::Write);
-    }
 
     #[test]
     fn unknown_scopes_are_ignored_and_names_round_trip() {
