@@ -8,9 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{Scope, challenge, rate_limit::retry_after_secs},
+    auth::{Scope, challenge, http::Rejection, rate_limit::retry_after_secs},
     error::AppError,
-    http::auth::Rejection,
 };
 
 /// The vendor's error body: messages per object (the resource, or `authentication`).
