@@ -6,7 +6,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::{
-    auth::{AuthSettings, Authenticator, JwtVerifier, rate_limit::RateLimit},
+    auth::{AuthSettings, Authenticator, JwtVerifier, http::HttpAuth, rate_limit::RateLimit},
     broker::{Broker, BrokerOptions},
     config::{AuthConfig, DatabaseConfig, ServeConfig},
     db,
@@ -162,7 +162,7 @@ impl Application {
             timeout: Duration::from_millis(serve.request_timeout_ms),
             max_message_bytes: serve.max_body_bytes,
         };
-        let auth = http::auth::HttpAuth {
+        let auth = HttpAuth {
             authenticator: Authenticator::new(db.clone(), settings, actor),
             rate_limit: RateLimit::new(
                 serve.auth.rate_limit_per_second,

@@ -164,8 +164,8 @@ async fn post(app: &TestApp, body: Value) -> Value {
         .expect("JSON response")
 }
 
-/// Held by every test of this file that reads the process-wide direct-read counts, so that the
-/// other tests' reads cannot blur them.
+/// Held by every test of this file: the direct-read counts are process-wide, and a test that
+/// counts must not see another test's reads.
 static COUNTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The gateway's count of direct reads with this outcome.
@@ -187,9 +187,9 @@ async fn direct_reads(app: &TestApp, outcome: &str) -> u64 {
 
 #[tokio::test]
 async fn direct_reads_answer_what_the_resolvers_answer() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let resolvers = app.twin_with(|s| s.disable_direct_reads = true).await;
-    let _counts = COUNTS.lock().await;
     for (i, query) in QUERIES.iter().enumerate() {
         let mut body = json!({"query": query, "variables": variables(i)});
         if query.contains("query Second") {
@@ -220,6 +220,7 @@ async fn direct_reads_answer_what_the_resolvers_answer() {
 
 #[tokio::test]
 async fn a_direct_read_sees_every_change() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let query = "query($id: Int!) { integrationRun(id: $id) { id status \
                  integrationErrors(first: 50) { totalCount nodes { resolved } } } }";
@@ -239,6 +240,7 @@ async fn a_direct_read_sees_every_change() {
 
 #[tokio::test]
 async fn errors_come_from_the_resolvers_whichever_path_is_tried() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let cases = [
         // Page size over the limit, a cursor that is not ours, both id and code: field errors.
@@ -276,6 +278,7 @@ async fn errors_come_from_the_resolvers_whichever_path_is_tried() {
 
 #[tokio::test]
 async fn fields_direct_reads_do_not_know_go_to_the_resolvers() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     // Aggregates and alerts are the resolvers' alone; mixed with known fields, the whole
     // operation goes to them, every time.
@@ -293,6 +296,7 @@ async fn fields_direct_reads_do_not_know_go_to_the_resolvers() {
 
 #[tokio::test]
 async fn a_direct_read_runs_one_statement_per_level_whatever_the_page_size() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let query = "query($first: Int!) { integrationRuns(first: $first) { nodes { id \
                  integration { code } integrationErrors(first: 10) { nodes { id } } \
@@ -315,6 +319,7 @@ async fn a_direct_read_runs_one_statement_per_level_whatever_the_page_size() {
 
 #[tokio::test]
 async fn a_declared_default_counts_in_skip_and_include_on_every_path() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let query = "query($hide: Boolean = true, $show: Boolean = false) { integrationRuns(first: 1) \
                  { nodes { id status @skip(if: $hide) code: integrationId @include(if: $show) } } }";
@@ -329,10 +334,10 @@ async fn a_declared_default_counts_in_skip_and_include_on_every_path() {
 
 #[tokio::test]
 async fn queries_over_a_websocket_are_read_directly_with_the_same_answer() {
+    let _counts = COUNTS.lock().await;
     let app = demo_app().await;
     let mut ws = app.ws("graphql-transport-ws").await;
     let query = QUERIES[0];
-    let _counts = COUNTS.lock().await;
     let answered_before = direct_reads(&app, "answered").await;
     let mut answers = Vec::new();
     for id in ["1", "2", "3"] {
@@ -475,6 +480,7 @@ fn differences(a: &Value, b: &Value, path: &str, out: &mut Vec<String>) {
 /// decline, and this test fail.
 #[tokio::test]
 async fn every_field_the_schema_declares_is_read_directly_as_the_resolvers_read_it() {
+    let _counts = COUNTS.lock().await;
     let roomy = |s: &mut integration_gateway::config::ServeConfig| {
         s.max_query_complexity = 100_000;
         s.max_query_depth = 30;
@@ -566,7 +572,6 @@ async fn every_field_the_schema_declares_is_read_directly_as_the_resolvers_read_
             );
         }
     }
-    let _counts = COUNTS.lock().await;
     let answered_before = direct_reads(&app, "answered").await;
     let direct = post(&app, json!({"query": query})).await;
     assert_eq!(

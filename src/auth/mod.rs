@@ -1,6 +1,9 @@
-//! Who is calling: bearer tokens (JWT access tokens or API tokens) turned into a [`Principal`]
-//! with the vendor's scopes, and the per-token rate limit.
+//! Who is calling: bearer tokens (JWT access tokens or API tokens) turned into a
+//! [`Principal`](crate::auth::Principal) with the vendor's scopes, and the per-token rate limit;
+//! [`http`](crate::auth::http) does both for a request, for the GraphQL endpoint and the REST API
+//! alike.
 
+pub mod http;
 pub mod jwt;
 pub mod rate_limit;
 

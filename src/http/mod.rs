@@ -1,7 +1,7 @@
-//! HTTP surface: the router, authentication, GraphQL over HTTP and WebSocket, the vendor REST API
-//! (`/api`, in `crate::rest`), the dashboard, health and metrics.
+//! HTTP surface: the router, GraphQL over HTTP and WebSocket, the vendor REST API (`/api`, in
+//! `crate::rest`), the dashboard, health and metrics; requests are authenticated by
+//! `crate::auth::http`, which the REST API shares.
 
-pub mod auth;
 pub mod dashboard;
 pub mod embedded;
 pub mod explorer;
@@ -24,7 +24,10 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{broker::Broker, domain::input::InputLimits, graphql::gateway::Gateway, rest};
+use crate::{
+    auth::http::HttpAuth, broker::Broker, domain::input::InputLimits, graphql::gateway::Gateway,
+    rest,
+};
 
 /// The path of the GraphQL endpoint (POST, GET, WebSocket and GraphiQL).
 pub const GRAPHQL_PATH: &str = "/graphql";
@@ -35,7 +38,7 @@ pub fn router(
     db: DatabaseConnection,
     max_body_bytes: usize,
     limits: graphql_http::HttpLimits,
-    auth: auth::HttpAuth,
+    auth: HttpAuth,
     broker: Arc<Broker>,
     input: InputLimits,
 ) -> Router {

@@ -8,10 +8,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
-    auth::{Scope, challenge, rate_limit::retry_after_secs},
+    auth::{Scope, challenge, http::Rejection, rate_limit::retry_after_secs},
     domain::validation::dash_case,
     error::AppError,
-    http::auth::Rejection,
 };
 
 /// The vendor's error body: messages per object (the resource, or `authentication`).

@@ -35,11 +35,10 @@ use self::{
     query::Options,
 };
 use crate::{
-    auth::{Principal, Scope},
+    auth::{Principal, Scope, http::HttpAuth},
     broker::Broker,
     domain::input::{InputLimits, Walk},
     error::AppError,
-    http::auth::HttpAuth,
     service::IntegrationRef,
 };
 

@@ -12,9 +12,8 @@ use super::{
     response::{errors_response, transport_error},
 };
 use crate::{
-    auth::{Principal, challenge, rate_limit::retry_after_secs},
+    auth::{Principal, challenge, http::Rejection, rate_limit::retry_after_secs},
     error::AppError,
-    http::auth::Rejection,
 };
 
 /// Gives a request its caller: the principal (for the scope check) and the actor (for

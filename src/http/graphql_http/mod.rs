@@ -68,8 +68,8 @@ use self::{
     post::graphql_post,
     response::error_response,
 };
-use super::{auth::HttpAuth, explorer::Explorer};
-use crate::auth::Principal;
+use super::explorer::Explorer;
+use crate::auth::{Principal, http::HttpAuth};
 
 /// Builds the /graphql route: GET (GraphiQL for browsers / GraphQL-over-HTTP GET / WebSocket upgrade) and POST.
 ///

@@ -20,9 +20,9 @@ use super::{
     negotiate::ResponseFormat,
     response::{error_response, is_request_error, transport_error},
 };
-use crate::{
-    auth::Principal,
-    http::auth::{HttpAuth, payload_authorization},
+use crate::auth::{
+    Principal,
+    http::{HttpAuth, payload_authorization},
 };
 
 /// Read and write buffer of a WebSocket connection (larger messages still pass).
@@ -350,9 +350,9 @@ mod tests {
     use serde_json::{Value as Json, json};
 
     use super::*;
-    use crate::http::{
-        auth::Rejection,
-        graphql_http::{HttpLimits, graphql_routes, test_support::*},
+    use crate::{
+        auth::http::Rejection,
+        http::graphql_http::{HttpLimits, graphql_routes, test_support::*},
     };
 
     #[tokio::test]

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use axum::http::{HeaderMap, header};
 
-use crate::auth::{AuthError, AuthFailure, Authenticator, Principal, rate_limit::RateLimit};
+use super::{AuthError, AuthFailure, Authenticator, Principal, rate_limit::RateLimit};
 
 /// The HTTP side of authentication: who is calling and how often they may.
 #[derive(Clone, Debug)]
