@@ -28,7 +28,8 @@ use super::{
 use crate::{
     auth::Scope,
     service::{
-        errors::{self, IntegrationErrorPatch, NewIntegrationError},
+        documents::DocumentPatch,
+        errors::{self, NewIntegrationError},
         paging,
     },
 };
@@ -122,7 +123,7 @@ pub struct IntegrationErrorIn {
 }
 
 impl IntegrationErrorIn {
-    fn patch(&self) -> Result<IntegrationErrorPatch, RestError> {
+    fn patch(&self) -> Result<DocumentPatch, RestError> {
         let mut errors = Vec::new();
         let contact_alert_type = enum_field(
             &mut errors,
@@ -133,7 +134,7 @@ impl IntegrationErrorIn {
         if !errors.is_empty() {
             return Err(RestError::unprocessable(OBJECT, errors));
         }
-        Ok(IntegrationErrorPatch {
+        Ok(DocumentPatch {
             contact_alert_type,
             document_type,
             document_id: self.document_id,

@@ -53,9 +53,6 @@ pub struct NewIntegrationError {
     pub responses: Vec<NewResponse>,
 }
 
-/// Changes to an error; `None` keeps a field.
-pub type IntegrationErrorPatch = DocumentPatch;
-
 fn check_document_type(checks: &mut Checks, document_type: Option<DocumentType>) {
     if let Some(t) = document_type
         && !t.allowed_for_errors()
@@ -235,7 +232,7 @@ pub async fn update(
     db: &DatabaseConnection,
     actor: Actor,
     id: i32,
-    patch: IntegrationErrorPatch,
+    patch: DocumentPatch,
 ) -> AppResult<error::Model> {
     let mut checks = Checks::default();
     check_document_type(&mut checks, patch.document_type);

@@ -13,7 +13,7 @@ use crate::{
     service::{
         documents::DocumentPatch,
         documents::{NewResponse, ResponseParent},
-        errors::{self, IntegrationErrorPatch, NewIntegrationError},
+        errors::{self, NewIntegrationError},
         history::{self, BatchEffect, HistoryRecordPatch, NewHistoryRecord},
         responses,
     },
@@ -340,7 +340,7 @@ impl DocumentMutations {
         #[graphql(desc = "The error's id.")] id: i32,
         #[graphql(desc = "The changes.")] input: UpdateIntegrationErrorInput,
     ) -> Result<IntegrationError> {
-        let patch = IntegrationErrorPatch {
+        let patch = DocumentPatch {
             contact_alert_type: input.contact_alert_type.map(Into::into),
             document_type: input.document_type.map(Into::into),
             document_id: input.document_id,
