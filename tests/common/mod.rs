@@ -45,6 +45,7 @@ pub async fn fresh_postgres_database(admin_url: &str) -> String {
     let admin = sea_orm::Database::connect(admin_url)
         .await
         .expect("connect to PostgreSQL");
+    drop_databases_of_ended_processes(&admin).await;
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
@@ -52,6 +53,38 @@ pub async fn fresh_postgres_database(admin_url: &str) -> String {
     admin.close().await.ok();
     let (base, _) = admin_url.rsplit_once('/').expect("a database in the URL");
     format!("{base}/{name}")
+}
+
+/// Drops the test databases whose test process has ended, once per process. A test's database
+/// outlives the test (a test may restart the gateway over it), so without this every test of the
+/// suite would keep its database to the end: hundreds of them, gigabytes of a CI machine's disk.
+/// Cargo runs the test binaries one after another, so each binary drops the ones before it.
+async fn drop_databases_of_ended_processes(admin: &DatabaseConnection) {
+    use sea_orm::{ConnectionTrait, Statement};
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(|| async {
+        let rows = admin
+            .query_all_raw(Statement::from_string(
+                admin.get_database_backend(),
+                "SELECT datname FROM pg_database WHERE datname LIKE 'test\\_%'",
+            ))
+            .await
+            .expect("list the test databases");
+        for row in rows {
+            let name: String = row.try_get("", "datname").expect("datname");
+            let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+            let ended = pid.is_some_and(|pid| {
+                pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            });
+            if ended {
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .expect("drop an ended test process's database");
+            }
+        }
+    })
+    .await;
 }
 
 /// Whether the tests run on PostgreSQL (`TEST_DATABASE_URL`) rather than SQLite.

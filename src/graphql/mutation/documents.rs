@@ -88,9 +88,11 @@ impl From<NewHistoryRecordInput> for NewHistoryRecord {
     }
 }
 
-/// Changes to a history record; omitted fields keep their value.
+/// Changes to the document fields that history records and integration errors share; omitted
+/// fields keep their value. Flattened into each update input, so both take these fields by the
+/// same names, in the same places.
 #[derive(InputObject, Clone, Debug, Default)]
-pub struct UpdateHistoryRecordInput {
+pub struct DocumentChanges {
     /// New contact alert type.
     pub contact_alert_type: Option<ContactAlertType>,
     /// New document type.
@@ -105,6 +107,34 @@ pub struct UpdateHistoryRecordInput {
     pub creation_method: Option<String>,
     /// New external id.
     pub external_id: Option<String>,
+}
+
+impl DocumentChanges {
+    /// The service's patch of these fields with the two each kind places differently.
+    fn into_patch(
+        self,
+        integration_filename: Option<String>,
+        status: Option<String>,
+    ) -> DocumentPatch {
+        DocumentPatch {
+            contact_alert_type: self.contact_alert_type.map(Into::into),
+            document_type: self.document_type.map(Into::into),
+            document_id: self.document_id,
+            document_revision: self.document_revision,
+            document_status: self.document_status,
+            creation_method: self.creation_method,
+            external_id: self.external_id,
+            integration_filename,
+            status,
+        }
+    }
+}
+
+/// Changes to a history record; omitted fields keep their value.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct UpdateHistoryRecordInput {
+    #[graphql(flatten)]
+    pub document: DocumentChanges,
     /// New integration.
     pub integration: Option<IntegrationRefInput>,
     /// New run.
@@ -165,20 +195,8 @@ impl From<NewIntegrationErrorInput> for NewIntegrationError {
 /// Changes to an integration error; omitted fields keep their value.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct UpdateIntegrationErrorInput {
-    /// New contact alert type.
-    pub contact_alert_type: Option<ContactAlertType>,
-    /// New document type.
-    pub document_type: Option<DocumentType>,
-    /// New document id.
-    pub document_id: Option<i32>,
-    /// New document revision.
-    pub document_revision: Option<i32>,
-    /// New document status.
-    pub document_status: Option<String>,
-    /// New creation method.
-    pub creation_method: Option<String>,
-    /// New external id.
-    pub external_id: Option<String>,
+    #[graphql(flatten)]
+    pub document: DocumentChanges,
     /// New file name.
     pub integration_filename: Option<String>,
     /// New transaction status.
@@ -235,17 +253,7 @@ impl DocumentMutations {
         #[graphql(desc = "The changes.")] input: UpdateHistoryRecordInput,
     ) -> Result<IntegrationHistoryRecord> {
         let patch = HistoryRecordPatch {
-            document: DocumentPatch {
-                contact_alert_type: input.contact_alert_type.map(Into::into),
-                document_type: input.document_type.map(Into::into),
-                document_id: input.document_id,
-                document_revision: input.document_revision,
-                document_status: input.document_status,
-                creation_method: input.creation_method,
-                external_id: input.external_id,
-                integration_filename: None,
-                status: input.status,
-            },
+            document: input.document.into_patch(None, input.status),
             integration: input.integration.map(Into::into),
             integration_run_id: input.integration_run_id,
         };
@@ -340,17 +348,9 @@ impl DocumentMutations {
         #[graphql(desc = "The error's id.")] id: i32,
         #[graphql(desc = "The changes.")] input: UpdateIntegrationErrorInput,
     ) -> Result<IntegrationError> {
-        let patch = DocumentPatch {
-            contact_alert_type: input.contact_alert_type.map(Into::into),
-            document_type: input.document_type.map(Into::into),
-            document_id: input.document_id,
-            document_revision: input.document_revision,
-            document_status: input.document_status,
-            creation_method: input.creation_method,
-            external_id: input.external_id,
-            integration_filename: input.integration_filename,
-            status: input.status,
-        };
+        let patch = input
+            .document
+            .into_patch(input.integration_filename, input.status);
         Ok(IntegrationError(
             errors::update(db(ctx)?, actor(ctx), id, patch).await?,
         ))
