@@ -16,14 +16,15 @@ use entity::{
     integration, integration_error, integration_history_record, integration_record_response,
     integration_run, user,
 };
-use sea_orm::{
-    Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
-};
+use sea_orm::{Condition, DatabaseConnection, EntityTrait};
 
 use super::connection::CountFn;
 use crate::{
     error::AppError,
-    service::paging::{self, Page, PageArgs, Sort},
+    service::{
+        paging::{self, Page, PageArgs, Sort},
+        related,
+    },
 };
 
 /// Loader errors must be `Clone`; the typed error is shared.
@@ -46,13 +47,6 @@ fn record_batch<E>(kind: &str, keys: usize) {
         &crate::observability::metrics::loader_label::<E>(kind),
         keys,
     );
-}
-
-fn int_of(v: Value) -> Option<i32> {
-    match v {
-        Value::Int(v) => v,
-        _ => None,
-    }
 }
 
 /// Rows of `E` by primary key (`id`).
@@ -78,19 +72,9 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         record_batch::<E>("by_id", keys.len());
-        let rows = E::find()
-            .filter(paging::id_in(
-                self.db.get_database_backend(),
-                self.id_col,
-                keys,
-            ))
-            .all(&self.db)
+        related::by_id::<E>(&self.db, self.id_col, keys)
             .await
-            .map_err(load_error)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|m| int_of(m.get(self.id_col)).map(|id| (id, m)))
-            .collect())
+            .map_err(load_error)
     }
 }
 
@@ -142,23 +126,9 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, Self::Error> {
         record_batch::<E>("children_of", keys.len());
-        let rows = E::find()
-            .filter(paging::id_in(
-                self.db.get_database_backend(),
-                self.parent_col,
-                keys,
-            ))
-            .order_by_asc(self.id_col)
-            .all(&self.db)
+        related::children_of::<E>(&self.db, self.parent_col, self.id_col, keys)
             .await
-            .map_err(load_error)?;
-        let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
-        for row in rows {
-            if let Some(parent) = int_of(row.get(self.parent_col)) {
-                out.entry(parent).or_default().push(row);
-            }
-        }
-        Ok(out)
+            .map_err(load_error)
     }
 }
 

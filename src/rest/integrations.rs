@@ -1,35 +1,29 @@
 //! `/api/integrations`: create, index, show, update.
 
 use axum::{
-    Router,
-    body::Bytes,
-    extract::{Path, RawQuery, State},
-    http::{HeaderMap, StatusCode},
-    response::Response,
-    routing::get,
+    Router, body::Bytes, extract::Path, http::StatusCode, response::Response, routing::get,
 };
 use entity::integration;
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
-    RestState, UserOut, app_error, enum_field,
+    body::enum_field,
     error::RestError,
-    format::{Format, respond},
-    keys_of, many, one, parse_id,
-    query::{self, INTEGRATION_ATTRS, Spec},
-    read_body, read_options,
+    query::{INTEGRATION_ATTRS, Spec},
+    related::{user_of, users},
+    reply::{app_error, time, to_value},
+    resource::{self, Api, Resource, Write},
     schema::enum_schema,
-    time, to_value, user_of, users,
+    shapes::UserOut,
+    state::RestState,
 };
 use crate::{
-    auth::Scope,
     domain::{Direction, EndSystemType, IntegrationType},
-    service::{
-        integrations::{self, IntegrationPatch, NewIntegration},
-        paging,
-    },
+    error::AppResult,
+    service::integrations::{self, IntegrationPatch, NewIntegration},
 };
 
 /// The object name in bodies and messages.
@@ -175,46 +169,59 @@ impl IntegrationIn {
     }
 }
 
-/// Renders integrations with their creators, in one statement for the users.
-async fn render(
-    state: &RestState,
-    models: Vec<integration::Model>,
-) -> Result<Vec<Value>, RestError> {
-    let users = users(
-        &state.db,
-        models
-            .iter()
-            .flat_map(|m| [m.created_by_id, m.updated_by_id]),
-    )
-    .await
-    .map_err(app_error(OBJECT))?;
-    Ok(models
-        .into_iter()
-        .map(|m| {
-            to_value(&IntegrationOut {
-                id: m.id,
-                code: Some(m.code),
-                name: Some(m.name),
-                business_object: Some(m.business_object),
-                direction: Some(m.direction),
-                end_system: Some(m.end_system),
-                end_system_type: Some(m.end_system_type),
-                integration_type: m.integration_type,
-                standard: Some(m.standard),
-                created_at: Some(time(m.created_at)),
-                updated_at: Some(time(m.updated_at)),
-                created_by: user_of(&users, m.created_by_id),
-                updated_by: user_of(&users, m.updated_by_id),
-            })
-        })
-        .collect())
-}
+/// Integrations as a REST resource.
+#[derive(Debug)]
+pub struct Integrations;
 
-async fn render_one(state: &RestState, model: integration::Model) -> Result<Value, RestError> {
-    Ok(render(state, vec![model])
-        .await?
-        .pop()
-        .unwrap_or(Value::Null))
+impl Resource for Integrations {
+    const OBJECT: &'static str = OBJECT;
+    const PLURAL: &'static str = PLURAL;
+    type Entity = integration::Entity;
+    type Model = integration::Model;
+    type Out = IntegrationOut;
+
+    fn spec() -> &'static Spec<integration::Column> {
+        &SPEC
+    }
+
+    async fn find(db: &DatabaseConnection, id: i32) -> AppResult<integration::Model> {
+        integrations::find_by_id(db, id).await
+    }
+
+    /// Renders integrations with their creators, in one statement for the users.
+    async fn render(
+        state: &RestState,
+        models: Vec<integration::Model>,
+    ) -> Result<Vec<Value>, RestError> {
+        let users = users(
+            &state.db,
+            models
+                .iter()
+                .flat_map(|m| [m.created_by_id, m.updated_by_id]),
+        )
+        .await
+        .map_err(app_error(OBJECT))?;
+        Ok(models
+            .into_iter()
+            .map(|m| {
+                to_value(&IntegrationOut {
+                    id: m.id,
+                    code: Some(m.code),
+                    name: Some(m.name),
+                    business_object: Some(m.business_object),
+                    direction: Some(m.direction),
+                    end_system: Some(m.end_system),
+                    end_system_type: Some(m.end_system_type),
+                    integration_type: m.integration_type,
+                    standard: Some(m.standard),
+                    created_at: Some(time(m.created_at)),
+                    updated_at: Some(time(m.updated_at)),
+                    created_by: user_of(&users, m.created_by_id),
+                    updated_by: user_of(&users, m.updated_by_id),
+                })
+            })
+            .collect())
+    }
 }
 
 /// The routes of integrations.
@@ -231,72 +238,16 @@ pub fn routes() -> Router<RestState> {
 #[utoipa::path(get, path = "/api/integrations", tag = "integrations",
     params(super::schema::ListParams),
     responses((status = 200, description = "The page of integrations", body = [IntegrationOut])))]
-pub async fn index(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(
-                &state.input,
-                state.db.get_database_backend(),
-                q.as_deref(),
-                &SPEC,
-                &keys_of::<IntegrationOut>(),
-            )
-            .map_err(|m| RestError::bad_request(OBJECT, m))?;
-            let page = paging::fetch_page::<integration::Entity, _>(
-                &state.db,
-                list.condition,
-                list.sort,
-                SPEC.id,
-                &list.page,
-            )
-            .await
-            .map_err(app_error(OBJECT))?;
-            let models = page.items.into_iter().map(|(_, m)| m).collect();
-            Ok(many(
-                PLURAL,
-                render(&state, models).await?,
-                list.view,
-                list.fields.as_ref(),
-            ))
-        }
-        .await,
-    )
+pub async fn index(api: Api<Integrations>) -> Response {
+    resource::index(api).await
 }
 
 /// Shows one integration.
 #[utoipa::path(get, path = "/api/integrations/{id}", tag = "integrations",
     params(("id" = i32, Path, description = "The integration's id"), super::schema::ShowParams),
     responses((status = 200, description = "The integration", body = IntegrationOut)))]
-pub async fn show(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            state.authorize(&headers, Scope::Read).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
-            let id = parse_id(OBJECT, &id)?;
-            let model = integrations::find_by_id(&state.db, id)
-                .await
-                .map_err(app_error(OBJECT))?;
-            Ok(one(
-                StatusCode::OK,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+pub async fn show(api: Api<Integrations>, id: Path<String>) -> Response {
+    resource::show(api, id).await
 }
 
 /// Creates an integration.
@@ -304,32 +255,14 @@ pub async fn show(
     params(super::schema::ShowParams),
     request_body = IntegrationIn,
     responses((status = 201, description = "The new integration", body = IntegrationOut)))]
-pub async fn create(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            let principal = state.authorize(&headers, Scope::Write).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
-            let input =
-                read_body::<IntegrationIn>(&state.input, OBJECT, &body)?.new_integration()?;
-            let model = integrations::create(&state.db, principal.actor(), input)
-                .await
-                .map_err(app_error(OBJECT))?;
-            state.written();
-            Ok(one(
-                StatusCode::CREATED,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+pub async fn create(api: Api<Integrations, Write>, body: Bytes) -> Response {
+    api.write(StatusCode::CREATED, async |api| {
+        let input = api.new_body::<IntegrationIn>(&body)?.new_integration()?;
+        integrations::create(api.db(), api.actor(), input)
+            .await
+            .map_err(app_error(OBJECT))
+    })
+    .await
 }
 
 /// Updates an integration (PUT or PATCH; only the fields given change).
@@ -338,30 +271,19 @@ pub async fn create(
     request_body = IntegrationIn,
     responses((status = 200, description = "The integration", body = IntegrationOut)))]
 pub async fn update(
-    State(state): State<RestState>,
-    headers: HeaderMap,
+    api: Api<Integrations, Write>,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            let principal = state.authorize(&headers, Scope::Write).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationOut>())?;
-            let id = parse_id(OBJECT, &id)?;
-            let patch = read_body::<IntegrationIn>(&state.input, OBJECT, &body)?.patch()?;
-            let model = integrations::update(&state.db, principal.actor(), id, patch)
-                .await
-                .map_err(app_error(OBJECT))?;
-            state.written();
-            Ok(one(
-                StatusCode::OK,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+    api.write(StatusCode::OK, async |api| {
+        let id = api.id(&id)?;
+        let patch = api
+            .changes_body::<IntegrationIn>(&body, id)
+            .await?
+            .patch()?;
+        integrations::update(api.db(), api.actor(), id, patch)
+            .await
+            .map_err(app_error(OBJECT))
+    })
+    .await
 }

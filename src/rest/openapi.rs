@@ -13,13 +13,15 @@ use utoipa::{
 };
 
 use super::{
-    IdRefIn, IntegrationRefIn, IntegrationRefOut, ResponseIn, ResponseOut, RestState, UserOut,
+    documents::DocumentFieldsIn,
     error::ErrorBody,
     history::{self, HistoryRecordIn, HistoryRecordOut},
-    integration_errors::{self, IntegrationErrorIn, IntegrationErrorOut},
+    integration_errors::{self, IntegrationErrorChanges, IntegrationErrorIn, IntegrationErrorOut},
     integrations::{self, IntegrationIn, IntegrationOut},
-    runs::{self, IntegrationRunIn, IntegrationRunOut, RunActionName},
+    runs::{self, IntegrationRunIn, IntegrationRunOut, RunActionName, RunFieldsIn},
     schema::{Dir, ResolveAction, ReturnObject},
+    shapes::{IdRefIn, IntegrationRefIn, IntegrationRefOut, ResponseIn, ResponseOut, UserOut},
+    state::RestState,
 };
 
 /// Adds the error answers every operation can give, and the bearer scheme.
@@ -120,6 +122,75 @@ const CREATE_REQUIRED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Writes every input schema made of `#[serde(flatten)]`ed parts (utoipa's `allOf` of a
+/// reference and an object) as the one object it is on the wire: clients and generators read
+/// plain objects, and the create schemas below add `required` to them.
+#[derive(Debug)]
+struct FlattenInputs;
+
+impl FlattenInputs {
+    /// The merged object of schema `name`, its parts merged first.
+    fn merged(
+        schemas: &std::collections::BTreeMap<
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::Schema>,
+        >,
+        schema: &utoipa::openapi::RefOr<utoipa::openapi::Schema>,
+        depth: usize,
+    ) -> Option<utoipa::openapi::schema::Object> {
+        use utoipa::openapi::{RefOr, Schema};
+        if depth > 8 {
+            return None;
+        }
+        match schema {
+            RefOr::Ref(reference) => {
+                let name = reference
+                    .ref_location
+                    .strip_prefix("#/components/schemas/")?;
+                Self::merged(schemas, schemas.get(name)?, depth + 1)
+            }
+            RefOr::T(Schema::Object(object)) => Some(object.clone()),
+            RefOr::T(Schema::AllOf(all)) => {
+                let mut parts = all
+                    .items
+                    .iter()
+                    .map(|p| Self::merged(schemas, p, depth + 1));
+                let mut object = parts.next()??;
+                for part in parts {
+                    let part = part?;
+                    object.properties.extend(part.properties);
+                    object.required.extend(part.required);
+                }
+                object.description = all.description.clone().or(object.description);
+                Some(object)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Modify for FlattenInputs {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let flattened: Vec<(String, utoipa::openapi::schema::Object)> = components
+            .schemas
+            .iter()
+            .filter(|(_, s)| matches!(s, RefOr::T(Schema::AllOf(_))))
+            .filter_map(|(name, s)| {
+                Self::merged(&components.schemas, s, 0).map(|o| (name.clone(), o))
+            })
+            .collect();
+        for (name, object) in flattened {
+            components
+                .schemas
+                .insert(name, RefOr::T(Schema::Object(object)));
+        }
+    }
+}
+
 /// Gives every `POST` a request schema that requires what a create requires (`New…`).
 #[derive(Debug)]
 struct CreateBodies;
@@ -177,12 +248,13 @@ impl Modify for CreateBodies {
         integration_errors::create_alert, integration_errors::update, integration_errors::resolve,
     ),
     components(schemas(
-        ErrorBody, IntegrationOut, IntegrationIn, IntegrationRunOut, IntegrationRunIn,
-        HistoryRecordOut, HistoryRecordIn, IntegrationErrorOut, IntegrationErrorIn, ResponseOut,
+        ErrorBody, IntegrationOut, IntegrationIn, IntegrationRunOut, IntegrationRunIn, RunFieldsIn,
+        HistoryRecordOut, HistoryRecordIn, IntegrationErrorOut, IntegrationErrorIn,
+        IntegrationErrorChanges, DocumentFieldsIn, ResponseOut,
         ResponseIn, UserOut, IntegrationRefOut, IntegrationRefIn, IdRefIn, RunActionName,
         ResolveAction, Dir, ReturnObject,
     )),
-    modifiers(&CommonErrors, &CreateBodies)
+    modifiers(&CommonErrors, &FlattenInputs, &CreateBodies)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;

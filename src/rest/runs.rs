@@ -7,36 +7,33 @@ use std::str::FromStr;
 use axum::{
     Router,
     body::Bytes,
-    extract::{Path, RawQuery, State},
-    http::{HeaderMap, StatusCode},
+    extract::Path,
+    http::StatusCode,
     response::Response,
     routing::{get, put},
 };
 use chrono::{DateTime, Utc};
-use entity::{integration_error, integration_run};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::integration_run;
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{
-    IntegrationRefIn, IntegrationRefOut, RestState, UserOut, app_error,
     error::RestError,
-    format::{Format, respond},
-    integration_errors::{self, IntegrationErrorOut},
-    integration_refs, keys_of, many, one, parse_id,
-    query::{self, Attr, Kind, Spec},
-    read_body, read_options,
+    integration_errors::{IntegrationErrorOut, IntegrationErrors},
+    query::{Attr, Kind, Spec},
+    related::{errors_of_runs, integration_refs, user_of, users},
+    reply::{app_error, time, to_value},
+    resource::{self, Api, Resource, Write},
     schema::enum_schema,
-    time, to_value, user_of, users,
+    shapes::{IntegrationRefIn, IntegrationRefOut, UserOut},
+    state::RestState,
 };
 use crate::{
-    auth::Scope,
     domain::{RunAction, RunStatus},
-    service::{
-        paging,
-        runs::{self, RunInput},
-    },
+    error::AppResult,
+    service::runs::{self, RunInput},
 };
 
 /// The object name in bodies and messages.
@@ -90,14 +87,25 @@ pub struct IntegrationRunOut {
     pub updated_by: Option<UserOut>,
 }
 
-/// The run fields a client writes (on create, update and every action); `integration` is
-/// required on create, by id or code.
+/// A new run: its integration (required, by id or code) and its fields.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 #[schema(as = IntegrationRunInput)]
 pub struct IntegrationRunIn {
-    /// The integration (create only), by id or code.
+    /// The integration, by id or code.
     pub integration: Option<IntegrationRefIn>,
+    /// The run's fields.
+    #[serde(flatten)]
+    pub fields: RunFieldsIn,
+}
+
+/// The run fields a client writes, on create, update and every action. A run's integration is
+/// set on create and never changed (an update naming another is refused); its status changes
+/// only by actions.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = IntegrationRunChanges)]
+pub struct RunFieldsIn {
     /// Free-form description of the flow (a JSON object).
     #[schema(value_type = Option<Object>)]
     pub flow: Option<Value>,
@@ -115,10 +123,10 @@ pub struct IntegrationRunIn {
     pub max_updated_at: Option<DateTime<Utc>>,
 }
 
-impl IntegrationRunIn {
-    fn input(&self) -> RunInput {
+impl RunFieldsIn {
+    fn input(self) -> RunInput {
         RunInput {
-            flow: self.flow.clone(),
+            flow: self.flow,
             start_time: self.start_time,
             end_time: self.end_time,
             total_records: self.total_records,
@@ -245,68 +253,81 @@ static SPEC: Spec<integration_run::Column> = Spec {
     run: None,
 };
 
-/// Renders runs with their integrations, errors and users, one statement per association.
-async fn render(
-    state: &RestState,
-    models: Vec<integration_run::Model>,
-) -> Result<Vec<Value>, RestError> {
-    let db = &state.db;
-    let integrations = integration_refs(db, models.iter().map(|m| Some(m.integration_id)))
+/// Runs as a REST resource.
+#[derive(Debug)]
+pub struct Runs;
+
+impl Resource for Runs {
+    const OBJECT: &'static str = OBJECT;
+    const PLURAL: &'static str = PLURAL;
+    type Entity = integration_run::Entity;
+    type Model = integration_run::Model;
+    type Out = IntegrationRunOut;
+
+    fn spec() -> &'static Spec<integration_run::Column> {
+        &SPEC
+    }
+
+    async fn find(db: &DatabaseConnection, id: i32) -> AppResult<integration_run::Model> {
+        runs::find_by_id(db, id).await
+    }
+
+    /// Renders runs with their integrations, errors and users, one statement per association.
+    async fn render(
+        state: &RestState,
+        models: Vec<integration_run::Model>,
+    ) -> Result<Vec<Value>, RestError> {
+        let db = &state.db;
+        let integrations = integration_refs(db, models.iter().map(|m| Some(m.integration_id)))
+            .await
+            .map_err(app_error(OBJECT))?;
+        let users = users(
+            db,
+            models
+                .iter()
+                .flat_map(|m| [m.created_by_id, m.updated_by_id]),
+        )
         .await
         .map_err(app_error(OBJECT))?;
-    let users = users(
-        db,
-        models
-            .iter()
-            .flat_map(|m| [m.created_by_id, m.updated_by_id]),
-    )
-    .await
-    .map_err(app_error(OBJECT))?;
-    let errors = integration_error::Entity::find()
-        .filter(integration_error::Column::IntegrationRunId.is_in(models.iter().map(|m| m.id)))
-        .order_by_asc(integration_error::Column::Id)
-        .all(db)
-        .await
-        .map_err(|e| RestError::app(OBJECT, e.into()))?;
-    let mut errors_by_run: std::collections::HashMap<i32, Vec<Value>> = Default::default();
-    let run_ids: Vec<i32> = errors.iter().map(|e| e.integration_run_id).collect();
-    for (run_id, value) in run_ids
-        .into_iter()
-        .zip(integration_errors::render(state, errors).await?)
-    {
-        errors_by_run.entry(run_id).or_default().push(value);
+        let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
+        let errors = errors_of_runs(db, &ids).await.map_err(app_error(OBJECT))?;
+        // Every run's errors rendered together: their associations in one statement each too.
+        let (owners, errors): (Vec<i32>, Vec<_>) = errors
+            .into_iter()
+            .flat_map(|(run, errors)| errors.into_iter().map(move |e| (run, e)))
+            .unzip();
+        let mut errors_by_run: std::collections::HashMap<i32, Vec<Value>> = Default::default();
+        for (run, value) in owners
+            .into_iter()
+            .zip(IntegrationErrors::render(state, errors).await?)
+        {
+            errors_by_run.entry(run).or_default().push(value);
+        }
+        Ok(models
+            .into_iter()
+            .map(|m| {
+                let mut value = to_value(&IntegrationRunOut {
+                    id: m.id,
+                    integration: integrations.get(&m.integration_id).cloned(),
+                    flow: m.flow,
+                    status: Some(m.status),
+                    start_time: m.start_time.map(time),
+                    end_time: m.end_time.map(time),
+                    total_records: m.total_records,
+                    records_processed: m.records_processed,
+                    max_updated_at: m.max_updated_at.map(time),
+                    integration_errors: Some(Vec::new()),
+                    created_at: Some(time(m.created_at)),
+                    updated_at: Some(time(m.updated_at)),
+                    created_by: user_of(&users, m.created_by_id),
+                    updated_by: user_of(&users, m.updated_by_id),
+                });
+                value["integration-errors"] =
+                    Value::Array(errors_by_run.remove(&m.id).unwrap_or_default());
+                value
+            })
+            .collect())
     }
-    Ok(models
-        .into_iter()
-        .map(|m| {
-            let mut value = to_value(&IntegrationRunOut {
-                id: m.id,
-                integration: integrations.get(&m.integration_id).cloned(),
-                flow: m.flow,
-                status: Some(m.status),
-                start_time: m.start_time.map(time),
-                end_time: m.end_time.map(time),
-                total_records: m.total_records,
-                records_processed: m.records_processed,
-                max_updated_at: m.max_updated_at.map(time),
-                integration_errors: Some(Vec::new()),
-                created_at: Some(time(m.created_at)),
-                updated_at: Some(time(m.updated_at)),
-                created_by: user_of(&users, m.created_by_id),
-                updated_by: user_of(&users, m.updated_by_id),
-            });
-            value["integration-errors"] =
-                Value::Array(errors_by_run.remove(&m.id).unwrap_or_default());
-            value
-        })
-        .collect())
-}
-
-async fn render_one(state: &RestState, model: integration_run::Model) -> Result<Value, RestError> {
-    Ok(render(state, vec![model])
-        .await?
-        .pop()
-        .unwrap_or(Value::Null))
 }
 
 /// The routes of runs.
@@ -324,72 +345,16 @@ pub fn routes() -> Router<RestState> {
 #[utoipa::path(get, path = "/api/integration_runs", tag = "integration runs",
     params(super::schema::ListParams),
     responses((status = 200, description = "The page of runs", body = [IntegrationRunOut])))]
-pub async fn index(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            state.authorize(&headers, Scope::Read).await?;
-            let list = query::parse(
-                &state.input,
-                state.db.get_database_backend(),
-                q.as_deref(),
-                &SPEC,
-                &keys_of::<IntegrationRunOut>(),
-            )
-            .map_err(|m| RestError::bad_request(OBJECT, m))?;
-            let page = paging::fetch_page::<integration_run::Entity, _>(
-                &state.db,
-                list.condition,
-                list.sort,
-                SPEC.id,
-                &list.page,
-            )
-            .await
-            .map_err(app_error(OBJECT))?;
-            let models = page.items.into_iter().map(|(_, m)| m).collect();
-            Ok(many(
-                PLURAL,
-                render(&state, models).await?,
-                list.view,
-                list.fields.as_ref(),
-            ))
-        }
-        .await,
-    )
+pub async fn index(api: Api<Runs>) -> Response {
+    resource::index(api).await
 }
 
 /// Shows one run with its errors.
 #[utoipa::path(get, path = "/api/integration_runs/{id}", tag = "integration runs",
     params(("id" = i32, Path, description = "The run's id"), super::schema::ShowParams),
     responses((status = 200, description = "The run", body = IntegrationRunOut)))]
-pub async fn show(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            state.authorize(&headers, Scope::Read).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
-            let id = parse_id(OBJECT, &id)?;
-            let model = runs::find_by_id(&state.db, id)
-                .await
-                .map_err(app_error(OBJECT))?;
-            Ok(one(
-                StatusCode::OK,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+pub async fn show(api: Api<Runs>, id: Path<String>) -> Response {
+    resource::show(api, id).await
 }
 
 /// Creates a run of an integration (by id or code), in status `pending`.
@@ -397,72 +362,37 @@ pub async fn show(
     params(super::schema::ShowParams),
     request_body = IntegrationRunIn,
     responses((status = 201, description = "The new run", body = IntegrationRunOut)))]
-pub async fn create(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            let principal = state.authorize(&headers, Scope::Write).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
-            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
-            let integration = input
-                .integration
-                .as_ref()
-                .ok_or_else(|| {
-                    RestError::unprocessable(OBJECT, vec!["integration is required".into()])
-                })?
-                .to_ref(OBJECT, "integration")?;
-            let model = runs::create(&state.db, principal.actor(), integration, input.input())
-                .await
-                .map_err(app_error(OBJECT))?;
-            state.written();
-            Ok(one(
-                StatusCode::CREATED,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+pub async fn create(api: Api<Runs, Write>, body: Bytes) -> Response {
+    api.write(StatusCode::CREATED, async |api| {
+        let input = api.new_body::<IntegrationRunIn>(&body)?;
+        let integration = input
+            .integration
+            .as_ref()
+            .ok_or_else(|| {
+                RestError::unprocessable(OBJECT, vec!["integration is required".into()])
+            })?
+            .to_ref(OBJECT, "integration")?;
+        runs::create(api.db(), api.actor(), integration, input.fields.input())
+            .await
+            .map_err(app_error(OBJECT))
+    })
+    .await
 }
 
-/// Updates a run's fields (PUT or PATCH); never its status.
+/// Updates a run's fields (PUT or PATCH); never its status nor its integration.
 #[utoipa::path(method(put, patch), path = "/api/integration_runs/{id}", tag = "integration runs",
     params(("id" = i32, Path, description = "The run's id"), super::schema::ShowParams),
-    request_body = IntegrationRunIn,
+    request_body = RunFieldsIn,
     responses((status = 200, description = "The run", body = IntegrationRunOut)))]
-pub async fn update(
-    State(state): State<RestState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            let principal = state.authorize(&headers, Scope::Write).await?;
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
-            let id = parse_id(OBJECT, &id)?;
-            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
-            let model = runs::update(&state.db, principal.actor(), id, input.input())
-                .await
-                .map_err(app_error(OBJECT))?;
-            state.written();
-            Ok(one(
-                StatusCode::OK,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
-        }
-        .await,
-    )
+pub async fn update(api: Api<Runs, Write>, Path(id): Path<String>, body: Bytes) -> Response {
+    api.write(StatusCode::OK, async |api| {
+        let id = api.id(&id)?;
+        let input = api.changes_body::<RunFieldsIn>(&body, id).await?;
+        runs::update(api.db(), api.actor(), id, input.input())
+            .await
+            .map_err(app_error(OBJECT))
+    })
+    .await
 }
 
 /// Applies a lifecycle action, with the optional run fields of the body (e.g. `total-records`
@@ -471,50 +401,34 @@ pub async fn update(
     params(("id" = i32, Path, description = "The run's id"),
            ("action" = RunActionName, Path, description = "The action"),
            super::schema::ShowParams),
-    request_body(content = Option<IntegrationRunIn>, description = "Optional run fields to set with the action"),
+    request_body(content = Option<RunFieldsIn>, description = "Optional run fields to set with the action"),
     responses((status = 200, description = "The run after the action", body = IntegrationRunOut)))]
 pub async fn act(
-    State(state): State<RestState>,
-    headers: HeaderMap,
+    api: Api<Runs, Write>,
     Path((id, action)): Path<(String, String)>,
-    RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Response {
-    respond(
-        Format::negotiate(&headers),
-        async {
-            let principal = state.authorize(&headers, Scope::Write).await?;
-            let Ok(action) = action.parse::<RunActionName>() else {
-                return Err(RestError::not_found(OBJECT, &format!("{id}/{action}")));
-            };
-            let options = read_options(OBJECT, q.as_deref(), &keys_of::<IntegrationRunOut>())?;
-            let id = parse_id(OBJECT, &id)?;
-            let input = read_body::<IntegrationRunIn>(&state.input, OBJECT, &body)?;
-            let model = match action {
-                RunActionName::Action(action) => {
-                    runs::apply_action(&state.db, principal.actor(), id, action, input.input())
-                        .await
-                }
-                RunActionName::MaxUpdatedAt => {
-                    let Some(at) = input.max_updated_at else {
-                        return Err(RestError::unprocessable(
-                            OBJECT,
-                            vec!["max-updated-at is required".into()],
-                        ));
-                    };
-                    runs::set_max_updated_at(&state.db, principal.actor(), id, at, input.input())
-                        .await
-                }
+    let Ok(name) = action.parse::<RunActionName>() else {
+        return api.reply(Err(RestError::not_found(OBJECT, &format!("{id}/{action}"))));
+    };
+    api.write(StatusCode::OK, async |api| {
+        let id = api.id(&id)?;
+        let input = api.changes_body::<RunFieldsIn>(&body, id).await?;
+        match name {
+            RunActionName::Action(action) => {
+                runs::apply_action(api.db(), api.actor(), id, action, input.input()).await
             }
-            .map_err(app_error(OBJECT))?;
-            state.written();
-            Ok(one(
-                StatusCode::OK,
-                OBJECT,
-                render_one(&state, model).await?,
-                &options,
-            ))
+            RunActionName::MaxUpdatedAt => {
+                let Some(at) = input.max_updated_at else {
+                    return Err(RestError::unprocessable(
+                        OBJECT,
+                        vec!["max-updated-at is required".into()],
+                    ));
+                };
+                runs::set_max_updated_at(api.db(), api.actor(), id, at, input.input()).await
+            }
         }
-        .await,
-    )
+        .map_err(app_error(OBJECT))
+    })
+    .await
 }

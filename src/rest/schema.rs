@@ -89,16 +89,22 @@ pub struct ShowParams {
 }
 
 /// The schema of a contact alert type.
-pub(super) fn contact_alert_type_schema() -> utoipa::openapi::Object {
+pub(crate) fn contact_alert_type_schema() -> utoipa::openapi::Object {
     enum_schema(ContactAlertType::ALL.iter().map(|t| t.as_str()), false)
 }
 /// The schema of a document type (the vendor's class names).
-pub(super) fn document_type_schema() -> utoipa::openapi::Object {
+pub(crate) fn document_type_schema() -> utoipa::openapi::Object {
     enum_schema(DocumentType::ALL.iter().map(|t| t.as_str()), false)
 }
-/// The schema of a document type that may be null.
-pub(super) fn nullable_document_type_schema() -> utoipa::openapi::Object {
-    enum_schema(DocumentType::ALL.iter().map(|t| t.as_str()), true)
+/// The schema of an integration error's document type: the run API's 19, or null.
+pub(crate) fn error_document_type_schema() -> utoipa::openapi::Object {
+    enum_schema(
+        DocumentType::ALL
+            .iter()
+            .filter(|t| t.allowed_for_errors())
+            .map(|t| t.as_str()),
+        true,
+    )
 }
 
 /// `resolve` or `unresolve`, as a path segment.

@@ -231,11 +231,14 @@ pub struct DocumentPatch {
     pub integration_filename: Option<String>,
     /// New transaction status.
     pub status: Option<String>,
+    /// Responses of the external system to append (held responses are never edited).
+    pub responses: Vec<NewResponse>,
 }
 
 impl DocumentPatch {
     /// Checks the text fields' lengths.
     pub fn check(&self, checks: &mut Checks) {
+        check_responses(checks, &self.responses);
         checks.short("documentStatus", &self.document_status);
         checks.short("creationMethod", &self.creation_method);
         checks.short("externalId", &self.external_id);
@@ -275,6 +278,8 @@ pub trait DocumentTable {
     const WHAT: &'static str;
     /// The row with this id.
     fn find(id: i32) -> sea_orm::Select<Self::Entity>;
+    /// The row `id` as the parent of responses.
+    fn parent(id: i32) -> ResponseParent;
     /// Writes the set fields of `patch` (the columns have the same names on both tables).
     fn apply(row: &mut Self::Active, patch: DocumentPatch);
     /// Whether the row is resolved.
@@ -292,7 +297,7 @@ pub async fn update<T, L>(
     db: &sea_orm::DatabaseConnection,
     actor: Actor,
     id: i32,
-    patch: DocumentPatch,
+    mut patch: DocumentPatch,
     mut checks: Checks,
     links: L,
 ) -> AppResult<T::Model>
@@ -309,9 +314,12 @@ where
         .ok_or_else(|| AppError::not_found_id(T::WHAT, id))?;
     let mut row = current.clone().into_active_model();
     links(&txn, &current, &mut row).await?;
+    let responses = std::mem::take(&mut patch.responses);
     T::apply(&mut row, patch);
-    T::stamp(&mut row, None, actor, super::now());
+    let at = super::now();
+    T::stamp(&mut row, None, actor, at);
     let model = sea_orm::ActiveModelTrait::update(row, &txn).await?;
+    insert_responses(&txn, actor, T::parent(id), &responses, at).await?;
     super::events::record(&txn, actor, vec![T::event(DocumentChange::Updated, &model)]).await?;
     txn.commit().await?;
     Ok(model)
@@ -347,9 +355,10 @@ pub async fn set_resolved<T: DocumentTable>(
 }
 
 /// Implements [`DocumentTable`] for a table with the shared columns; `$type_column` says how its
-/// document type is stored (`optional` on errors, `required` on history records).
+/// document type is stored (`optional` on errors, `required` on history records); `$parent`
+/// names its responses' parent.
 macro_rules! document_table {
-    ($table:ident, $entity:path, $what:literal, $type_kind:ident, $event:path) => {
+    ($table:ident, $entity:path, $what:literal, $type_kind:ident, $parent:path, $event:path) => {
         /// The table of this kind of document.
         #[derive(Debug)]
         pub struct $table;
@@ -362,6 +371,10 @@ macro_rules! document_table {
 
             fn find(id: i32) -> sea_orm::Select<Self::Entity> {
                 <$entity as sea_orm::EntityTrait>::find_by_id(id)
+            }
+
+            fn parent(id: i32) -> $crate::service::documents::ResponseParent {
+                $parent(id)
             }
 
             fn apply(row: &mut Self::Active, patch: $crate::service::documents::DocumentPatch) {

@@ -212,6 +212,7 @@ document_table!(
     error::Entity,
     "integration error",
     optional,
+    ResponseParent::Error,
     error_change_event
 );
 

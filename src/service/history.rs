@@ -322,6 +322,7 @@ document_table!(
     record::Entity,
     "integration history record",
     required,
+    ResponseParent::Record,
     record_change_event
 );
 

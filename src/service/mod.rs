@@ -11,6 +11,7 @@ pub mod history;
 pub mod import;
 pub mod integrations;
 pub mod paging;
+pub mod related;
 pub mod responses;
 pub mod runs;
 pub mod sql;

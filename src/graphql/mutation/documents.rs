@@ -126,6 +126,8 @@ impl DocumentChanges {
             external_id: self.external_id,
             integration_filename,
             status,
+            // GraphQL adds responses with `addIntegrationRecordResponse`.
+            responses: Vec::new(),
         }
     }
 }

@@ -1,0 +1,296 @@
+//! What the REST API takes, on the real server: every field an endpoint does not take is refused
+//! by name (422, the vendor's error body) instead of being dropped; what was read can be sent
+//! back unchanged; responses are appended on a change; the vendor's shapes (nested integrations
+//! with `standard`, datetimes to the second with offset, the run API's 19 document types).
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use serde_json::{Value, json};
+
+async fn rest(app: &TestApp, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let value = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    (status, value)
+}
+
+/// An integration `SAP`, a run of it and a history record of the run with one response.
+async fn setup(app: &TestApp) -> (Value, Value, Value) {
+    let (status, integration) = rest(
+        app,
+        "POST",
+        "/api/integrations",
+        Some(json!({
+            "code": "SAP", "name": "SAP export", "business-object": "Invoice",
+            "direction": "from_coupa", "end-system": "SAP", "end-system-type": "erp"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{integration}");
+    let (status, run) = rest(
+        app,
+        "POST",
+        "/api/integration_runs",
+        Some(json!({"integration": {"code": "SAP"}, "total-records": 10, "flow": {"step": 1}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{run}");
+    let (status, record) = rest(
+        app,
+        "POST",
+        "/api/integration_history_records",
+        Some(json!({
+            "contact-alert-type": "Technical", "document-type": "InvoiceHeader",
+            "document-id": 42, "integration-run": {"id": run["id"]}, "status": "Error",
+            "responses": [{"response-code": "500", "response-message": "down"}]
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{record}");
+    (integration, run, record)
+}
+
+/// The messages of a vendor error body about `object`.
+fn messages(body: &Value, object: &str) -> Vec<String> {
+    body["errors"][object]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors about {object}: {body}"))
+        .iter()
+        .map(|m| m.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn fields_an_endpoint_does_not_take_are_refused_by_name_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let (_, run, record) = setup(&app).await;
+
+    // The record's file name is the server's (output only in the vendor's table).
+    let (status, body) = rest(
+        &app,
+        "POST",
+        "/api/integration_history_records",
+        Some(json!({
+            "contact-alert-type": "Technical", "document-type": "InvoiceHeader",
+            "document-id": 43, "integration-filename": "x.csv", "id": 7, "colour": "red",
+            "responses": [{"response-code": "1", "id": 3}]
+        })),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let m = messages(&body, "integration-history-record");
+    assert!(
+        m.contains(&"integration-filename is not a field this endpoint takes".to_owned()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(&"id is set by the server and cannot be written".to_owned()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(&"colour is not a field this endpoint takes".to_owned()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(&"responses[0].id is set by the server and cannot be written".to_owned())
+            || m.contains(&"responses[0].id is not a field this endpoint takes".to_owned()),
+        "{m:?}"
+    );
+    let (_, list) = rest(
+        &app,
+        "GET",
+        "/api/integration_history_records?document-id=43",
+        None,
+    )
+    .await;
+    assert_eq!(list, json!([]), "nothing was written");
+
+    // A run's integration is set on create: an update naming another is refused.
+    let (status, body) = rest(
+        &app,
+        "PUT",
+        &format!("/api/integration_runs/{}", run["id"]),
+        Some(json!({"integration": {"code": "OTHER"}, "total-records": 11})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        messages(&body, "integration-run"),
+        ["integration cannot be changed through this endpoint"]
+    );
+    // Its status changes only by actions.
+    let (status, body) = rest(
+        &app,
+        "PATCH",
+        &format!("/api/integration_runs/{}", run["id"]),
+        Some(json!({"status": "successful"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        messages(&body, "integration-run"),
+        ["status cannot be changed through this endpoint"]
+    );
+    let (_, shown) = rest(
+        &app,
+        "GET",
+        &format!("/api/integration_runs/{}", run["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        shown["total-records"], 10,
+        "the refused update wrote nothing"
+    );
+    assert_eq!(shown["status"], "pending");
+
+    // An error's run is set on create.
+    let (status, error) = rest(
+        &app,
+        "POST",
+        "/api/integration_errors",
+        Some(json!({"contact-alert-type": "Both", "integration-run-id": run["id"], "integration-filename": "in.csv"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{error}");
+    assert_eq!(
+        error["integration-filename"], "in.csv",
+        "an error's file name is an input"
+    );
+    let (status, body) = rest(
+        &app,
+        "PATCH",
+        &format!("/api/integration_errors/{}", error["id"]),
+        Some(json!({"integration-run-id": record["id"].as_i64().unwrap() + 100})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        messages(&body, "integration-error"),
+        ["integration-run-id cannot be changed through this endpoint"]
+    );
+}
+
+#[tokio::test]
+async fn what_was_read_can_be_sent_back_and_responses_are_appended() {
+    let app = spawn_app().await;
+    let (_, run, record) = setup(&app).await;
+
+    // Every resource takes back what it showed: no field refused, nothing changed.
+    for path in [
+        format!("/api/integration_runs/{}", run["id"]),
+        format!("/api/integration_history_records/{}", record["id"]),
+    ] {
+        let (_, now) = rest(&app, "GET", &path, None).await;
+        let (status, after) = rest(&app, "PUT", &path, Some(now.clone())).await;
+        assert_eq!(status, 200, "{path}: {after}");
+        let strip = |mut v: Value| {
+            v.as_object_mut().unwrap().remove("updated-at");
+            v
+        };
+        assert_eq!(
+            strip(after),
+            strip(now),
+            "{path}: sent back, nothing changed"
+        );
+    }
+    let (_, integration) = rest(&app, "GET", "/api/integrations?code=SAP", None).await;
+    let integration = integration[0].clone();
+    let (status, after) = rest(
+        &app,
+        "PUT",
+        &format!("/api/integrations/{}", integration["id"]),
+        Some(integration.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["code"], "SAP");
+
+    // Responses: the held ones sent back unchanged, a new one appended.
+    let path = format!("/api/integration_history_records/{}", record["id"]);
+    let (_, now) = rest(&app, "GET", &path, None).await;
+    let mut responses = now["responses"].as_array().unwrap().clone();
+    assert_eq!(responses.len(), 1);
+    responses.push(json!({"response-code": "200", "response-message": "accepted"}));
+    let (status, after) = rest(&app, "PATCH", &path, Some(json!({"responses": responses}))).await;
+    assert_eq!(status, 200, "{after}");
+    let codes: Vec<&str> = after["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["response-code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["500", "200"]);
+    // Only new ones: the held response is not sent at all.
+    let (status, after) = rest(
+        &app,
+        "PATCH",
+        &path,
+        Some(json!({"responses": [{"response-code": "201"}]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["responses"].as_array().unwrap().len(), 3);
+    // A held response cannot be edited.
+    let mut edited = after["responses"][0].clone();
+    edited["response-message"] = json!("rewritten");
+    let (status, body) = rest(&app, "PATCH", &path, Some(json!({"responses": [edited]}))).await;
+    assert_eq!(status, 422, "{body}");
+    let (_, shown) = rest(&app, "GET", &path, None).await;
+    assert_eq!(shown["responses"][0]["response-message"], "down");
+    assert_eq!(shown["responses"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn shapes_and_formats_are_the_vendors() {
+    let app = spawn_app().await;
+    let (_, run, record) = setup(&app).await;
+    assert_eq!(run["integration"]["standard"], false, "{run}");
+    assert_eq!(record["integration"]["standard"], false, "{record}");
+    for at in [
+        &run["created-at"],
+        &run["updated-at"],
+        &record["created-at"],
+        &record["responses"][0]["created-at"],
+    ] {
+        let at = at.as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%:z").is_ok(),
+            "to the second with its offset: {at}"
+        );
+    }
+    let (_, doc) = rest(&app, "GET", "/api/openapi.json", None).await;
+    let types = |schema: &str| -> Vec<Value> {
+        doc["components"]["schemas"][schema]["properties"]["document-type"]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}"))
+            .iter()
+            .filter(|v| !v.is_null())
+            .cloned()
+            .collect()
+    };
+    assert_eq!(types("IntegrationError").len(), 19);
+    assert_eq!(types("IntegrationErrorChanges").len(), 19);
+    assert_eq!(types("IntegrationHistoryRecord").len(), 31);
+    // What a create takes is what the document says it takes.
+    let run_input = &doc["components"]["schemas"]["IntegrationRunChanges"]["properties"];
+    assert!(run_input.get("integration").is_none(), "{run_input}");
+    let record_input = &doc["components"]["schemas"]["NewIntegrationHistoryRecordInput"];
+    assert!(
+        record_input["properties"]
+            .get("integration-filename")
+            .is_none(),
+        "{record_input}"
+    );
+}
