@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod query;
 pub mod runs;
 pub mod schema;
+pub mod xml_body;
 
 use std::{collections::HashMap, sync::Arc};
 
