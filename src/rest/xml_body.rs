@@ -8,7 +8,8 @@
 //! - `nil="true"`: null.
 //! - `type="integer"` (an `i64`), `"float"` / `"double"` / `"decimal"` (a finite number),
 //!   `"boolean"` (`true`/`1`, `false`/`0`): numbers and booleans; their text is trimmed as Rails
-//!   trims it, and an empty one is null (Rails: a typed element without text is `nil`).
+//!   trims it, and an empty one is null (Rails: a typed element without text is `nil`; one of
+//!   only whitespace is null here too, where Rails reads 0 or false).
 //!   `"dateTime"` / `"datetime"` / `"date"`: the trimmed text, as a string (the body's
 //!   deserializer parses it). `"string"`: the text as written, so `<a type="string"/>` is `""`.
 //!   `"hash"`: an object, so `<a type="hash"/>` is `{}`.
