@@ -7,7 +7,8 @@ use axum::{
 };
 use quick_xml::{
     Writer,
-    events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event},
+    events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event, attributes::Attribute},
+    name::QName,
 };
 use serde_json::Value;
 
@@ -253,6 +254,21 @@ fn is_xml_name(name: &str) -> bool {
         && !name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("xml"))
 }
 
+/// Escapes text for element content (`attribute`: for an attribute value), including what a
+/// reader would otherwise change: every `\r` (XML line-end normalisation makes `\r\n` and `\r`
+/// a `\n`) and, in an attribute value, tab and newline (attribute normalisation makes them
+/// spaces). Written as character references, they read back as they were.
+fn escaped(text: &str, attribute: bool) -> String {
+    let mut out = quick_xml::escape::escape(text).into_owned();
+    if out.contains('\r') {
+        out = out.replace('\r', "&#13;");
+    }
+    if attribute && out.contains(['\t', '\n']) {
+        out = out.replace('\t', "&#9;").replace('\n', "&#10;");
+    }
+    out
+}
+
 /// Text XML 1.0 can carry: control characters other than tab, newline and carriage return
 /// cannot appear in a document at all, escaped or not. Input refuses them; rows stored before
 /// that rule get U+FFFD in their place, so the answer always parses.
@@ -277,7 +293,10 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), qui
     };
     let mut start = BytesStart::new(name);
     if let Some(key) = &key {
-        start.push_attribute(("key", key.as_ref()));
+        start.push_attribute(Attribute {
+            key: QName("key"),
+            value: escaped(key, true).into(),
+        });
     }
     match value {
         Value::Null => {
@@ -294,6 +313,10 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), qui
             }
         }
         Value::Object(map) => {
+            // Without a type an empty element reads back as null (Rails' rule), not `{}`.
+            if map.is_empty() {
+                start.push_attribute(("type", "hash"));
+            }
             w.write_event(Event::Start(start))?;
             for (k, v) in map {
                 element(w, k, v)?;
@@ -316,9 +339,15 @@ fn element(w: &mut Writer<Vec<u8>>, name: &str, value: &Value) -> Result<(), qui
         Value::String(s) => {
             if is_datetime(s) {
                 start.push_attribute(("type", "dateTime"));
+            } else if s.is_empty() {
+                // Without a type an empty element reads back as null (Rails' rule), not "".
+                start.push_attribute(("type", "string"));
             }
             w.write_event(Event::Start(start))?;
-            w.write_event(Event::Text(BytesText::new(&xml_text(s))))?;
+            w.write_event(Event::Text(BytesText::from_escaped(escaped(
+                &xml_text(s),
+                false,
+            ))))?;
         }
     }
     w.write_event(Event::End(BytesEnd::new(name)))?;
@@ -360,6 +389,22 @@ mod tests {
                 Err(e) => panic!("{e}: {xml}"),
             }
         }
+    }
+
+    #[test]
+    fn empty_values_and_carriage_returns_are_written_so_they_read_back() {
+        let xml = to_xml(
+            "r",
+            &json!({"o": {}, "s": "", "t": "a\r\nb", "k": {"a\tb\nc\rd": 1}}),
+        )
+        .unwrap();
+        assert!(xml.contains(r#"<o type="hash"></o>"#), "{xml}");
+        assert!(xml.contains(r#"<s type="string"></s>"#), "{xml}");
+        assert!(xml.contains("<t>a&#13;\nb</t>"), "{xml}");
+        assert!(
+            xml.contains(r#"<entry key="a&#9;b&#10;c&#13;d" type="integer">1</entry>"#),
+            "{xml}"
+        );
     }
 
     #[test]

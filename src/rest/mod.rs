@@ -25,6 +25,7 @@ pub mod runs;
 pub mod schema;
 pub mod shapes;
 pub mod state;
+pub mod xml_body;
 
 use axum::Router;
 
