@@ -23,14 +23,17 @@ use super::{
     query::Spec,
     related::ResponsesOf,
     reply::app_error,
-    resource::{self, Api, Resource, Write},
+    resource::{self, Api, Resolvable, Resource, Updatable, Write},
     schema::{ResolveAction, document_type_schema},
     shapes::{IdRefIn, IntegrationRefIn},
     state::RestState,
 };
 use crate::{
     error::AppResult,
-    service::history::{self, HistoryRecordPatch, NewHistoryRecord},
+    service::{
+        Actor,
+        history::{self, HistoryRecordPatch, NewHistoryRecord},
+    },
 };
 
 /// The object name in bodies and messages.
@@ -126,6 +129,35 @@ impl HistoryRecordIn {
                 ))
             }
         }
+    }
+}
+
+impl Updatable for HistoryRecords {
+    type Changes = HistoryRecordIn;
+    type Patch = HistoryRecordPatch;
+
+    fn patch(changes: HistoryRecordIn) -> Result<HistoryRecordPatch, RestError> {
+        changes.patch()
+    }
+
+    async fn update(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        patch: HistoryRecordPatch,
+    ) -> AppResult<record::Model> {
+        history::update(db, actor, id, patch).await
+    }
+}
+
+impl Resolvable for HistoryRecords {
+    async fn set_resolved(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        resolved: bool,
+    ) -> AppResult<record::Model> {
+        history::set_resolved(db, actor, id, resolved).await
     }
 }
 
@@ -291,22 +323,8 @@ pub async fn mark_exported(api: Api<HistoryRecords, Write>, body: Bytes) -> Resp
     params(("id" = i32, Path, description = "The record's id"), super::schema::ShowParams),
     request_body = HistoryRecordIn,
     responses((status = 200, description = "The record", body = HistoryRecordOut)))]
-pub async fn update(
-    api: Api<HistoryRecords, Write>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let patch = api
-            .changes_body::<HistoryRecordIn>(&body, id)
-            .await?
-            .patch()?;
-        history::update(api.db(), api.actor(), id, patch)
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn update(api: Api<HistoryRecords, Write>, id: Path<String>, body: Bytes) -> Response {
+    resource::update(api, id, body).await
 }
 
 /// Marks a record resolved or unresolved (a repeat changes nothing).
@@ -315,19 +333,6 @@ pub async fn update(
            ("action" = ResolveAction, Path, description = "resolve or unresolve"),
            super::schema::ShowParams),
     responses((status = 200, description = "The record", body = HistoryRecordOut)))]
-pub async fn resolve(
-    api: Api<HistoryRecords, Write>,
-    Path((id, action)): Path<(String, String)>,
-) -> Response {
-    let Some(action) = ResolveAction::parse(&action) else {
-        return api.reply(Err(RestError::not_found(OBJECT, &format!("{id}/{action}"))));
-    };
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let resolved = matches!(action, ResolveAction::Resolve);
-        history::set_resolved(api.db(), api.actor(), id, resolved)
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn resolve(api: Api<HistoryRecords, Write>, path: Path<(String, String)>) -> Response {
+    resource::resolve(api, path).await
 }

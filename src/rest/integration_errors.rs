@@ -21,14 +21,18 @@ use super::{
     query::Spec,
     related::ResponsesOf,
     reply::app_error,
-    resource::{self, Api, Resource, Write},
+    resource::{self, Api, Resolvable, Resource, Updatable, Write},
     schema::{ResolveAction, error_document_type_schema},
     shapes::{IdRefIn, IntegrationRefIn},
     state::RestState,
 };
 use crate::{
     error::AppResult,
-    service::errors::{self, NewIntegrationError},
+    service::{
+        Actor,
+        documents::DocumentPatch,
+        errors::{self, NewIntegrationError},
+    },
 };
 
 /// The object name in bodies and messages.
@@ -76,7 +80,7 @@ pub struct IntegrationErrorChanges {
 }
 
 impl IntegrationErrorChanges {
-    fn patch(&self) -> Result<crate::service::documents::DocumentPatch, RestError> {
+    fn patch(&self) -> Result<DocumentPatch, RestError> {
         self.document.patch(
             OBJECT,
             self.document_type.as_deref(),
@@ -121,6 +125,35 @@ impl IntegrationErrorIn {
                 Err(RestError::unprocessable(OBJECT, missing))
             }
         }
+    }
+}
+
+impl Updatable for IntegrationErrors {
+    type Changes = IntegrationErrorChanges;
+    type Patch = DocumentPatch;
+
+    fn patch(changes: IntegrationErrorChanges) -> Result<DocumentPatch, RestError> {
+        changes.patch()
+    }
+
+    async fn update(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        patch: DocumentPatch,
+    ) -> AppResult<error::Model> {
+        errors::update(db, actor, id, patch).await
+    }
+}
+
+impl Resolvable for IntegrationErrors {
+    async fn set_resolved(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        resolved: bool,
+    ) -> AppResult<error::Model> {
+        errors::set_resolved(db, actor, id, resolved).await
     }
 }
 
@@ -221,22 +254,8 @@ pub async fn create_alert(api: Api<IntegrationErrors, Write>, body: Bytes) -> Re
     params(("id" = i32, Path, description = "The error's id"), super::schema::ShowParams),
     request_body = IntegrationErrorChanges,
     responses((status = 200, description = "The error", body = IntegrationErrorOut)))]
-pub async fn update(
-    api: Api<IntegrationErrors, Write>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let patch = api
-            .changes_body::<IntegrationErrorChanges>(&body, id)
-            .await?
-            .patch()?;
-        errors::update(api.db(), api.actor(), id, patch)
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn update(api: Api<IntegrationErrors, Write>, id: Path<String>, body: Bytes) -> Response {
+    resource::update(api, id, body).await
 }
 
 /// Marks an error resolved or unresolved (a repeat changes nothing).
@@ -245,19 +264,6 @@ pub async fn update(
            ("action" = ResolveAction, Path, description = "resolve or unresolve"),
            super::schema::ShowParams),
     responses((status = 200, description = "The error", body = IntegrationErrorOut)))]
-pub async fn resolve(
-    api: Api<IntegrationErrors, Write>,
-    Path((id, action)): Path<(String, String)>,
-) -> Response {
-    let Some(action) = ResolveAction::parse(&action) else {
-        return api.reply(Err(RestError::not_found(OBJECT, &format!("{id}/{action}"))));
-    };
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let resolved = matches!(action, ResolveAction::Resolve);
-        errors::set_resolved(api.db(), api.actor(), id, resolved)
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn resolve(api: Api<IntegrationErrors, Write>, path: Path<(String, String)>) -> Response {
+    resource::resolve(api, path).await
 }

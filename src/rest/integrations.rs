@@ -15,7 +15,7 @@ use super::{
     query::{INTEGRATION_ATTRS, Spec},
     related::{user_of, users},
     reply::{app_error, time, to_value},
-    resource::{self, Api, Resource, Write},
+    resource::{self, Api, Resource, Updatable, Write},
     schema::enum_schema,
     shapes::UserOut,
     state::RestState,
@@ -23,7 +23,10 @@ use super::{
 use crate::{
     domain::{Direction, EndSystemType, IntegrationType},
     error::AppResult,
-    service::integrations::{self, IntegrationPatch, NewIntegration},
+    service::{
+        Actor,
+        integrations::{self, IntegrationPatch, NewIntegration},
+    },
 };
 
 /// The object name in bodies and messages.
@@ -224,6 +227,24 @@ impl Resource for Integrations {
     }
 }
 
+impl Updatable for Integrations {
+    type Changes = IntegrationIn;
+    type Patch = IntegrationPatch;
+
+    fn patch(changes: IntegrationIn) -> Result<IntegrationPatch, RestError> {
+        changes.patch()
+    }
+
+    async fn update(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        patch: IntegrationPatch,
+    ) -> AppResult<integration::Model> {
+        integrations::update(db, actor, id, patch).await
+    }
+}
+
 /// The routes of integrations.
 pub fn routes() -> Router<RestState> {
     Router::new()
@@ -270,20 +291,6 @@ pub async fn create(api: Api<Integrations, Write>, body: Bytes) -> Response {
     params(("id" = i32, Path, description = "The integration's id"), super::schema::ShowParams),
     request_body = IntegrationIn,
     responses((status = 200, description = "The integration", body = IntegrationOut)))]
-pub async fn update(
-    api: Api<Integrations, Write>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let patch = api
-            .changes_body::<IntegrationIn>(&body, id)
-            .await?
-            .patch()?;
-        integrations::update(api.db(), api.actor(), id, patch)
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn update(api: Api<Integrations, Write>, id: Path<String>, body: Bytes) -> Response {
+    resource::update(api, id, body).await
 }

@@ -23,6 +23,7 @@ use super::{
     format::{Format, Reply, respond},
     query::{self, Options, Spec},
     reply::{app_error, keys_of, many, one, parse_id, read_options},
+    schema::ResolveAction,
     state::RestState,
 };
 use crate::{
@@ -55,6 +56,34 @@ pub trait Resource: Send + Sync + 'static {
         state: &RestState,
         models: Vec<Self::Model>,
     ) -> impl Future<Output = Result<Vec<Value>, RestError>> + Send;
+}
+
+/// A resource whose objects change by `PUT`/`PATCH /:id` with a body of `Changes`.
+pub trait Updatable: Resource {
+    /// What a change's body takes.
+    type Changes: DeserializeOwned + ToSchema;
+    /// The service's change.
+    type Patch: Send;
+    /// Checks the body and makes the service's change.
+    fn patch(changes: Self::Changes) -> Result<Self::Patch, RestError>;
+    /// Applies the change to the row `id`.
+    fn update(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        patch: Self::Patch,
+    ) -> impl Future<Output = AppResult<Self::Model>> + Send;
+}
+
+/// A resource whose objects are resolved and unresolved (`PUT /:id/resolve|unresolve`).
+pub trait Resolvable: Resource {
+    /// Sets `resolved` on the row `id` (a repeat changes nothing).
+    fn set_resolved(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        resolved: bool,
+    ) -> impl Future<Output = AppResult<Self::Model>> + Send;
 }
 
 /// The scope a handler needs, as a type.
@@ -257,4 +286,41 @@ pub async fn show<R: Resource>(api: Api<R>, Path(id): Path<String>) -> Response 
     }
     .await;
     api.reply(result)
+}
+
+/// Changes an object of a resource (`PUT` or `PATCH /:id`); only the fields given change.
+pub async fn update<R: Updatable>(
+    api: Api<R, Write>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    api.write(StatusCode::OK, async |api| {
+        let id = api.id(&id)?;
+        let patch = R::patch(api.changes_body::<R::Changes>(&body, id).await?)?;
+        R::update(api.db(), api.actor(), id, patch)
+            .await
+            .map_err(app_error(R::OBJECT))
+    })
+    .await
+}
+
+/// Resolves or unresolves an object (`PUT /:id/resolve|unresolve`; a repeat changes nothing).
+pub async fn resolve<R: Resolvable>(
+    api: Api<R, Write>,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
+    let Some(action) = ResolveAction::parse(&action) else {
+        return api.reply(Err(RestError::not_found(
+            R::OBJECT,
+            &format!("{id}/{action}"),
+        )));
+    };
+    api.write(StatusCode::OK, async |api| {
+        let id = api.id(&id)?;
+        let resolved = matches!(action, ResolveAction::Resolve);
+        R::set_resolved(api.db(), api.actor(), id, resolved)
+            .await
+            .map_err(app_error(R::OBJECT))
+    })
+    .await
 }

@@ -25,7 +25,7 @@ use super::{
     query::{Attr, Kind, Spec},
     related::{errors_of_runs, integration_refs, user_of, users},
     reply::{app_error, time, to_value},
-    resource::{self, Api, Resource, Write},
+    resource::{self, Api, Resource, Updatable, Write},
     schema::enum_schema,
     shapes::{IntegrationRefIn, IntegrationRefOut, UserOut},
     state::RestState,
@@ -33,7 +33,10 @@ use super::{
 use crate::{
     domain::{RunAction, RunStatus},
     error::AppResult,
-    service::runs::{self, RunInput},
+    service::{
+        Actor,
+        runs::{self, RunInput},
+    },
 };
 
 /// The object name in bodies and messages.
@@ -330,6 +333,24 @@ impl Resource for Runs {
     }
 }
 
+impl Updatable for Runs {
+    type Changes = RunFieldsIn;
+    type Patch = RunInput;
+
+    fn patch(changes: RunFieldsIn) -> Result<RunInput, RestError> {
+        Ok(changes.input())
+    }
+
+    async fn update(
+        db: &DatabaseConnection,
+        actor: Actor,
+        id: i32,
+        patch: RunInput,
+    ) -> AppResult<integration_run::Model> {
+        runs::update(db, actor, id, patch).await
+    }
+}
+
 /// The routes of runs.
 pub fn routes() -> Router<RestState> {
     Router::new()
@@ -384,15 +405,8 @@ pub async fn create(api: Api<Runs, Write>, body: Bytes) -> Response {
     params(("id" = i32, Path, description = "The run's id"), super::schema::ShowParams),
     request_body = RunFieldsIn,
     responses((status = 200, description = "The run", body = IntegrationRunOut)))]
-pub async fn update(api: Api<Runs, Write>, Path(id): Path<String>, body: Bytes) -> Response {
-    api.write(StatusCode::OK, async |api| {
-        let id = api.id(&id)?;
-        let input = api.changes_body::<RunFieldsIn>(&body, id).await?;
-        runs::update(api.db(), api.actor(), id, input.input())
-            .await
-            .map_err(app_error(OBJECT))
-    })
-    .await
+pub async fn update(api: Api<Runs, Write>, id: Path<String>, body: Bytes) -> Response {
+    resource::update(api, id, body).await
 }
 
 /// Applies a lifecycle action, with the optional run fields of the body (e.g. `total-records`
