@@ -447,3 +447,55 @@ async fn xml_bodies_are_taken_and_what_was_rendered_as_xml_goes_back_unchanged()
         assert!(m.contains(expect), "{xml}: {m}");
     }
 }
+
+#[tokio::test]
+async fn a_rest_page_costs_one_statement_per_association_whatever_its_size() {
+    let app = spawn_app().await;
+    let (_, run, _) = setup(&app).await;
+    let add_error = |run: Value| {
+        let app = &app;
+        async move {
+            let (status, error) = rest(
+                app,
+                "POST",
+                "/api/integration_errors",
+                Some(
+                    json!({"contact-alert-type": "Both", "integration-run-id": run["id"],
+                    "responses": [{"response-code": "E"}, {"response-code": "F"}]}),
+                ),
+            )
+            .await;
+            assert_eq!(status, 201, "{error}");
+        }
+    };
+    add_error(run.clone()).await;
+    let count = |path: &'static str| {
+        let app = &app;
+        async move {
+            let before = app.statements();
+            let (status, list) = rest(app, "GET", path, None).await;
+            assert_eq!(status, 200, "{list}");
+            (app.statements() - before, list.as_array().unwrap().len())
+        }
+    };
+    let (small, n) = count("/api/integration_runs").await;
+    assert_eq!(n, 1);
+    for _ in 0..6 {
+        let (_, run) = rest(
+            &app,
+            "POST",
+            "/api/integration_runs",
+            Some(json!({"integration": {"code": "SAP"}})),
+        )
+        .await;
+        add_error(run.clone()).await;
+        add_error(run).await;
+    }
+    let (large, n) = count("/api/integration_runs").await;
+    assert_eq!(n, 7);
+    eprintln!("statements per page: {small} (1 run), {large} (7 runs)");
+    assert_eq!(small, large, "statements for 1 run and for 7");
+    // The page, its integrations and users, the runs' errors with their integrations, users
+    // and responses (and the responses' users): one each.
+    assert!(large <= 9, "{large} statements");
+}
