@@ -124,7 +124,8 @@ const CREATE_REQUIRED: &[(&str, &[&str])] = &[
 
 /// Writes every input schema made of `#[serde(flatten)]`ed parts (utoipa's `allOf` of a
 /// reference and an object) as the one object it is on the wire: clients and generators read
-/// plain objects, and the create schemas below add `required` to them.
+/// plain objects, and the create schemas below add `required` to them. Then closes every body
+/// schema and the schemas inside it (`additionalProperties: false`), as the server does.
 #[derive(Debug)]
 struct FlattenInputs;
 
@@ -187,6 +188,50 @@ impl Modify for FlattenInputs {
             components
                 .schemas
                 .insert(name, RefOr::T(Schema::Object(object)));
+        }
+        // Bodies are closed: the server refuses a field its schema does not list (rest/body.rs).
+        let mut inputs: Vec<String> = openapi
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| [&item.post, &item.put, &item.patch])
+            .flatten()
+            .filter_map(|op| match op.request_body.as_ref() {
+                Some(RefOr::T(body)) => Some(body),
+                _ => None,
+            })
+            .flat_map(|body| body.content.values())
+            .filter_map(|content| match content {
+                RefOr::T(content) => Some(content),
+                RefOr::Ref(_) => None,
+            })
+            .filter_map(|content| match &content.schema {
+                Some(RefOr::Ref(r)) => r.ref_location.strip_prefix("#/components/schemas/"),
+                _ => None,
+            })
+            .map(str::to_owned)
+            .collect();
+        let mut closed = std::collections::BTreeSet::new();
+        while let Some(name) = inputs.pop() {
+            if !closed.insert(name.clone()) {
+                continue;
+            }
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&name) else {
+                continue;
+            };
+            if object.properties.is_empty() {
+                continue;
+            }
+            object.additional_properties = Some(Box::new(
+                utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+            ));
+            let text = serde_json::to_string(&object.properties).unwrap_or_default();
+            inputs.extend(
+                text.split("\"#/components/schemas/")
+                    .skip(1)
+                    .filter_map(|rest| rest.split('"').next())
+                    .map(str::to_owned),
+            );
         }
     }
 }
