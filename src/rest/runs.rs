@@ -153,7 +153,7 @@ pub enum RunActionName {
 
 impl RunActionName {
     /// The segment of [`RunActionName::MaxUpdatedAt`].
-    const MAX_UPDATED_AT: &str = "max_updated_at";
+    pub const MAX_UPDATED_AT: &str = "max_updated_at";
 }
 
 impl FromStr for RunActionName {
