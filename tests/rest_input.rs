@@ -499,3 +499,36 @@ async fn a_rest_page_costs_one_statement_per_association_whatever_its_size() {
     // and responses (and the responses' users): one each.
     assert!(large <= 9, "{large} statements");
 }
+
+#[tokio::test]
+async fn what_the_document_allows_is_taken_a_null_action_body_and_whole_decimals() {
+    let app = spawn_app().await;
+    let (_, run, _) = setup(&app).await;
+    let (status, paused) = rest(
+        &app,
+        "PUT",
+        &format!("/api/integration_runs/{}/pause", run["id"]),
+        Some(Value::Null),
+    )
+    .await;
+    assert_eq!(status, 200, "{paused}");
+    assert_eq!(paused["status"], "paused");
+    let (status, changed) = rest(
+        &app,
+        "PATCH",
+        &format!("/api/integration_runs/{}", run["id"]),
+        Some(json!({"total-records": 667.0, "flow": {"ratio": 2.0}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["total-records"], 667);
+    assert_eq!(changed["flow"]["ratio"], 2.0, "flow is kept as given");
+    let (status, body) = rest(
+        &app,
+        "PATCH",
+        &format!("/api/integration_runs/{}", run["id"]),
+        Some(json!({"total-records": 667.5})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}

@@ -58,6 +58,10 @@ pub fn parse(
             let value: Value = serde_json::from_slice(bytes).map_err(|e| {
                 RestError::bad_request(object, format!("the body is not JSON: {e}"))
             })?;
+            // An optional body (a run's action) may be sent as `null`: no fields.
+            if value.is_null() {
+                return Ok(Value::Object(Map::new()));
+            }
             if !value.is_object() {
                 return Err(RestError::bad_request(
                     object,
@@ -140,9 +144,14 @@ fn is_output_only(field: &str) -> bool {
     )
 }
 
-/// Rewrites object keys `a_b` → `a-b`, leaving the contents of `flow` as given.
+/// Rewrites object keys `a_b` → `a-b`, and whole numbers written as decimals (`12.0`, an
+/// integer to JSON Schema) as integers, leaving the contents of `flow` as given.
 fn dash_keys(value: Value) -> Value {
     match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| {
@@ -298,11 +307,11 @@ mod tests {
     #[test]
     fn body_keys_accept_underscores_but_flow_is_kept_as_given() {
         let v = dash_keys(
-            serde_json::json!({"total_records": 1, "flow": {"a_b": 1}, "responses": [{"response_code": "x"}]}),
+            serde_json::json!({"total_records": 1.0, "flow": {"a_b": 1.0}, "responses": [{"response_code": "x"}]}),
         );
         assert_eq!(
             v,
-            serde_json::json!({"total-records": 1, "flow": {"a_b": 1}, "responses": [{"response-code": "x"}]})
+            serde_json::json!({"total-records": 1, "flow": {"a_b": 1.0}, "responses": [{"response-code": "x"}]})
         );
     }
 

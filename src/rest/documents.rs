@@ -224,12 +224,16 @@ pub struct DocumentFieldsIn {
     /// The document's revision.
     pub document_revision: Option<i32>,
     /// The document's status.
+    #[schema(max_length = 255)]
     pub document_status: Option<String>,
     /// How the document was created.
+    #[schema(max_length = 255)]
     pub creation_method: Option<String>,
     /// The document's id in the external system.
+    #[schema(max_length = 255)]
     pub external_id: Option<String>,
     /// The transaction status (each action has its default).
+    #[schema(max_length = 255)]
     pub status: Option<String>,
     /// The external system's responses: created with the document, appended on a change.
     pub responses: Option<Vec<ResponseIn>>,

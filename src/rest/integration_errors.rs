@@ -76,6 +76,7 @@ pub struct IntegrationErrorChanges {
     #[schema(schema_with = error_document_type_schema)]
     pub document_type: Option<String>,
     /// The file being processed.
+    #[schema(max_length = 255)]
     pub integration_filename: Option<String>,
 }
 

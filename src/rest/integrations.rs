@@ -89,15 +89,19 @@ pub struct IntegrationOut {
 #[schema(as = IntegrationInput)]
 pub struct IntegrationIn {
     /// Unique code.
+    #[schema(max_length = 255)]
     pub code: Option<String>,
     /// Unique name.
+    #[schema(max_length = 255)]
     pub name: Option<String>,
     /// The business object it moves.
+    #[schema(max_length = 255)]
     pub business_object: Option<String>,
     /// Which way it moves documents.
     #[schema(schema_with = direction_schema)]
     pub direction: Option<String>,
     /// The name of the system at the other end.
+    #[schema(max_length = 255)]
     pub end_system: Option<String>,
     /// The kind of that system.
     #[schema(schema_with = end_system_type_schema)]

@@ -233,6 +233,7 @@ impl Modify for FlattenInputs {
             object.additional_properties = Some(Box::new(
                 utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
             ));
+            printable_texts(object);
             let text = serde_json::to_string(&object.properties).unwrap_or_default();
             inputs.extend(
                 text.split("\"#/components/schemas/")
@@ -240,6 +241,64 @@ impl Modify for FlattenInputs {
                     .filter_map(|rest| rest.split('"').next())
                     .map(str::to_owned),
             );
+        }
+    }
+}
+
+/// Takes `null` out of a property's schema (`type: [T, null]`, an enum's `null`, or a `oneOf`
+/// of a reference and `null`).
+fn non_null(property: &mut RefOr<Schema>) {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    match property {
+        RefOr::T(Schema::Object(object)) => {
+            if let SchemaType::Array(types) = &object.schema_type {
+                let types: Vec<Type> = types
+                    .iter()
+                    .filter(|t| **t != Type::Null)
+                    .cloned()
+                    .collect();
+                object.schema_type = match types.as_slice() {
+                    [one] => SchemaType::Type(one.clone()),
+                    _ => SchemaType::Array(types),
+                };
+            }
+            if let Some(values) = object.enum_values.as_mut() {
+                values.retain(|v| !v.is_null());
+            }
+        }
+        RefOr::T(Schema::OneOf(one)) => {
+            let is_null = |s: &RefOr<Schema>| {
+                matches!(s, RefOr::T(Schema::Object(o))
+                    if o.schema_type == SchemaType::Type(Type::Null))
+            };
+            let mut rest: Vec<RefOr<Schema>> =
+                one.items.iter().filter(|s| !is_null(s)).cloned().collect();
+            if rest.len() == 1 {
+                *property = rest.remove(0);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the server takes in a text (`domain::input`): no control characters but tab, newline and
+/// carriage return.
+const PRINTABLE: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// Says of every free text property of a body schema that it is printable, as the server holds it.
+fn printable_texts(object: &mut utoipa::openapi::schema::Object) {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    for property in object.properties.values_mut() {
+        let RefOr::T(Schema::Object(p)) = property else {
+            continue;
+        };
+        let text = match &p.schema_type {
+            SchemaType::Type(Type::String) => true,
+            SchemaType::Array(types) => types.contains(&Type::String),
+            _ => false,
+        };
+        if text && p.enum_values.is_none() && p.format.is_none() && p.pattern.is_none() {
+            p.pattern = Some(PRINTABLE.to_owned());
         }
     }
 }
@@ -257,6 +316,12 @@ impl Modify for CreateBodies {
             if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(*name) {
                 let mut object = object.clone();
                 object.required = required.iter().map(|f| (*f).to_owned()).collect();
+                // A required field must hold a value: `null` is not one.
+                for field in *required {
+                    if let Some(property) = object.properties.get_mut(*field) {
+                        non_null(property);
+                    }
+                }
                 components
                     .schemas
                     .insert(format!("New{name}"), RefOr::T(Schema::Object(object)));

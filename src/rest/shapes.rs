@@ -38,6 +38,7 @@ pub struct IntegrationRefIn {
     /// The integration's id.
     pub id: Option<i32>,
     /// The integration's code.
+    #[schema(max_length = 255)]
     pub code: Option<String>,
 }
 
@@ -93,6 +94,7 @@ pub struct ResponseOut {
 #[schema(as = IntegrationRecordResponseInput)]
 pub struct ResponseIn {
     /// The external system's code.
+    #[schema(max_length = 255)]
     pub response_code: Option<String>,
     /// The external system's message.
     pub response_message: Option<String>,
