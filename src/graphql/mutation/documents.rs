@@ -41,6 +41,20 @@ impl From<ResponseInput> for NewResponse {
     }
 }
 
+/// The details of a new document that history records and integration errors share, flattened
+/// into both inputs (in the same place in each).
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct DocumentDetails {
+    /// The document's revision.
+    pub document_revision: Option<i32>,
+    /// The document's status (≤ 255 characters).
+    pub document_status: Option<String>,
+    /// How the document was created (≤ 255 characters).
+    pub creation_method: Option<String>,
+    /// The document's id in the external system (≤ 255 characters).
+    pub external_id: Option<String>,
+}
+
 /// A new history record, with the responses the external system sent.
 #[derive(InputObject, Clone, Debug)]
 pub struct NewHistoryRecordInput {
@@ -50,14 +64,8 @@ pub struct NewHistoryRecordInput {
     pub document_type: DocumentType,
     /// The document's id.
     pub document_id: i32,
-    /// The document's revision.
-    pub document_revision: Option<i32>,
-    /// The document's status (≤ 255 characters).
-    pub document_status: Option<String>,
-    /// How the document was created (≤ 255 characters).
-    pub creation_method: Option<String>,
-    /// The document's id in the external system (≤ 255 characters).
-    pub external_id: Option<String>,
+    #[graphql(flatten)]
+    pub details: DocumentDetails,
     /// The integration, by id or code (defaults to the run's).
     pub integration: Option<IntegrationRefInput>,
     /// The run, by id.
@@ -75,10 +83,10 @@ impl From<NewHistoryRecordInput> for NewHistoryRecord {
             contact_alert_type: i.contact_alert_type.into(),
             document_type: i.document_type.into(),
             document_id: i.document_id,
-            document_revision: i.document_revision,
-            document_status: i.document_status,
-            creation_method: i.creation_method,
-            external_id: i.external_id,
+            document_revision: i.details.document_revision,
+            document_status: i.details.document_status,
+            creation_method: i.details.creation_method,
+            external_id: i.details.external_id,
             integration: i.integration.map(Into::into),
             integration_run_id: i.integration_run_id,
             integration_filename: None,
@@ -158,14 +166,8 @@ pub struct NewIntegrationErrorInput {
     pub document_type: Option<DocumentType>,
     /// The document's id.
     pub document_id: Option<i32>,
-    /// The document's revision.
-    pub document_revision: Option<i32>,
-    /// The document's status.
-    pub document_status: Option<String>,
-    /// How the document was created.
-    pub creation_method: Option<String>,
-    /// The document's id in the external system.
-    pub external_id: Option<String>,
+    #[graphql(flatten)]
+    pub details: DocumentDetails,
     /// The file being processed.
     pub integration_filename: Option<String>,
     /// The transaction status.
@@ -183,10 +185,10 @@ impl From<NewIntegrationErrorInput> for NewIntegrationError {
             integration: i.integration.map(Into::into),
             document_type: i.document_type.map(Into::into),
             document_id: i.document_id,
-            document_revision: i.document_revision,
-            document_status: i.document_status,
-            creation_method: i.creation_method,
-            external_id: i.external_id,
+            document_revision: i.details.document_revision,
+            document_status: i.details.document_status,
+            creation_method: i.details.creation_method,
+            external_id: i.details.external_id,
             integration_filename: i.integration_filename,
             status: i.status,
             responses: i.responses.into_iter().map(Into::into).collect(),
