@@ -32,10 +32,17 @@ export function useQuery<D extends Doc>(document: D, variables: VariablesOf<D>):
   const gateway = useGateway();
   const key = JSON.stringify(variables);
   const [nonce, setNonce] = useState(0);
-  const [state, setState] = useState<{ data: ResultOf<D> | undefined; error: string | null; loading: boolean }>({
+  const [state, setState] = useState<{
+    data: ResultOf<D> | undefined;
+    error: string | null;
+    loading: boolean;
+    /** The variables `data` answers. */
+    key: string | null;
+  }>({
     data: undefined,
     error: null,
     loading: true,
+    key: null,
   });
   // Results of an older request that arrive late are dropped.
   const latest = useRef(0);
@@ -43,11 +50,14 @@ export function useQuery<D extends Doc>(document: D, variables: VariablesOf<D>):
     const id = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     gateway.request(document, JSON.parse(key)).then(
-      (data) => id === latest.current && setState({ data, error: null, loading: false }),
+      (data) => id === latest.current && setState({ data, error: null, loading: false, key }),
       (error: Error) => id === latest.current && setState((s) => ({ ...s, error: error.message, loading: false })),
     );
   }, [gateway, document, key, nonce]);
-  return { ...state, refetch: () => setNonce((n) => n + 1) };
+  // Data of other variables (kept on screen while the new ones load) is still loading: the
+  // effect above starts the request only after this render.
+  const loading = state.loading || (state.key !== key && state.error === null);
+  return { data: state.data, error: state.error, loading, refetch: () => setNonce((n) => n + 1) };
 }
 
 /** Subscribes to `document` while mounted (and anew when `variables` change). */

@@ -153,6 +153,8 @@ try {
   await page.getByRole('link', { name: 'Runs', exact: true }).click();
   await page.getByTestId('filter-status').selectOption('RUNNING');
   await page.waitForURL(/\/dashboard\/runs\?status=RUNNING$/);
+  // The filtered rows, not the ones shown while they load.
+  await page.locator('table[data-testid="runs"][aria-busy="false"]').waitFor();
   await page.getByTestId('runs').locator('tbody tr').first().waitFor();
   const runningRows = await page.getByTestId('runs').locator('tbody tr').count();
   check(runningRows === 4, `the RUNNING filter lists ${runningRows} runs, not 4`);

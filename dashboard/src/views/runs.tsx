@@ -100,7 +100,8 @@ export function Runs(props: { location: Location }) {
       <ErrorLine error={runs.error ?? runs.subscriptionError} />
       {connection ? (
         <>
-          <table data-testid="runs">
+          {/* Busy while a changed filter's rows are on their way: the rows shown are the old ones. */}
+          <table data-testid="runs" aria-busy={runs.loading ? 'true' : 'false'}>
             <thead>
               <tr>
                 <th>Run</th>
