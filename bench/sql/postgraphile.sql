@@ -76,6 +76,7 @@ BEGIN
   SELECT u.id, code, message, now(), now(), actor, actor FROM unnest(recs) AS u;
   INSERT INTO public.document_exports (document_type, document_id, exported, created_at, updated_at)
   SELECT u.document_type, u.document_id, false, now(), now() FROM unnest(recs) AS u
+  ORDER BY u.document_type, u.document_id  -- one lock order for concurrent batches: no deadlock
   ON CONFLICT (document_type, document_id) DO NOTHING;
   UPDATE public.event_sequence SET last_sequence = last_sequence + n WHERE id = 1
   RETURNING last_sequence INTO seq;

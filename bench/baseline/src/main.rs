@@ -625,6 +625,7 @@ resp AS (INSERT INTO integration_record_responses (integration_history_record_id
          SELECT rec.id, '200', 'OK', now(), now(), $4, $4 FROM rec), \
 exp AS (INSERT INTO document_exports (document_type, document_id, exported, created_at, updated_at) \
         SELECT rec.document_type, rec.document_id, false, now(), now() FROM rec \
+        ORDER BY rec.document_type, rec.document_id \
         ON CONFLICT (document_type, document_id) DO NOTHING), \
 seq AS (UPDATE event_sequence SET last_sequence = last_sequence + (SELECT count(*) FROM rec) \
         WHERE id = 1 RETURNING last_sequence), \
