@@ -2,7 +2,9 @@
 //!
 //! Writers only commit rows to the event log; a dispatcher reads new rows by sequence (woken after
 //! each mutation, and polling as a safety net for writers in other processes) and broadcasts them
-//! in sequence order. Each subscriber may fall behind by at most the channel's capacity: one that
+//! in sequence order. On PostgreSQL writers leave their events unnumbered and a sequencer numbers
+//! them after commit (woken the same way; see [`crate::service::events`]), then wakes the
+//! dispatchers of every instance. Each subscriber may fall behind by at most the channel's capacity: one that
 //! lags further is told so (SLOW_CONSUMER) and dropped, and never slows writers or other
 //! subscribers.
 
@@ -47,6 +49,10 @@ impl Default for BrokerOptions {
 pub struct Broker {
     sender: broadcast::Sender<SharedEvent>,
     wake: Notify,
+    /// On PostgreSQL: wakes the sequencer (`None` on SQLite, where writers number their events).
+    sequencer: Option<Notify>,
+    /// This broker's name in its announcements of numbered events.
+    id: String,
     /// The sequence of the last event dispatched (for the event-log lag metric).
     dispatched: std::sync::atomic::AtomicI64,
 }
@@ -64,12 +70,17 @@ impl Broker {
         let broker = Arc::new(Self {
             sender,
             wake: Notify::new(),
+            sequencer: listen_url.is_some().then(Notify::new),
+            id: uuid::Uuid::new_v4().simple().to_string(),
             dispatched: std::sync::atomic::AtomicI64::new(0),
         });
         let last = events::last_sequence(&db).await?;
         broker
             .dispatched
             .store(last, std::sync::atomic::Ordering::Relaxed);
+        if broker.sequencer.is_some() {
+            tokio::spawn(sequence(Arc::downgrade(&broker), db.clone(), options.poll));
+        }
         tokio::spawn(dispatch(Arc::downgrade(&broker), db, last, options));
         if let Some(url) = listen_url {
             tokio::spawn(listen(Arc::downgrade(&broker), url));
@@ -77,9 +88,13 @@ impl Broker {
         Ok(broker)
     }
 
-    /// Asks the dispatcher to read the log now (called after a write commits).
+    /// Asks the dispatcher to read the log now (called after a write commits); on PostgreSQL the
+    /// sequencer first numbers what was committed, then wakes the dispatcher.
     pub fn notify(&self) {
-        self.wake.notify_one();
+        match &self.sequencer {
+            Some(sequencer) => sequencer.notify_one(),
+            None => self.wake.notify_one(),
+        }
     }
 
     /// A receiver of every event dispatched from now on.
@@ -98,16 +113,20 @@ impl Broker {
     }
 }
 
-/// Wakes the dispatcher on every NOTIFY of the event channel. A notification lost while the
-/// connection was away costs nothing: the dispatcher reads by sequence, and it is woken after
-/// every reconnection to catch up. Reconnects with backoff, until the broker is dropped.
+/// Wakes the sequencer on every NOTIFY of committed, unnumbered events and the dispatcher on every
+/// NOTIFY of numbered ones, except this process's and this broker's own (they woke them
+/// in-process already). A notification lost while the connection was away costs nothing: both
+/// read the tables, and both are woken after every reconnection to catch up. Reconnects with
+/// backoff, until the broker is dropped.
 async fn listen(broker: Weak<Broker>, url: String) {
     use sea_orm::sqlx::postgres::PgListener;
     let mut backoff = Duration::from_millis(100);
     loop {
         let connected = async {
             let mut listener = PgListener::connect(&url).await?;
-            listener.listen(events::NOTIFY_CHANNEL).await?;
+            listener
+                .listen_all([events::NOTIFY_CHANNEL, events::PENDING_CHANNEL])
+                .await?;
             Ok::<_, sea_orm::sqlx::Error>(listener)
         }
         .await;
@@ -129,11 +148,18 @@ async fn listen(broker: Weak<Broker>, url: String) {
             let Some(b) = broker.upgrade() else { return };
             // Whatever was committed while we were (re)connecting.
             b.notify();
+            b.wake.notify_one();
             drop(b);
             match listener.try_recv().await {
-                Ok(Some(_)) => {
+                Ok(Some(n)) => {
                     if let Some(b) = broker.upgrade() {
-                        b.notify();
+                        if n.channel() == events::PENDING_CHANNEL {
+                            if n.payload() != events::instance_id() {
+                                b.notify();
+                            }
+                        } else if n.payload() != b.id {
+                            b.wake.notify_one();
+                        }
                     }
                 }
                 // The connection dropped; try_recv reconnects on the next call.
@@ -143,6 +169,38 @@ async fn listen(broker: Weak<Broker>, url: String) {
                     break;
                 }
             }
+        }
+    }
+}
+
+/// PostgreSQL: numbers committed events ([`events::sequence_pending`]) whenever woken (a local
+/// write, a writer's NOTIFY) or at every poll, and wakes the dispatcher when it numbered any,
+/// until the broker is dropped.
+async fn sequence(broker: Weak<Broker>, db: DatabaseConnection, poll: Duration) {
+    loop {
+        let Some(b) = broker.upgrade() else { return };
+        let Some(sequencer) = &b.sequencer else {
+            return;
+        };
+        loop {
+            match events::sequence_pending(&db, &b.id).await {
+                Ok(n) => {
+                    if n > 0 {
+                        b.wake.notify_one();
+                    }
+                    if n < events::ROUND {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "numbering events failed; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = sequencer.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
         }
     }
 }

@@ -28,6 +28,8 @@ WORKLOADS = {
     "Q4N": "Q4, a document never seen before each time",
     "M1": "create a history record",
     "M2": "run transition (pause ⇄ run)",
+    "M3": "a batch of 100 history records",
+    "M4": "REST create of a history record",
     "PAGE_FIRST": "first: 50",
     "PAGE_LAST": "last: 50",
     "PAGE_AFTER": "first: 50, after: cursor 100 from the end",
@@ -219,7 +221,7 @@ def main():
             w(f"| {NAMES[d['system']]} | {d['connections']} | {n} | {fmt(d['rps'])} | {fmt(d['p50_ms'], 2)} | {fmt(per_req(d['statements'], d), 2)} | {fmt(per_req(d['queries'], d), 2)} |")
         w("")
 
-    tops = [("main", "ours", x) for x in ("Q2", "Q4", "Q1", "Q3", "M1", "M2")]
+    tops = [("main", "ours", x) for x in ("Q2", "Q4", "Q1", "Q3", "M1", "M2", "M3", "M4")]
     shown = False
     for sec, s, x in tops:
         path = os.path.join(out, "statements", f"{sec}-{s}-{x}.tsv")

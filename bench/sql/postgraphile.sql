@@ -44,6 +44,51 @@ BEGIN
   RETURN rec;
 END $$;
 
+-- M3: createHistoryRecords(input: {alertType, docTypes, docIds, runIds, recStatus, code, message}):
+-- M1 for many documents at once (the i-th record is of docTypes[i], docIds[i] in run runIds[i]),
+-- set-based, all or nothing, answered in input order.
+CREATE FUNCTION bench_pg.create_history_records(alert_type text, doc_types text[], doc_ids int[],
+                                                run_ids int[], rec_status text, code text, message text)
+RETURNS SETOF public.integration_history_records
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  actor int := (SELECT id FROM public.users WHERE name = 'local');
+  recs public.integration_history_records[];
+  n int;
+  seq bigint;
+BEGIN
+  WITH input AS (SELECT * FROM unnest(doc_types, doc_ids, run_ids) WITH ORDINALITY AS t(document_type, document_id, run_id, i)),
+  ins AS (
+    INSERT INTO public.integration_history_records AS h (contact_alert_type, document_type, document_id,
+           integration_id, integration_run_id, resolved, status, created_at, updated_at,
+           created_by_id, updated_by_id)
+    SELECT alert_type, input.document_type, input.document_id, r.integration_id, r.id, false, rec_status,
+           now(), now(), actor, actor
+    FROM input JOIN public.integration_runs r ON r.id = input.run_id ORDER BY input.i
+    RETURNING h AS rec)
+  SELECT array_agg(ins.rec ORDER BY (ins.rec).id) INTO recs FROM ins;
+  n := coalesce(array_length(recs, 1), 0);
+  IF n <> coalesce(array_length(doc_ids, 1), 0) THEN
+    RAISE EXCEPTION 'a run was not found' USING ERRCODE = 'no_data_found';
+  END IF;
+  INSERT INTO public.integration_record_responses (integration_history_record_id, response_code,
+         response_message, created_at, updated_at, created_by_id, updated_by_id)
+  SELECT u.id, code, message, now(), now(), actor, actor FROM unnest(recs) AS u;
+  INSERT INTO public.document_exports (document_type, document_id, exported, created_at, updated_at)
+  SELECT u.document_type, u.document_id, false, now(), now() FROM unnest(recs) AS u
+  ORDER BY u.document_type, u.document_id  -- one lock order for concurrent batches: no deadlock
+  ON CONFLICT (document_type, document_id) DO NOTHING;
+  UPDATE public.event_sequence SET last_sequence = last_sequence + n WHERE id = 1
+  RETURNING last_sequence INTO seq;
+  INSERT INTO public.integration_events (sequence, event_type, object_id, integration_id,
+         integration_run_id, document_type, document_id, contact_alert_type, principal_id, created_at)
+  SELECT seq - n + u.ordinality, 'record.created', u.id, u.integration_id, u.integration_run_id,
+         u.document_type, u.document_id, u.contact_alert_type, actor, now()
+  FROM unnest(recs) WITH ORDINALITY AS u;
+  PERFORM pg_notify('integration_events', seq::text);
+  RETURN QUERY SELECT * FROM unnest(recs);
+END $$;
+
 -- M2: a compare-and-set transition; refused (an error) when the run is in no source status.
 CREATE FUNCTION bench_pg.transition(run_id int, action text, target text, sources text[])
 RETURNS public.integration_runs

@@ -4,7 +4,7 @@
 --
 -- Configured by environment variables (bench/run sets them):
 --   BENCH_SYSTEM      ours | postgraphile | baseline
---   BENCH_WORKLOAD    Q1 Q1N Q2 Q3 Q4 M1 M2 PAGE_FIRST PAGE_LAST PAGE_AFTER PAGE_OFFSET
+--   BENCH_WORKLOAD    Q1 Q1N Q2 Q3 Q4 M1 M2 M3 M4 PAGE_FIRST PAGE_LAST PAGE_AFTER PAGE_OFFSET
 --   BENCH_N_INTEGRATIONS, BENCH_N_RUNS, BENCH_N_DOCS, BENCH_N_RECORDS   dataset sizes
 --   BENCH_M2_FIRST, BENCH_M2_COUNT   the runs M2 moves (all `running` when a cell starts)
 --   BENCH_PAGE        page size of Q2 (default 50)
@@ -66,6 +66,7 @@ Q.ours = {
   M1 = "mutation M1($input: NewHistoryRecordInput!) { createIntegrationHistoryRecord(input: $input) { id documentType documentId resolved status integrationRunId createdAt } }",
   M2_pause = "mutation M2($id: Int!) { pauseIntegrationRun(id: $id) { id status startTime endTime updatedAt } }",
   M2_run = "mutation M2($id: Int!) { runIntegrationRun(id: $id) { id status startTime endTime updatedAt } }",
+  M3 = "mutation M3($inputs: [NewHistoryRecordInput!]!) { createIntegrationHistoryRecords(inputs: $inputs) { id documentType documentId resolved status integrationRunId createdAt } }",
   PAGE_FIRST = "{ integrationHistoryRecords(first: 50) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
   PAGE_LAST = "{ integrationHistoryRecords(last: 50) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
   PAGE_AFTER = "query P($after: String!) { integrationHistoryRecords(first: 50, after: $after) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
@@ -79,6 +80,7 @@ Q.postgraphile = {
   M1 = "mutation M1($documentType: String!, $documentId: Int!, $runId: Int!) { createHistoryRecord(input: {alertType: \"Technical\", docType: $documentType, docId: $documentId, runId: $runId, recStatus: \"Success\", code: \"200\", message: \"OK\"}) { integrationHistoryRecord { id documentType documentId resolved status integrationRunId createdAt } } }",
   M2_pause = "mutation M2($id: Int!) { pauseIntegrationRun(input: {runId: $id}) { integrationRun { id status startTime endTime updatedAt } } }",
   M2_run = "mutation M2($id: Int!) { runIntegrationRun(input: {runId: $id}) { integrationRun { id status startTime endTime updatedAt } } }",
+  M3 = "mutation M3($documentTypes: [String]!, $documentIds: [Int]!, $runIds: [Int]!) { createHistoryRecords(input: {alertType: \"Technical\", docTypes: $documentTypes, docIds: $documentIds, runIds: $runIds, recStatus: \"Success\", code: \"200\", message: \"OK\"}) { integrationHistoryRecords { id documentType documentId resolved status integrationRunId createdAt } } }",
   PAGE_FIRST = "{ allIntegrationHistoryRecords(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
   PAGE_LAST = "{ allIntegrationHistoryRecords(last: 50, orderBy: PRIMARY_KEY_ASC) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
   PAGE_OFFSET = "query P($offset: Int!) { allIntegrationHistoryRecords(offset: $offset, first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { id documentType documentId status resolved createdAt } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }",
@@ -154,7 +156,26 @@ function body_for()
       return "/q4", string.format('{"integrationId":%d,"first":20,"recordsFirst":10}', rnd(n_int))
     end
     return path, gql(q.Q4, string.format('{"integrationId":%d}', rnd(n_int)))
-  elseif w == "M1" then
+  elseif w == "M4" and system == "ours" then
+    -- The vendor's REST create of a history record (PostGraphile and the baseline: M1's insert).
+    local t, id = document(math.random(0, n_docs - 1))
+    return "/api/integration_history_records", string.format('{"contact-alert-type":"Technical","document-type":"%s","document-id":%d,"integration-run-id":%d,"status":"Success","responses":[{"response-code":"200","response-message":"OK"}]}', doc_types[t], id, rnd(n_runs))
+  elseif w == "M3" then
+    -- A batch of 100 history records, each of a random document in a random run, with one response.
+    local inputs, types, enums, ids, runs = {}, {}, {}, {}, {}
+    for i = 1, 100 do
+      local t, id = document(math.random(0, n_docs - 1))
+      types[i], enums[i], ids[i], runs[i] = json_string(doc_types[t]), doc_enums[t], id, rnd(n_runs)
+      inputs[i] = string.format('{"contactAlertType":"TECHNICAL","documentType":"%s","documentId":%d,"integrationRunId":%d,"status":"Success","responses":[{"responseCode":"200","responseMessage":"OK"}]}', enums[i], ids[i], runs[i])
+    end
+    if system == "ours" then
+      return path, gql(q.M3, '{"inputs":[' .. table.concat(inputs, ",") .. ']}')
+    end
+    local v = string.format('{"documentTypes":[%s],"documentIds":[%s],"runIds":[%s]}',
+      table.concat(types, ","), table.concat(ids, ","), table.concat(runs, ","))
+    if system == "postgraphile" then return path, gql(q.M3, v) end
+    return "/m3", v
+  elseif w == "M1" or w == "M4" then
     local t, id = document(math.random(0, n_docs - 1))
     local run = rnd(n_runs)
     if system == "ours" then
@@ -197,7 +218,8 @@ end
 
 function response(status, hdrs, body)
   local failed = false
-  if status ~= 200 then
+  -- M4's REST create answers 201 Created.
+  if status ~= 200 and not (status == 201 and workload == "M4") then
     bad_status = bad_status + 1
     failed = true
   elseif body and string.find(body, '"errors"', 1, true) then

@@ -68,7 +68,7 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "document_exports_document_type_chk",
 ];
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     "users",
     "api_tokens",
     "integrations",
@@ -80,6 +80,7 @@ const TABLES: [&str; 11] = [
     "integration_alerts",
     "integration_events",
     "event_sequence",
+    "integration_event_outbox",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {

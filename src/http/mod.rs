@@ -47,6 +47,7 @@ pub fn router(
         auth: auth.clone(),
         broker: broker.clone(),
         input,
+        user_names: Default::default(),
     };
     let request_id = HeaderName::from_static("x-request-id");
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))

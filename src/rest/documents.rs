@@ -190,13 +190,15 @@ pub async fn render<O: DocumentOut>(
         .await
         .map_err(app_error(object))?;
     let users = users(
-        db,
+        state,
         rows.iter().flat_map(|r| [r.created_by_id, r.updated_by_id]),
     )
     .await
     .map_err(app_error(object))?;
     let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-    let mut responses = responses(db, of, &ids).await.map_err(app_error(object))?;
+    let mut responses = responses(state, of, &ids)
+        .await
+        .map_err(app_error(object))?;
     Ok(rows
         .into_iter()
         .map(|row| {

@@ -201,7 +201,7 @@ impl Resource for Integrations {
         models: Vec<integration::Model>,
     ) -> Result<Vec<Value>, RestError> {
         let users = users(
-            &state.db,
+            state,
             models
                 .iter()
                 .flat_map(|m| [m.created_by_id, m.updated_by_id]),

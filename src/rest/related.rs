@@ -11,28 +11,59 @@ use sea_orm::DatabaseConnection;
 use super::{
     reply::time,
     shapes::{IntegrationRefOut, ResponseOut, UserOut},
+    state::RestState,
 };
 use crate::{error::AppError, service::related};
 
-/// The users named by these ids.
+/// The names of users already read (a `users` row is never renamed or deleted, so a name once
+/// read stays true): the users of an answer cost no statement once known.
+#[derive(Debug, Default)]
+pub struct UserNames(std::sync::Mutex<HashMap<i32, String>>);
+
+/// The users named by these ids (one statement for those not seen before, none when all were).
 pub async fn users(
-    db: &DatabaseConnection,
+    state: &RestState,
     ids: impl IntoIterator<Item = Option<i32>>,
 ) -> Result<HashMap<i32, UserOut>, AppError> {
-    let rows =
-        related::by_id::<user::Entity>(db, user::Column::Id, &related::distinct(ids)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, u)| {
-            (
+    let ids = related::distinct(ids);
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    if let Ok(known) = state.user_names.0.lock() {
+        for id in &ids {
+            match known.get(id) {
+                Some(name) => {
+                    out.insert(
+                        *id,
+                        UserOut {
+                            id: *id,
+                            login: Some(name.clone()),
+                        },
+                    );
+                }
+                None => missing.push(*id),
+            }
+        }
+    } else {
+        missing = ids;
+    }
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let rows = related::by_id::<user::Entity>(&state.db, user::Column::Id, &missing).await?;
+    let mut known = state.user_names.0.lock().ok();
+    for (id, u) in rows {
+        if let Some(known) = known.as_mut() {
+            known.insert(id, u.name.clone());
+        }
+        out.insert(
+            id,
+            UserOut {
                 id,
-                UserOut {
-                    id,
-                    login: Some(u.name),
-                },
-            )
-        })
-        .collect())
+                login: Some(u.name),
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Looks a user up in a map made by [`users`].
@@ -80,7 +111,7 @@ pub enum ResponsesOf {
 
 /// The responses of these parents, grouped by parent, with their users (two statements).
 pub async fn responses(
-    db: &DatabaseConnection,
+    state: &RestState,
     of: ResponsesOf,
     parents: &[i32],
 ) -> Result<HashMap<i32, Vec<ResponseOut>>, AppError> {
@@ -89,9 +120,10 @@ pub async fn responses(
         ResponsesOf::Errors => response::Column::IntegrationErrorId,
     };
     let grouped =
-        related::children_of::<response::Entity>(db, column, response::Column::Id, parents).await?;
+        related::children_of::<response::Entity>(&state.db, column, response::Column::Id, parents)
+            .await?;
     let users = users(
-        db,
+        state,
         grouped
             .values()
             .flatten()

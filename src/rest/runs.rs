@@ -285,7 +285,7 @@ impl Resource for Runs {
             .await
             .map_err(app_error(OBJECT))?;
         let users = users(
-            db,
+            state,
             models
                 .iter()
                 .flat_map(|m| [m.created_by_id, m.updated_by_id]),

@@ -23,6 +23,8 @@ pub struct RestState {
     pub broker: Arc<Broker>,
     /// Bounds of input values (bodies and index queries), as on `/graphql`.
     pub input: InputLimits,
+    /// The names of users already read, for the users shown in answers.
+    pub user_names: Arc<super::related::UserNames>,
 }
 
 impl RestState {

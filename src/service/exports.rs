@@ -23,7 +23,8 @@ pub struct ExportMark {
 }
 
 /// The rows of one statement, one per document (the last mark of a document wins): PostgreSQL
-/// refuses an upsert that touches one row twice.
+/// refuses an upsert that touches one row twice. They come in document order, so that concurrent
+/// batches over the same documents take their row locks in one order and cannot deadlock.
 fn rows(
     marks: &[ExportMark],
     exported: bool,
@@ -34,7 +35,7 @@ fn rows(
         seen.insert((m.document_type, m.document_id), i);
     }
     let mut keep: Vec<usize> = seen.into_values().collect();
-    keep.sort_unstable();
+    keep.sort_unstable_by_key(|&i| (marks[i].document_type.as_str(), marks[i].document_id));
     keep.into_iter()
         .map(|i| {
             let m = marks[i];

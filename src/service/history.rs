@@ -5,7 +5,7 @@
 use entity::integration_history_record as record;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, sea_query::Expr,
+    DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement, sea_query::Expr,
 };
 
 use super::{
@@ -205,11 +205,22 @@ async fn mark_exported_in(txn: &super::WriteTxn, model: &record::Model) -> AppRe
 }
 
 /// Creates a history record with its responses.
+///
+/// On PostgreSQL it is one statement (so one transaction of its own): the links resolved, the
+/// record, its responses, its document's export tracking, its event and the announcement of the
+/// event, answering the record. When that statement writes nothing (a link is missing or
+/// contradicts another), the general path below runs and names the problem.
 pub async fn create(
     db: &DatabaseConnection,
     actor: Actor,
     input: NewHistoryRecord,
 ) -> AppResult<record::Model> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        check_new(&input)?;
+        if let Some(model) = create_in_one_statement(db, actor, &input).await? {
+            return Ok(model);
+        }
+    }
     let txn = begin_write(db).await?;
     let model = insert(&txn, actor, input, None, false).await?;
     events::record(
@@ -220,6 +231,113 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(model)
+}
+
+/// PostgreSQL: [`create`] in one statement; `None` when it wrote nothing because the integration
+/// or run it names is missing or the two do not belong together.
+async fn create_in_one_statement(
+    db: &DatabaseConnection,
+    actor: Actor,
+    input: &NewHistoryRecord,
+) -> AppResult<Option<record::Model>> {
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut p = |v: sea_orm::Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let integration = input.integration.as_ref().map(|by| match by {
+        IntegrationRef::Id(id) => format!("i.id = {}", p((*id).into())),
+        IntegrationRef::Code(code) => format!("i.code = {}", p(code.clone().into())),
+        IntegrationRef::IdAndCode(id, code) => format!(
+            "i.id = {} AND i.code = {}",
+            p((*id).into()),
+            p(code.clone().into())
+        ),
+    });
+    let link = match (integration, input.integration_run_id) {
+        (None, None) => {
+            "SELECT NULL::integer AS integration_id, NULL::integer AS run_id".to_owned()
+        }
+        (Some(cond), None) => format!(
+            "SELECT i.id AS integration_id, NULL::integer AS run_id FROM integrations i WHERE {cond}"
+        ),
+        (None, Some(run)) => format!(
+            "SELECT r.integration_id, r.id AS run_id FROM integration_runs r WHERE r.id = {}",
+            p(run.into())
+        ),
+        (Some(cond), Some(run)) => format!(
+            "SELECT r.integration_id, r.id AS run_id FROM integration_runs r \
+             JOIN integrations i ON i.id = r.integration_id WHERE r.id = {} AND {cond}",
+            p(run.into())
+        ),
+    };
+    let at = p(now().into());
+    let by = p(actor.user_id.into());
+    let record = format!(
+        "INSERT INTO integration_history_records (contact_alert_type, document_type, document_id, \
+         document_revision, document_status, creation_method, external_id, integration_id, \
+         integration_run_id, integration_filename, resolved, status, created_at, updated_at, \
+         created_by_id, updated_by_id) \
+         SELECT {}, {}, {}, {}, {}, {}, {}, link.integration_id, link.run_id, {}, false, {}, \
+         {at}, {at}, {by}, {by} FROM link RETURNING *",
+        p(input.contact_alert_type.as_str().into()),
+        p(input.document_type.as_str().into()),
+        p(input.document_id.into()),
+        p(input.document_revision.into()),
+        p(input.document_status.clone().into()),
+        p(input.creation_method.clone().into()),
+        p(input.external_id.clone().into()),
+        p(input.integration_filename.clone().into()),
+        p(input.status.clone().into()),
+    );
+    let responses = if input.responses.is_empty() {
+        String::new()
+    } else {
+        let rows: Vec<String> = input
+            .responses
+            .iter()
+            .map(|r| {
+                format!(
+                    "({}, {})",
+                    p(r.response_code.clone().into()),
+                    p(r.response_message.clone().into())
+                )
+            })
+            .collect();
+        format!(
+            "responses AS (INSERT INTO integration_record_responses \
+             (integration_history_record_id, response_code, response_message, created_at, \
+             updated_at, created_by_id, updated_by_id) \
+             SELECT rec.id, v.code, v.message, {at}, {at}, {by}, {by} \
+             FROM rec CROSS JOIN (VALUES {}) AS v (code, message)), ",
+            rows.join(", ")
+        )
+    };
+    let channel = p(events::PENDING_CHANNEL.into());
+    let announcer = p(events::instance_id().into());
+    let sql = format!(
+        "WITH link AS ({link}), rec AS ({record}), {responses}\
+         tracked AS (INSERT INTO document_exports (document_type, document_id, exported, \
+           created_at, updated_at) SELECT rec.document_type, rec.document_id, false, {at}, {at} \
+           FROM rec ON CONFLICT (document_type, document_id) DO NOTHING), \
+         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
+           integration_run_id, document_type, document_id, new_status, principal_id, created_at) \
+           SELECT '{created}', rec.id, rec.integration_id, rec.integration_run_id, \
+           rec.document_type, rec.document_id, rec.status, {by}, {at} FROM rec) \
+         SELECT rec.* FROM rec CROSS JOIN (SELECT pg_notify({channel}, {announcer})) AS announced",
+        created = EventType::RecordCreated.as_str(),
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => Some(record::Model::from_query_result(&row, "")?),
+        None => None,
+    })
 }
 
 /// Creates a record (status defaults to `Error`) and raises an alert to its integration's contacts

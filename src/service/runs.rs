@@ -5,9 +5,9 @@ use entity::{integration_error, integration_run};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, QueryTrait,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, Statement,
+    sea_query::{Expr, ExprTrait, PostgresQueryBuilder},
 };
 
 use super::{
@@ -225,6 +225,11 @@ async fn unresolved_errors<C: ConnectionTrait>(db: &C, run_id: i32) -> AppResult
 /// (`WHERE status = <from>`), so of many concurrent conflicting actions exactly one wins; a
 /// loser re-reads the run and gets either the no-op of a repeated action or INVALID_TRANSITION.
 /// A no-op changes nothing, not even the input fields, so a retry is harmless.
+///
+/// On PostgreSQL the change is one statement (the compare-and-set, its event and the event's
+/// announcement, answering the changed run), which is its own transaction: the read before it
+/// only chooses the transition, and the compare-and-set holds it to what was read. On SQLite it
+/// runs in a write transaction.
 pub async fn apply_action(
     db: &DatabaseConnection,
     actor: Actor,
@@ -232,11 +237,29 @@ pub async fn apply_action(
     action: RunAction,
     input: RunInput,
 ) -> AppResult<integration_run::Model> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        return apply_action_in(db, actor, id, action, input).await;
+    }
     let txn = begin_write(db).await?;
+    let run = apply_action_in(&txn, actor, id, action, input).await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// [`apply_action`] over `db`: a write transaction (SQLite) or the pool (PostgreSQL, where the
+/// change is one statement).
+async fn apply_action_in<C: ConnectionTrait>(
+    db: &C,
+    actor: Actor,
+    id: i32,
+    action: RunAction,
+    input: RunInput,
+) -> AppResult<integration_run::Model> {
+    let backend = db.get_database_backend();
     // A lost compare-and-set means another action won in between; re-reading once settles it,
     // the bound only guards against a livelock.
     for _ in 0..5 {
-        let run = find_by_id(&txn, id).await?;
+        let run = find_by_id(db, id).await?;
         let status: RunStatus = run
             .status
             .parse()
@@ -292,22 +315,30 @@ pub async fn apply_action(
                 .into_query();
             update = update.filter(Condition::all().add(Expr::exists(open_errors).not()));
         }
-        let result = update.exec(&txn).await.map_err(check_violation)?;
-        if result.rows_affected == 1 {
-            let run = find_by_id(&txn, id).await?;
-            let changed = NewEvent {
-                previous_status: Some(from.as_str().to_owned()),
-                new_status: Some(to.as_str().to_owned()),
-                action: Some(action.as_str().to_owned()),
-                ..run_event(EventType::RunStatusChanged, &run)
-            };
-            events::record(&txn, actor, vec![changed]).await?;
-            txn.commit().await?;
+        let mut update = update.into_query();
+        update.returning_all();
+        let changed = NewEvent {
+            previous_status: Some(from.as_str().to_owned()),
+            new_status: Some(to.as_str().to_owned()),
+            action: Some(action.as_str().to_owned()),
+            ..NewEvent::new(EventType::RunStatusChanged, id)
+        };
+        let statement = if backend == DbBackend::Postgres {
+            with_event(update, actor, at, &changed)
+        } else {
+            backend.build(&update)
+        };
+        let row = db.query_one_raw(statement).await.map_err(check_violation)?;
+        if let Some(row) = row {
+            let run = integration_run::Model::from_query_result(&row, "")?;
+            if backend != DbBackend::Postgres {
+                events::record(db, actor, vec![run_event_of(changed, &run)]).await?;
+            }
             return Ok(run);
         }
         if needs_no_errors {
-            let open = unresolved_errors(&txn, id).await?;
-            let current = find_by_id(&txn, id).await?;
+            let open = unresolved_errors(db, id).await?;
+            let current = find_by_id(db, id).await?;
             if open > 0 && current.status == from.as_str() {
                 return Err(AppError::UnresolvedErrors {
                     run_id: id,
@@ -320,6 +351,53 @@ pub async fn apply_action(
     Err(AppError::Internal(
         format!("run {id}: the {action} action lost its compare-and-set 5 times").into(),
     ))
+}
+
+/// `event` completed with the run's integration (as [`run_event`] makes it).
+fn run_event_of(event: NewEvent, run: &integration_run::Model) -> NewEvent {
+    NewEvent {
+        integration_id: Some(run.integration_id),
+        run_id: Some(run.id),
+        ..event
+    }
+}
+
+/// PostgreSQL: `update` (a run's change, `RETURNING *`) with the event of the change written and
+/// announced in the same statement, only when the update changed the run.
+fn with_event(
+    update: sea_orm::sea_query::UpdateStatement,
+    actor: Actor,
+    at: DateTime<Utc>,
+    event: &NewEvent,
+) -> Statement {
+    let (sql, values) = update.build(PostgresQueryBuilder);
+    let mut values = values.0;
+    let mut p = |v: sea_orm::Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let sql = format!(
+        "WITH changed AS ({sql}), \
+         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
+           integration_run_id, previous_status, new_status, action, principal_id, created_at) \
+           SELECT {}, changed.id, changed.integration_id, changed.id, {}, {}, {}, {}, {} \
+           FROM changed) \
+         SELECT changed.* FROM changed CROSS JOIN LATERAL \
+           (SELECT pg_notify({}, {})) AS announced",
+        p(event
+            .event_type
+            .map(|t| t.as_str())
+            .unwrap_or("unknown")
+            .into()),
+        p(event.previous_status.clone().into()),
+        p(event.new_status.clone().into()),
+        p(event.action.clone().into()),
+        p(actor.user_id.into()),
+        p(at.into()),
+        p(events::PENDING_CHANNEL.into()),
+        p(events::instance_id().into()),
+    );
+    Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
 /// Saves a run's high-water mark (`max_updated_at`) with the optional run input; never changes status.

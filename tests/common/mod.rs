@@ -170,6 +170,18 @@ impl TestApp {
         }
     }
 
+    /// Another handle on this same server (for a concurrent task).
+    pub fn handle(&self) -> TestApp {
+        TestApp {
+            addr: self.addr,
+            client: self.client.clone(),
+            db: self.db.clone(),
+            statements: self.statements.clone(),
+            database: self.database.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
     /// Makes every attempt to mark a document exported fail inside its transaction (a trigger),
     /// to prove that a change failing half way leaves nothing behind.
     pub async fn force_export_failures(&self) {

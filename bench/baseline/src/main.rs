@@ -6,7 +6,8 @@
 //! body is the workload's variables as a JSON object:
 //! `/q1 {id}`, `/q2 {integrationId, first, errorsFirst}`, `/q3 {documentType, documentId}`,
 //! `/q4 {integrationId, first, recordsFirst}`, `/m1 {documentType, documentId, integrationRunId,
-//! contactAlertType, status, responseCode, responseMessage}`, `/m2 {id, action}`.
+//! contactAlertType, status, responseCode, responseMessage}`, `/m2 {id, action}`,
+//! `/m3 {documentTypes, documentIds, runIds}`.
 
 use std::{collections::HashMap, net::SocketAddr, sync::Arc};
 
@@ -65,6 +66,7 @@ async fn main() {
         .route("/q4", post(q4))
         .route("/m1", post(m1))
         .route("/m2", post(m2))
+        .route("/m3", post(m3))
         .with_state(app);
     let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
     eprintln!("bench-baseline listening on {listen} (pool {pool_size})");
@@ -585,6 +587,82 @@ async fn m1(State(app): State<Shared>, Json(v): Json<M1Vars>) -> Answer<M1Data> 
             integration_run_id: row.get(5),
             created_at: time(row.get(6)),
         },
+    })
+}
+
+// ---- M3: a batch of history records (M1 for many documents), one statement --------------------
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct M3Vars {
+    document_types: Vec<String>,
+    document_ids: Vec<i32>,
+    run_ids: Vec<i32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct M3Data {
+    create_integration_history_records: Vec<Created>,
+}
+
+/// M1's work for every item at once, in one statement: the records (in input order), a response
+/// each, the documents' export tracking, the event sequence bumped by the count, the events and
+/// one NOTIFY. An item whose run is missing is left out and the answer is an error (the
+/// benchmark's runs all exist).
+const M3_SQL: &str = "\
+WITH input AS (SELECT * FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY \
+               AS t(document_type, document_id, run_id, i)), \
+rec AS (INSERT INTO integration_history_records (contact_alert_type, document_type, document_id, \
+          integration_id, integration_run_id, resolved, status, created_at, updated_at, \
+          created_by_id, updated_by_id) \
+        SELECT 'Technical', input.document_type, input.document_id, r.integration_id, r.id, false, \
+               'Success', now(), now(), $4, $4 \
+        FROM input JOIN integration_runs r ON r.id = input.run_id ORDER BY input.i \
+        RETURNING *), \
+resp AS (INSERT INTO integration_record_responses (integration_history_record_id, response_code, \
+           response_message, created_at, updated_at, created_by_id, updated_by_id) \
+         SELECT rec.id, '200', 'OK', now(), now(), $4, $4 FROM rec), \
+exp AS (INSERT INTO document_exports (document_type, document_id, exported, created_at, updated_at) \
+        SELECT rec.document_type, rec.document_id, false, now(), now() FROM rec \
+        ORDER BY rec.document_type, rec.document_id \
+        ON CONFLICT (document_type, document_id) DO NOTHING), \
+seq AS (UPDATE event_sequence SET last_sequence = last_sequence + (SELECT count(*) FROM rec) \
+        WHERE id = 1 RETURNING last_sequence), \
+ev AS (INSERT INTO integration_events (sequence, event_type, object_id, integration_id, \
+         integration_run_id, document_type, document_id, contact_alert_type, principal_id, created_at) \
+       SELECT seq.last_sequence - (SELECT count(*) FROM rec) + row_number() OVER (ORDER BY rec.id), \
+              'record.created', rec.id, rec.integration_id, rec.integration_run_id, \
+              rec.document_type, rec.document_id, rec.contact_alert_type, $4, now() FROM rec, seq \
+       RETURNING sequence) \
+SELECT rec.id, rec.document_type, rec.document_id, rec.resolved, rec.status, rec.integration_run_id, \
+       rec.created_at, (SELECT pg_notify('integration_events', max(sequence)::text)::text FROM ev) \
+FROM rec ORDER BY rec.id";
+
+async fn m3(State(app): State<Shared>, Json(v): Json<M3Vars>) -> Answer<M3Data> {
+    let rows = sqlx::query(M3_SQL)
+        .bind(&v.document_types)
+        .bind(&v.document_ids)
+        .bind(&v.run_ids)
+        .bind(app.actor)
+        .fetch_all(&app.pool)
+        .await?;
+    if rows.len() != v.document_ids.len() {
+        return Err(Failure("a run was not found".into(), "NOT_FOUND"));
+    }
+    ok(M3Data {
+        create_integration_history_records: rows
+            .iter()
+            .map(|row| Created {
+                id: row.get(0),
+                document_type: document_type(row.get(1)),
+                document_id: row.get(2),
+                resolved: row.get(3),
+                status: row.get(4),
+                integration_run_id: row.get(5),
+                created_at: time(row.get(6)),
+            })
+            .collect(),
     })
 }
 
