@@ -5,7 +5,8 @@
 //! of 50 runs with their integrations and errors that is thousands of futures, and it cost more
 //! CPU than the SQL behind it. A direct read walks the operation level by level instead: one
 //! statement per relation and level (the same `service::paging` statements the resolvers use,
-//! so ordering, cursors and page limits are the resolvers' own), then builds the response
+//! so ordering, cursors and page limits are the resolvers' own, but selecting only the columns
+//! the selection reads, decoded by position: `service/columns.rs`), then builds the response
 //! objects in selection order.
 //!
 //! It answers only what it knows completely. The operation must be a query the gateway has

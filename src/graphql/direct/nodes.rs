@@ -30,8 +30,9 @@ pub(crate) trait Node: Clone + Default + Send + Sync + Sized + 'static {
     /// Each field's name with the column its value reads (the key column of a relation to
     /// another row, the id for a list of children).
     const COLUMNS: &'static [(&'static str, &'static str)];
-    /// A scalar field's value; `None` for a field that is not a scalar field of the type.
-    fn scalar(&self, field: &str) -> Option<Direct<Value>>;
+    /// How a scalar field's value is read from a row (found once per selection, not per row);
+    /// `None` for a field that is not a scalar field of the type.
+    fn scalar(field: &str) -> Option<fn(&Self) -> Direct<Value>>;
     /// A relation field's value for each of `parents`; `None` for a field that is not one.
     fn relation<'a>(
         cx: &'a Cx<'a>,
@@ -68,9 +69,10 @@ pub(super) fn columns<'a, N: Node>(
 }
 
 /// How a field of an object is answered.
-enum Source {
+enum Source<N> {
     Typename,
-    Scalar,
+    /// How the row's value is read.
+    Scalar(fn(&N) -> Direct<Value>),
     /// The index of the relation's loaded values.
     Relation(usize),
 }
@@ -96,7 +98,7 @@ pub(super) fn objects<'a, N: Node>(
                 loads.push(load);
                 Source::Relation(loads.len() - 1)
             } else if selected.field.arguments.is_empty() {
-                Source::Scalar
+                Source::Scalar(N::scalar(name).ok_or(Decline)?)
             } else {
                 // No declared value field takes arguments; one that would is not ours to read.
                 return Err(Decline);
@@ -115,9 +117,7 @@ pub(super) fn objects<'a, N: Node>(
                 let value = match source {
                     Source::Typename => Value::String(N::TYPE.to_owned()),
                     Source::Relation(i) => columns[*i].next().ok_or(Decline)?,
-                    Source::Scalar => item
-                        .scalar(selected.field.name.node.as_str())
-                        .ok_or(Decline)??,
+                    Source::Scalar(read) => read(item)?,
                 };
                 object.insert(selected.key.clone(), value);
             }

@@ -212,11 +212,11 @@ macro_rules! object {
                 }
             ]
             [$($scalars)*
-                $gql => {
+                $gql => Some(|$this: &Self| {
                     let $row = $this;
                     let value: $fty = $value;
                     $crate::graphql::types::object::FieldValue::into_value(value)
-                }
+                }),
             ]
             [$($relations)*]
             [$($columns)* ($gql, stringify!($name))]
@@ -238,11 +238,11 @@ macro_rules! object {
                 }
             ]
             [$($scalars)*
-                $gql => {
+                $gql => Some(|$this: &Self| {
                     let $row = $this;
                     let value: $fty = $value.map_err(|_| $crate::graphql::direct::Decline)?;
                     $crate::graphql::types::object::FieldValue::into_value(value)
-                }
+                }),
             ]
             [$($relations)*]
             [$($columns)* ($gql, stringify!($name))]
@@ -419,18 +419,18 @@ macro_rules! object {
             ];
 
             #[allow(unreachable_code, clippy::needless_question_mark)]
-            fn scalar(&self, name: &str) -> Option<$crate::graphql::direct::Direct<async_graphql::Value>> {
-                let $this = self;
-                let value = || -> $crate::graphql::direct::Direct<async_graphql::Value> {
-                    match name {
-                        "nodeId" => $crate::graphql::types::object::FieldValue::into_value(
+            fn scalar(
+                name: &str,
+            ) -> Option<fn(&Self) -> $crate::graphql::direct::Direct<async_graphql::Value>> {
+                match name {
+                    "nodeId" => Some(|$this: &Self| {
+                        $crate::graphql::types::object::FieldValue::into_value(
                             $crate::graphql::types::object::node_id(stringify!($ty), $this.id),
-                        ),
-                        $($scalars)*
-                        _ => Err($crate::graphql::direct::Decline),
-                    }
-                };
-                Some(value())
+                        )
+                    }),
+                    $($scalars)*
+                    _ => None,
+                }
             }
 
             #[allow(unused_variables)]
