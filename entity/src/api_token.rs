@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `api_tokens`: one API token, kept only as the SHA-256 hash of its secret.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
     /// Primary key.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `document_exports`: the export state of one (document type, document id).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "document_exports")]
 pub struct Model {
     /// Primary key.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The one row of `event_sequence`: the last sequence handed to an event.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "event_sequence")]
 pub struct Model {
     /// Always 1.

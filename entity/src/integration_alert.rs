@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `integration_alerts`: an alert raised to an integration's contacts.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "integration_alerts")]
 pub struct Model {
     /// Primary key.

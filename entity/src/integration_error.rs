@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `integration_errors`: an error a run hit.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "integration_errors")]
 pub struct Model {
     /// Primary key.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `integration_events`: one change, in the transactional outbox.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "integration_events")]
 pub struct Model {
     /// Position in commit order; subscribers resume after it.

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `integration_history_records`: what happened to one document in an integration.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "integration_history_records")]
 pub struct Model {
     /// Primary key.

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 ///
 /// Exactly one of `integration_history_record_id` and `integration_error_id`
 /// is set (CHECK `integration_record_responses_parent_chk`).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "integration_record_responses")]
 pub struct Model {
     /// Primary key.

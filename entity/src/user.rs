@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `users`: a user or an API client.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {
     /// Primary key.

@@ -69,8 +69,9 @@ const MAX_CACHED_TEXT_BYTES: usize = 2 * 1024 * 1024;
 const MAX_CACHED_DOCUMENT_BYTES: usize = 16 * 1024;
 
 /// Documents by their text: clients send the same few operations over and over. async-graphql's
-/// parser took 7% of the CPU of a 50-run query (bench/run), and a clone of the tree costs a
-/// fraction of parsing again. Each entry also keeps the validator's verdict on the text.
+/// parser took 7% of the CPU of a 50-run query (bench/run). The tree is shared: a direct read
+/// only reads it, and only a request that goes to the executor copies it (a fraction of parsing
+/// again). Each entry also keeps the validator's verdict on the text.
 struct Documents {
     cache: std::sync::Mutex<Cache>,
 }
@@ -84,7 +85,9 @@ struct Cache {
 
 /// A document in the cache.
 struct Document {
-    tree: ExecutableDocument,
+    /// Shared with the requests that use it: a direct read only reads it, and the executor
+    /// gets a copy of its own.
+    tree: Arc<ExecutableDocument>,
     /// The validator's verdict on the text (the operation and variables are checked per request).
     checked: Checked,
 }
@@ -94,8 +97,8 @@ type Checked = Result<ValidDocument, Vec<ServerError>>;
 
 /// What the cache knew of a request's document.
 struct Lookup {
-    /// The validator's verdict, when the document is cached.
-    checked: Option<Checked>,
+    /// The tree and the validator's verdict, when the document is cached.
+    known: Option<(Arc<ExecutableDocument>, Checked)>,
     /// The text to [`keep`](Documents::keep) once it parses (not cached yet, not too long).
     unparsed: Option<String>,
 }
@@ -112,11 +115,11 @@ impl Documents {
         }
     }
 
-    /// Gives `request` the parsed form of its text if it is known.
-    fn fill(&self, request: &mut Request) -> Lookup {
+    /// The parsed form of `request`'s text if it is known.
+    fn fill(&self, request: &Request) -> Lookup {
         if request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
             return Lookup {
-                checked: None,
+                known: None,
                 unparsed: None,
             };
         }
@@ -127,32 +130,26 @@ impl Documents {
                 .map(|doc| (doc.tree.clone(), doc.checked.clone()))
         });
         match known {
-            Some((tree, checked)) => {
-                request.set_parsed_query(tree);
-                Lookup {
-                    checked: Some(checked),
-                    unparsed: None,
-                }
-            }
+            Some(known) => Lookup {
+                known: Some(known),
+                unparsed: None,
+            },
             None => Lookup {
-                checked: None,
+                known: None,
                 unparsed: Some(request.query.clone()),
             },
         }
     }
 
     /// Remembers a document that parsed, with the validator's verdict.
-    fn keep(&self, query: String, tree: &ExecutableDocument, checked: Checked) {
+    fn keep(&self, query: String, tree: Arc<ExecutableDocument>, checked: Checked) {
         if let Ok(mut cache) = self.cache.lock() {
             let Cache {
                 documents,
                 text_bytes,
             } = &mut *cache;
             *text_bytes += query.len();
-            let document = Document {
-                tree: tree.clone(),
-                checked,
-            };
+            let document = Document { tree, checked };
             // The entry it replaces (the same text) or evicts (the least recently used).
             if let Some((text, _)) = documents.push(query, document) {
                 *text_bytes -= text.len();
@@ -172,10 +169,22 @@ impl Documents {
 
 /// What the checks found out about a request that may run.
 struct Admitted {
+    /// The request, without its parsed document until the executor needs it
+    /// ([`executable`](Self::executable)).
     request: Request,
+    /// The parsed document.
+    tree: Arc<ExecutableDocument>,
     operation: Option<OperationType>,
     /// The validated document (its field types complete the answer's field errors).
     document: ValidDocument,
+}
+
+impl Admitted {
+    /// Gives the request its parsed document, for the executor (which would parse the text
+    /// again without it).
+    fn executable(&mut self) {
+        self.request.set_parsed_query((*self.tree).clone());
+    }
 }
 
 impl Gateway {
@@ -225,16 +234,20 @@ impl Gateway {
         if let Some(automatic) = &self.rules.automatic {
             request = automatic.resolve(request).map_err(|e| vec![e])?;
         }
-        self.rules
-            .limits
-            .check_text(&request.query)
-            .map_err(|e| vec![e])?;
+        let lookup = self.rules.documents.fill(&request);
+        // A cached text passed the lexical limits when it was first seen (they are the
+        // server's, fixed), so only a new text is scanned.
+        if lookup.known.is_none() {
+            self.rules
+                .limits
+                .check_text(&request.query)
+                .map_err(|e| vec![e])?;
+        }
         let operation_name = request.operation_name.clone();
         let mut variables = std::mem::take(&mut request.variables);
-        let lookup = self.rules.documents.fill(&mut request);
         // The spec's parse and validation of the text, once per document (cached with the tree).
-        let checked = match lookup.checked {
-            Some(checked) => checked,
+        let (tree, checked) = match lookup.known {
+            Some(known) => known,
             None => {
                 // Descriptions blanked out (apollo-parser does not read them yet; they mean
                 // nothing to execution), positions kept.
@@ -243,7 +256,7 @@ impl Gateway {
                     errors.into_iter().map(limits::shorten).collect::<Vec<_>>()
                 })?;
                 // The one parse: async-graphql executes this tree and never parses the text.
-                let tree = document::executable(&text, &ast);
+                let tree = Arc::new(document::executable(&text, &ast));
                 let checked = self
                     .rules
                     .limits
@@ -251,16 +264,15 @@ impl Gateway {
                     .map_err(|e| vec![e])
                     .and_then(|()| self.rules.validator.validate(&ast));
                 if let Some(text) = lookup.unparsed {
-                    self.rules.documents.keep(text, &tree, checked.clone());
+                    self.rules
+                        .documents
+                        .keep(text, tree.clone(), checked.clone());
                 }
-                request.set_parsed_query(tree);
-                checked
+                (tree, checked)
             }
         };
         let valid_document = checked?;
-        let doc = request
-            .parsed_query()
-            .map_err(|e| vec![limits::shorten(request_errors::parse_error(e))])?;
+        let doc: &ExecutableDocument = &tree;
         let definition = scopes::operation_definition(doc, operation_name.as_deref());
         let operation = definition.map(|op| op.ty);
         // async-graphql applies declared defaults when a resolver reads a variable, but not
@@ -290,6 +302,7 @@ impl Gateway {
         request.variables = variables;
         Ok(Admitted {
             request,
+            tree,
             operation,
             document: valid_document,
         })
@@ -367,7 +380,7 @@ impl Gateway {
         if admitted.operation != Some(OperationType::Query) {
             return None;
         }
-        direct.execute(&mut admitted.request).await
+        direct.execute(&admitted.tree, &admitted.request).await
     }
 
     /// A query's one response on a streaming transport: a direct read when possible, else the
@@ -421,7 +434,8 @@ impl Executor for Gateway {
             .principal_name(&admitted.request, None)
             .map(str::to_owned);
         let observed = observed.admitted(
-            &mut admitted.request,
+            &admitted.request,
+            &admitted.tree,
             admitted.operation,
             principal.as_deref(),
         );
@@ -432,6 +446,7 @@ impl Executor for Gateway {
         {
             return observed.finish(response);
         }
+        admitted.executable();
         // What the answer's order follows (the request moves into the execution).
         let selection = ResponseOrder::of(&mut admitted.request, admitted.document.clone());
         let mut response = if admitted.request.query.len() > MAX_CACHED_DOCUMENT_BYTES {
@@ -496,10 +511,12 @@ impl Gateway {
                     .principal_name(&admitted.request, session_data.as_deref())
                     .map(str::to_owned);
                 let observed = observed.admitted(
-                    &mut admitted.request,
+                    &admitted.request,
+                    &admitted.tree,
                     admitted.operation,
                     principal.as_deref(),
                 );
+                admitted.executable();
                 // Every answer in selection order (direct reads are already; subscription
                 // events are not).
                 let selection = ResponseOrder::of(&mut admitted.request, admitted.document.clone());
@@ -543,19 +560,19 @@ mod tests {
     #[test]
     fn the_document_cache_is_bounded_by_the_size_of_its_texts() {
         let documents = Documents::new();
-        let tree = async_graphql::parser::parse_query("{ a }").unwrap();
+        let tree = Arc::new(async_graphql::parser::parse_query("{ a }").unwrap());
         for i in 0..300 {
             let text = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
-            documents.keep(text, &tree, Err(Vec::new()));
+            documents.keep(text, tree.clone(), Err(Vec::new()));
             // The same text again replaces its entry: counted once.
             if i % 7 == 0 {
                 let again = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
-                documents.keep(again, &tree, Err(Vec::new()));
+                documents.keep(again, tree.clone(), Err(Vec::new()));
             }
         }
         // Small documents beyond the count bound evict the oldest.
         for i in 0..2 * DOCUMENTS {
-            documents.keep(format!("{{ b }} # {i}"), &tree, Err(Vec::new()));
+            documents.keep(format!("{{ b }} # {i}"), tree.clone(), Err(Vec::new()));
         }
         let cache = documents.cache.lock().unwrap();
         let bytes: usize = cache.documents.iter().map(|(text, _)| text.len()).sum();
@@ -570,10 +587,10 @@ mod tests {
     #[test]
     fn large_documents_are_bounded_by_size_first() {
         let documents = Documents::new();
-        let tree = async_graphql::parser::parse_query("{ a }").unwrap();
+        let tree = Arc::new(async_graphql::parser::parse_query("{ a }").unwrap());
         for i in 0..300 {
             let text = format!("{{ a }} # {i:05} {}", "x".repeat(16 * 1024 - 20));
-            documents.keep(text, &tree, Err(Vec::new()));
+            documents.keep(text, tree.clone(), Err(Vec::new()));
         }
         let cache = documents.cache.lock().unwrap();
         assert!(

@@ -64,7 +64,7 @@ impl<E: EntityTrait> std::fmt::Debug for ById<E> {
 impl<E> Loader<i32> for ById<E>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync,
 {
     type Value = E::Model;
@@ -81,7 +81,7 @@ where
 impl<E> ById<E>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync,
 {
     fn loader(
@@ -118,7 +118,7 @@ impl<E: EntityTrait> std::fmt::Debug for ChildrenOf<E> {
 impl<E> Loader<i32> for ChildrenOf<E>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync,
 {
     type Value = Vec<E::Model>;
@@ -181,7 +181,7 @@ impl<E: EntityTrait> std::fmt::Debug for ChildPages<E> {
 impl<E> Loader<ChildPageKey<E::Column>> for ChildPages<E>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync + 'static,
 {
     type Value = Page<E::Model>;
@@ -264,7 +264,7 @@ where
 /// A paged child relation: its page loader and its count loader.
 pub struct ChildList<E: EntityTrait>
 where
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync + 'static,
 {
     pages: DataLoader<ChildPages<E>>,
@@ -273,7 +273,7 @@ where
 
 impl<E: EntityTrait> std::fmt::Debug for ChildList<E>
 where
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync + 'static,
 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -283,7 +283,7 @@ where
 
 impl<E: EntityTrait> ChildList<E>
 where
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync + 'static,
 {
     fn new(
@@ -450,7 +450,7 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders> {
 pub async fn by_id<E>(loader: &DataLoader<ById<E>>, id: Option<i32>) -> Result<Option<E::Model>>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync,
 {
     let Some(id) = id else { return Ok(None) };
@@ -465,7 +465,7 @@ pub async fn required<E>(
 ) -> Result<E::Model>
 where
     E: EntityTrait,
-    E::Model: Sync + Clone,
+    E::Model: Sync + Clone + Default,
     E::Column: Send + Sync,
 {
     by_id(loader, Some(id))

@@ -13,7 +13,7 @@ use std::{
 
 use async_graphql::{
     Request, Response, ServerError,
-    parser::types::{DocumentOperations, OperationType},
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
 };
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
@@ -195,11 +195,11 @@ pub fn loader_label<E>(kind: &str) -> String {
 }
 
 /// The name an operation goes by: the requested one, or the only named operation of the document.
-pub fn operation_name(request: &mut Request) -> Option<String> {
+pub fn operation_name(request: &Request, document: &ExecutableDocument) -> Option<String> {
     if request.operation_name.is_some() {
         return request.operation_name.clone();
     }
-    match &request.parsed_query().ok()?.operations {
+    match &document.operations {
         DocumentOperations::Single(_) => None,
         DocumentOperations::Multiple(ops) if ops.len() == 1 => {
             ops.keys().next().map(|n| n.to_string())
@@ -256,15 +256,16 @@ impl Operation {
         }
     }
 
-    /// Learns the operation's name and type from the admitted (parsed) request and opens its
-    /// span (a child of the HTTP request's span, so it carries the request id).
+    /// Learns the operation's name and type from the admitted request and its parsed document
+    /// and opens its span (a child of the HTTP request's span, so it carries the request id).
     pub fn admitted(
         mut self,
-        request: &mut Request,
+        request: &Request,
+        document: &ExecutableDocument,
         ty: Option<OperationType>,
         principal: Option<&str>,
     ) -> Self {
-        self.name = operation_name(request);
+        self.name = operation_name(request, document);
         self.ty = ty;
         self.span = tracing::info_span!(
             "graphql",
@@ -376,9 +377,11 @@ mod tests {
     #[test]
     fn the_name_of_a_single_named_operation_is_found_in_the_document() {
         let mut request = Request::new("query Runs { __typename }");
-        assert_eq!(operation_name(&mut request).as_deref(), Some("Runs"));
+        let document = request.parsed_query().unwrap().clone();
+        assert_eq!(operation_name(&request, &document).as_deref(), Some("Runs"));
         let mut anonymous = Request::new("{ __typename }");
-        assert_eq!(operation_name(&mut anonymous), None);
+        let document = anonymous.parsed_query().unwrap().clone();
+        assert_eq!(operation_name(&anonymous, &document), None);
     }
 
     #[test]

@@ -243,7 +243,7 @@ impl<R: Resource> Api<R, Write> {
 /// Lists a resource: the vendor's filters, ordering and offset paging (at most 50 a page).
 pub async fn index<R: Resource>(api: Api<R>) -> Response
 where
-    <R::Entity as EntityTrait>::Model: Sync,
+    <R::Entity as EntityTrait>::Model: Sync + Default,
 {
     let result = async {
         let spec = R::spec();

@@ -3,6 +3,7 @@
 pub mod aggregates;
 pub mod alerts;
 pub mod checks;
+pub mod columns;
 pub mod documents;
 pub mod errors;
 pub mod events;

@@ -11,6 +11,7 @@ use sea_orm::{
     },
 };
 
+use super::columns::Columns;
 use crate::error::{AppError, AppResult};
 
 /// `column IN (ids)`; on PostgreSQL `column = ANY($1)` with one array parameter: one statement
@@ -371,7 +372,25 @@ pub async fn fetch_page<E, C>(
 ) -> AppResult<Page<E::Model>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: Sync + Default,
+    C: ConnectionTrait,
+{
+    fetch_page_of(db, filter, sort, id_col, args, &Columns::<E>::all()).await
+}
+
+/// [`fetch_page`] reading only `columns` of each row (and the id and sort columns the cursors
+/// need); the models' other fields are left at their defaults.
+pub async fn fetch_page_of<E, C>(
+    db: &C,
+    filter: Condition,
+    sort: Sort<E::Column>,
+    id_col: E::Column,
+    args: &PageArgs,
+    columns: &Columns<E>,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync + Default,
     C: ConnectionTrait,
 {
     let window = args.window()?;
@@ -387,13 +406,31 @@ where
     } else {
         select.order_by(sort.column, order(desc))
     };
-    let rows = select
+    let select = select
         .order_by(id_col, order(desc))
         .offset(window.offset)
-        .limit(window.size + 1)
-        .all(db)
+        .limit(window.size + 1);
+    let rows = with_keys(columns, &sort, id_col, None)
+        .read(db, select)
         .await?;
     Ok(finish_page(rows, &sort, id_col, &window))
+}
+
+/// `columns` with the ones a page's cursors and grouping read: the sort column, the id and the
+/// parent's key.
+fn with_keys<E: EntityTrait<Model: Default>>(
+    columns: &Columns<E>,
+    sort: &Sort<E::Column>,
+    id_col: E::Column,
+    parent_col: Option<E::Column>,
+) -> Columns<E> {
+    let mut columns = columns.clone();
+    columns.add(id_col);
+    columns.add(sort.column);
+    if let Some(parent_col) = parent_col {
+        columns.add(parent_col);
+    }
+    columns
 }
 
 /// Fetches the same page for many parents at once (e.g. the runs of 50 integrations) in one
@@ -411,9 +448,31 @@ pub async fn fetch_pages_by_parent<E, C>(
 ) -> AppResult<std::collections::HashMap<i32, Page<E::Model>>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: Sync + Default,
     C: ConnectionTrait,
 {
+    let keys = (parent_col, parents);
+    fetch_pages_by_parent_of(db, keys, filter, sort, id_col, args, &Columns::<E>::all()).await
+}
+
+/// [`fetch_pages_by_parent`] reading only `columns` of each row (and the id, sort and parent
+/// columns the cursors and the grouping need); the models' other fields are left at their
+/// defaults.
+pub async fn fetch_pages_by_parent_of<E, C>(
+    db: &C,
+    (parent_col, parents): (E::Column, &[i32]),
+    filter: Condition,
+    sort: Sort<E::Column>,
+    id_col: E::Column,
+    args: &PageArgs,
+    columns: &Columns<E>,
+) -> AppResult<std::collections::HashMap<i32, Page<E::Model>>>
+where
+    E: EntityTrait,
+    E::Model: Sync + Default,
+    C: ConnectionTrait,
+{
+    let columns = with_keys(columns, &sort, id_col, Some(parent_col));
     let window = args.window()?;
     let mut pages = std::collections::HashMap::new();
     if window.size == 0 || parents.is_empty() {
@@ -421,12 +480,20 @@ where
     }
     let (desc, nulls_last) = effective(sort.descending, window.backward);
     if db.get_database_backend() == DbBackend::Postgres {
-        return fetch_pages_lateral::<E, C>(db, parent_col, parents, filter, sort, id_col, &window)
+        let keys = (parent_col, parents);
+        return fetch_pages_lateral::<E, C>(db, keys, filter, sort, id_col, &window, &columns)
             .await;
     }
     let filter = filter.add(parent_col.is_in(parents.iter().copied()));
-    let mut inner =
-        windowed_select::<E>(filter, &sort, id_col, &window, cursor_field(&window))?.into_query();
+    let mut inner = columns
+        .select(windowed_select::<E>(
+            filter,
+            &sort,
+            id_col,
+            &window,
+            cursor_field(&window),
+        )?)
+        .into_query();
     let mut over = WindowStatement::partition_by(parent_col);
     if sort.nullable {
         over.order_by_with_nulls(sort.column, order(desc), nulls(nulls_last));
@@ -444,7 +511,7 @@ where
         .order_by((Alias::new("paged"), Alias::new("page_row")), Order::Asc)
         .to_owned();
     let stmt = db.get_database_backend().build(&outer);
-    let rows = E::find().from_raw_sql(stmt).all(db).await?;
+    let rows = columns.read_raw(db, stmt).await?;
     let mut grouped: std::collections::HashMap<i32, Vec<E::Model>> =
         std::collections::HashMap::new();
     for row in rows {
@@ -466,24 +533,31 @@ where
 /// only carries each parent's order through the join.
 async fn fetch_pages_lateral<E, C>(
     db: &C,
-    parent_col: E::Column,
-    parents: &[i32],
+    (parent_col, parents): (E::Column, &[i32]),
     filter: Condition,
     sort: Sort<E::Column>,
     id_col: E::Column,
     window: &Window,
+    columns: &Columns<E>,
 ) -> AppResult<std::collections::HashMap<i32, Page<E::Model>>>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: Sync + Default,
     C: ConnectionTrait,
 {
     let (desc, nulls_last) = effective(sort.descending, window.backward);
     let parent = Alias::new("parents");
     let paged = Alias::new("paged");
     let page_row = Alias::new("page_row");
-    let mut inner =
-        windowed_select::<E>(filter, &sort, id_col, window, cursor_field(window))?.into_query();
+    let mut inner = columns
+        .select(windowed_select::<E>(
+            filter,
+            &sort,
+            id_col,
+            window,
+            cursor_field(window),
+        )?)
+        .into_query();
     // A scalar function's column takes the alias's name: `unnest($1) AS parents` has `parents`.
     inner.and_where(Expr::col(parent_col).equals((parent.clone(), parent.clone())));
     // The row number keeps each parent's order through the join (the outer ORDER BY).
@@ -514,7 +588,7 @@ where
         .order_by((paged, page_row), Order::Asc)
         .to_owned();
     let stmt = db.get_database_backend().build(&outer);
-    let rows = E::find().from_raw_sql(stmt).all(db).await?;
+    let rows = columns.read_raw(db, stmt).await?;
     let mut grouped: std::collections::HashMap<i32, Vec<E::Model>> =
         std::collections::HashMap::new();
     for row in rows {

@@ -10,9 +10,12 @@ use sea_orm::{Condition, EntityTrait};
 
 use super::{
     Cx, Decline, Direct,
-    nodes::{Node, objects},
+    nodes::{Node, columns_of, objects},
 };
-use crate::service::paging::{self, Page, PageArgs, Sort};
+use crate::service::{
+    columns::Columns,
+    paging::{self, Page, PageArgs, Sort},
+};
 
 /// The GraphQL names of a connection type and its edge type.
 #[derive(Clone, Copy)]
@@ -92,9 +95,16 @@ pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
     names: Names,
 ) -> Direct<Value> {
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
-    let page =
-        paging::fetch_page::<C::Entity, _>(cx.db, condition.clone(), sort, C::id_column(), &args)
-            .await?;
+    let columns = node_columns::<C>(cx, field, names)?;
+    let page = paging::fetch_page_of::<C::Entity, _>(
+        cx.db,
+        condition.clone(),
+        sort,
+        C::id_column(),
+        &args,
+        &columns,
+    )
+    .await?;
     let pages = [page];
     let count: BoxFuture<'a, Direct<Vec<u64>>> =
         Box::pin(async move { Ok(vec![paging::count::<C::Entity, _>(cx.db, condition).await?]) });
@@ -113,14 +123,15 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
 ) -> Direct<Vec<Value>> {
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
-    let mut by_parent = paging::fetch_pages_by_parent::<C::Entity, _>(
+    let columns = node_columns::<C>(cx, field, names)?;
+    let mut by_parent = paging::fetch_pages_by_parent_of::<C::Entity, _>(
         cx.db,
-        parent_col,
-        &ids,
+        (parent_col, &ids),
         condition.clone(),
         sort,
         C::id_column(),
         &args,
+        &columns,
     )
     .await?;
     let pages: Vec<Page<C>> = ids
@@ -136,6 +147,32 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
             .collect())
     });
     connections(cx, &pages, field, names, count).await
+}
+
+/// The columns of the rows of a connection that `field` selects: those its `nodes` and its
+/// edges' `node` read (the paging adds the id and the ordering's and the parent's columns).
+fn node_columns<'a, C: Node>(
+    cx: &Cx<'a>,
+    field: &'a Field,
+    names: Names,
+) -> Direct<Columns<C::Entity>> {
+    let mut columns = Columns::none();
+    columns.add(C::id_column());
+    for selected in cx.fields(&field.selection_set.node, names.connection)? {
+        let sub = &selected.field.selection_set.node;
+        match selected.field.name.node.as_str() {
+            "nodes" => columns_of::<C>(cx, sub, &mut columns)?,
+            "edges" => {
+                for edge in cx.fields(sub, names.edge)? {
+                    if edge.field.name.node == "node" {
+                        columns_of::<C>(cx, &edge.field.selection_set.node, &mut columns)?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(columns)
 }
 
 /// The connection object of each page as `field` selects it; `count` runs only when

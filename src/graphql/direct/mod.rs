@@ -5,7 +5,8 @@
 //! of 50 runs with their integrations and errors that is thousands of futures, and it cost more
 //! CPU than the SQL behind it. A direct read walks the operation level by level instead: one
 //! statement per relation and level (the same `service::paging` statements the resolvers use,
-//! so ordering, cursors and page limits are the resolvers' own), then builds the response
+//! so ordering, cursors and page limits are the resolvers' own, but selecting only the columns
+//! the selection reads, decoded by position: `service/columns.rs`), then builds the response
 //! objects in selection order.
 //!
 //! It answers only what it knows completely. The operation must be a query the gateway has
@@ -29,7 +30,7 @@ use async_graphql::{
     indexmap::IndexMap,
     parser::types::{ExecutableDocument, Field, OperationType, SelectionSet},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 pub(crate) use self::{
     lists::{ListFilter, ListOrder, Names, child_pages, root_list},
@@ -109,25 +110,17 @@ impl DirectReads {
         Self { db, roots }
     }
 
-    /// Answers a known query directly, or `None` to leave it to the schema's executor.
-    pub async fn execute(&self, request: &mut Request) -> Option<Response> {
-        let operation_name = request.operation_name.clone();
-        // Moved out while the document is borrowed, and back for the executor should we decline.
-        let variables = std::mem::take(&mut request.variables);
-        let answer = match request.parsed_query() {
-            Ok(doc) => {
-                read(
-                    &self.db,
-                    self.roots,
-                    doc,
-                    operation_name.as_deref(),
-                    &variables,
-                )
-                .await
-            }
-            Err(_) => Err(Decline),
-        };
-        request.variables = variables;
+    /// Answers a known query (`request` over the parsed `doc`) directly, or `None` to leave it
+    /// to the schema's executor.
+    pub async fn execute(&self, doc: &ExecutableDocument, request: &Request) -> Option<Response> {
+        let answer = read(
+            &self.db,
+            self.roots,
+            doc,
+            request.operation_name.as_deref(),
+            &request.variables,
+        )
+        .await;
         crate::observability::metrics::metrics().direct_read(answer.is_ok());
         answer.ok().map(Response::new)
     }
@@ -173,12 +166,12 @@ pub(crate) async fn by_id<N: Node>(cx: &Cx<'_>, field: &Field) -> Direct<Value> 
         return Err(Decline);
     }
     let id: i32 = cx.argument(field, "id")?;
-    match N::Entity::find()
-        .filter(N::id_column().eq(id))
-        .one(cx.db)
-        .await?
-    {
-        Some(row) => one(cx, &row, field).await,
+    let select = N::Entity::find().filter(N::id_column().eq(id)).limit(1);
+    let rows = nodes::columns::<N>(cx, &field.selection_set.node)?
+        .read(cx.db, select)
+        .await?;
+    match rows.first() {
+        Some(row) => one(cx, row, field).await,
         None => Ok(Value::Null),
     }
 }
@@ -189,14 +182,12 @@ pub(crate) async fn of_type<N: Node>(
     ids: &[i32],
     set: &SelectionSet,
 ) -> Direct<Vec<(i32, Value)>> {
-    let rows = N::Entity::find()
-        .filter(crate::service::paging::id_in(
-            cx.db.get_database_backend(),
-            N::id_column(),
-            ids,
-        ))
-        .all(cx.db)
-        .await?;
+    let select = N::Entity::find().filter(crate::service::paging::id_in(
+        cx.db.get_database_backend(),
+        N::id_column(),
+        ids,
+    ));
+    let rows = nodes::columns::<N>(cx, set)?.read(cx.db, select).await?;
     let refs: Vec<&N> = rows.iter().collect();
     let values = objects(cx, &refs, set).await?;
     Ok(rows.iter().map(Node::id).zip(values).collect())

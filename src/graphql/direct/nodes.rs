@@ -14,10 +14,11 @@ use futures_util::future::{BoxFuture, try_join_all};
 use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Cx, Decline, Direct};
-use crate::service::paging;
+use crate::service::{columns::Columns, paging};
 
-/// A row type that is a GraphQL object type.
-pub(crate) trait Node: Clone + Send + Sync + Sized + 'static {
+/// A row type that is a GraphQL object type (`Default`: a row read in part leaves the fields of
+/// the columns it did not read at their defaults).
+pub(crate) trait Node: Clone + Default + Send + Sync + Sized + 'static {
     /// The table.
     type Entity: EntityTrait<Model = Self>;
     /// The GraphQL type's name (`__typename`).
@@ -26,8 +27,12 @@ pub(crate) trait Node: Clone + Send + Sync + Sized + 'static {
     fn id(&self) -> i32;
     /// The primary key's column.
     fn id_column() -> <Self::Entity as EntityTrait>::Column;
-    /// A scalar field's value; `None` for a field that is not a scalar field of the type.
-    fn scalar(&self, field: &str) -> Option<Direct<Value>>;
+    /// Each field's name with the column its value reads (the key column of a relation to
+    /// another row, the id for a list of children).
+    const COLUMNS: &'static [(&'static str, &'static str)];
+    /// How a scalar field's value is read from a row (found once per selection, not per row);
+    /// `None` for a field that is not a scalar field of the type.
+    fn scalar(field: &str) -> Option<fn(&Self) -> Direct<Value>>;
     /// A relation field's value for each of `parents`; `None` for a field that is not one.
     fn relation<'a>(
         cx: &'a Cx<'a>,
@@ -36,10 +41,38 @@ pub(crate) trait Node: Clone + Send + Sync + Sized + 'static {
     ) -> Option<BoxFuture<'a, Direct<Vec<Value>>>>;
 }
 
+/// Adds to `columns` those of `N`'s rows that `set` reads: the id, then each selected field's
+/// column (a field that is none of the type's is left to [`objects`], which declines it).
+pub(super) fn columns_of<'a, N: Node>(
+    cx: &Cx<'a>,
+    set: &'a SelectionSet,
+    columns: &mut Columns<N::Entity>,
+) -> Direct<()> {
+    columns.add(N::id_column());
+    for selected in cx.fields(set, N::TYPE)? {
+        let name = selected.field.name.node.as_str();
+        if let Some((_, column)) = N::COLUMNS.iter().find(|(field, _)| *field == name) {
+            columns.add_named(column);
+        }
+    }
+    Ok(())
+}
+
+/// The columns of `N`'s rows that `set` reads.
+pub(super) fn columns<'a, N: Node>(
+    cx: &Cx<'a>,
+    set: &'a SelectionSet,
+) -> Direct<Columns<N::Entity>> {
+    let mut columns = Columns::none();
+    columns_of::<N>(cx, set, &mut columns)?;
+    Ok(columns)
+}
+
 /// How a field of an object is answered.
-enum Source {
+enum Source<N> {
     Typename,
-    Scalar,
+    /// How the row's value is read.
+    Scalar(fn(&N) -> Direct<Value>),
     /// The index of the relation's loaded values.
     Relation(usize),
 }
@@ -65,7 +98,7 @@ pub(super) fn objects<'a, N: Node>(
                 loads.push(load);
                 Source::Relation(loads.len() - 1)
             } else if selected.field.arguments.is_empty() {
-                Source::Scalar
+                Source::Scalar(N::scalar(name).ok_or(Decline)?)
             } else {
                 // No declared value field takes arguments; one that would is not ours to read.
                 return Err(Decline);
@@ -84,9 +117,7 @@ pub(super) fn objects<'a, N: Node>(
                 let value = match source {
                     Source::Typename => Value::String(N::TYPE.to_owned()),
                     Source::Relation(i) => columns[*i].next().ok_or(Decline)?,
-                    Source::Scalar => item
-                        .scalar(selected.field.name.node.as_str())
-                        .ok_or(Decline)??,
+                    Source::Scalar(read) => read(item)?,
                 };
                 object.insert(selected.key.clone(), value);
             }
@@ -111,13 +142,13 @@ pub(crate) async fn belongs_to<'a, P, C: Node>(
     let rows = if ids.is_empty() {
         Vec::new()
     } else {
-        C::Entity::find()
-            .filter(paging::id_in(
-                cx.db.get_database_backend(),
-                C::id_column(),
-                &ids,
-            ))
-            .all(cx.db)
+        let select = C::Entity::find().filter(paging::id_in(
+            cx.db.get_database_backend(),
+            C::id_column(),
+            &ids,
+        ));
+        columns::<C>(cx, &field.selection_set.node)?
+            .read(cx.db, select)
             .await?
     };
     let refs: Vec<&C> = rows.iter().collect();
@@ -146,15 +177,17 @@ pub(crate) async fn children<'a, P: Node, C: Node>(
     field: &'a Field,
 ) -> Direct<Vec<Value>> {
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
-    let rows = C::Entity::find()
+    let select = C::Entity::find()
         .filter(paging::id_in(
             cx.db.get_database_backend(),
             parent_col,
             &ids,
         ))
-        .order_by_asc(C::id_column())
-        .all(cx.db)
-        .await?;
+        .order_by_asc(C::id_column());
+    let mut columns = columns::<C>(cx, &field.selection_set.node)?;
+    // `parent_of` reads it.
+    columns.add(parent_col);
+    let rows = columns.read(cx.db, select).await?;
     let refs: Vec<&C> = rows.iter().collect();
     let values = objects(cx, &refs, &field.selection_set.node).await?;
     let mut by_parent: HashMap<i32, Vec<Value>> = HashMap::new();

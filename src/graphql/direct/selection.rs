@@ -1,8 +1,6 @@
 //! Reading an operation the way execution would: that its variables are all given, fields after
 //! fragments and `@skip`/`@include`, and typed arguments.
 
-use std::collections::HashMap;
-
 use async_graphql::{
     InputType, Name, Value, Variables,
     parser::types::{
@@ -42,8 +40,7 @@ pub(super) fn fields<'a>(
     type_name: &str,
 ) -> Direct<Vec<Selected<'a>>> {
     let mut out = Vec::with_capacity(set.items.len());
-    let mut keys = HashMap::new();
-    collect(doc, vars, set, type_name, &mut out, &mut keys, 0)?;
+    collect(doc, vars, set, type_name, &mut out, 0)?;
     Ok(out)
 }
 
@@ -53,7 +50,6 @@ fn collect<'a>(
     set: &'a SelectionSet,
     type_name: &str,
     out: &mut Vec<Selected<'a>>,
-    keys: &mut HashMap<&'a str, &'a Field>,
     depth: usize,
 ) -> Direct<()> {
     // Fragment cycles are invalid documents; the bound only keeps a bug from recursing forever.
@@ -68,13 +64,12 @@ fn collect<'a>(
                     continue;
                 }
                 let key = &field.response_key().node;
-                match keys.get(key.as_str()) {
-                    None => {
-                        keys.insert(key.as_str(), field);
-                        out.push(Selected { key, field });
-                    }
+                // Selection sets are short: a scan finds a key selected before faster than a
+                // hash map would.
+                match out.iter().find(|seen| seen.key == key) {
+                    None => out.push(Selected { key, field }),
                     // A leaf selected twice (say, directly and in a fragment) is one field.
-                    Some(seen) if same_leaf(seen, field) => {}
+                    Some(seen) if same_leaf(seen.field, field) => {}
                     // Otherwise sub-selections would merge; rare, so the executor does it.
                     Some(_) => return Err(Decline),
                 }
@@ -101,7 +96,6 @@ fn collect<'a>(
                     &fragment.selection_set.node,
                     type_name,
                     out,
-                    keys,
                     depth + 1,
                 )?;
             }
@@ -121,7 +115,6 @@ fn collect<'a>(
                     &inline.selection_set.node,
                     type_name,
                     out,
-                    keys,
                     depth + 1,
                 )?;
             }

@@ -105,7 +105,7 @@ pub(crate) async fn root_page<E>(
 ) -> Result<(Page<E::Model>, CountFn)>
 where
     E: EntityTrait,
-    E::Model: Sync,
+    E::Model: Sync + Default,
 {
     let page = paging::fetch_page::<E, _>(db, filter.clone(), sort, id_col, args).await?;
     let db = db.clone();

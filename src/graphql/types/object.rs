@@ -153,6 +153,10 @@ pub(crate) async fn load_node(
 ///
 /// `loaded by loader as "what"` after the table names the type's by-id loader, for the fields
 /// of other types that point at it.
+///
+/// A field's Rust name is also the column its value reads (a `belongs_to`'s key column is the
+/// name with `_id`; lists read the id): direct reads select only the columns of the fields a
+/// selection asks for (`Node::COLUMNS`), and the models they build hold nothing else.
 macro_rules! object {
     (
         $(#[doc = $doc:literal])*
@@ -186,7 +190,7 @@ macro_rules! object {
         )?
 
         $crate::graphql::types::object::object!(@fields [cx parents field this] [$(#[doc = $doc])*] $ty $table
-            [] [] []
+            [] [] [] []
             $($fields)*
         );
     };
@@ -194,7 +198,7 @@ macro_rules! object {
     // ---- one rule per kind of field: each adds its resolver, its direct scalar arm or its
     // direct relation arm, and goes on with the rest ----
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* field $name:ident $gql:literal : $fty:ty = |$row:ident| $value:expr;
         $($rest:tt)*
     ) => {
@@ -208,18 +212,19 @@ macro_rules! object {
                 }
             ]
             [$($scalars)*
-                $gql => {
+                $gql => Some(|$this: &Self| {
                     let $row = $this;
                     let value: $fty = $value;
                     $crate::graphql::types::object::FieldValue::into_value(value)
-                }
+                }),
             ]
             [$($relations)*]
+            [$($columns)* ($gql, stringify!($name))]
             $($rest)*
         );
     };
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* parsed $name:ident $gql:literal : $fty:ty = |$row:ident| $value:expr;
         $($rest:tt)*
     ) => {
@@ -233,18 +238,19 @@ macro_rules! object {
                 }
             ]
             [$($scalars)*
-                $gql => {
+                $gql => Some(|$this: &Self| {
                     let $row = $this;
                     let value: $fty = $value.map_err(|_| $crate::graphql::direct::Decline)?;
                     $crate::graphql::types::object::FieldValue::into_value(value)
-                }
+                }),
             ]
             [$($relations)*]
+            [$($columns)* ($gql, stringify!($name))]
             $($rest)*
         );
     };
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* belongs_to $name:ident $gql:literal : $target:ident = |$row:ident| $key:expr;
         $($rest:tt)*
     ) => {
@@ -264,11 +270,12 @@ macro_rules! object {
                     <$target as $crate::graphql::types::object::Object>::Model,
                 >($cx, $parents, |$row| Some($key), $field, true))),
             ]
+            [$($columns)* ($gql, concat!(stringify!($name), "_id"))]
             $($rest)*
         );
     };
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* maybe_belongs_to $name:ident $gql:literal : $target:ident = |$row:ident| $key:expr;
         $($rest:tt)*
     ) => {
@@ -288,11 +295,12 @@ macro_rules! object {
                     <$target as $crate::graphql::types::object::Object>::Model,
                 >($cx, $parents, |$row| $key, $field, false))),
             ]
+            [$($columns)* ($gql, concat!(stringify!($name), "_id"))]
             $($rest)*
         );
     };
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* children $name:ident $gql:literal : $target:ident
             = $loader:ident by $column:path, |$child:ident| $parent:expr;
         $($rest:tt)*
@@ -321,11 +329,12 @@ macro_rules! object {
                     <$target as $crate::graphql::types::object::Object>::Model,
                 >($cx, $parents, $column, |$child| $parent, $field))),
             ]
+            [$($columns)* ($gql, "id")]
             $($rest)*
         );
     };
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* pages $name:ident $gql:literal : $connection:ident
             [$target:ident, $filter:ident, $order:ident, $names:ident, $filter_desc:literal]
             = $loader:ident by $column:path;
@@ -371,13 +380,14 @@ macro_rules! object {
                     $order,
                 >($cx, $parents, $field, $column, $crate::graphql::direct::Names::$names))),
             ]
+            [$($columns)* ($gql, "id")]
             $($rest)*
         );
     };
 
     // ---- every field seen: the object type and the direct-read node ----
 
-    (@fields [$cx:ident $parents:ident $field:ident $this:ident] [$($doc:tt)*] $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*]) => {
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] [$($doc:tt)*] $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]) => {
         $($doc)*
         #[async_graphql::Object]
         impl $ty {
@@ -403,19 +413,24 @@ macro_rules! object {
                 $table::Column::Id
             }
 
+            const COLUMNS: &'static [(&'static str, &'static str)] = &[
+                ("nodeId", "id"),
+                $($columns,)*
+            ];
+
             #[allow(unreachable_code, clippy::needless_question_mark)]
-            fn scalar(&self, name: &str) -> Option<$crate::graphql::direct::Direct<async_graphql::Value>> {
-                let $this = self;
-                let value = || -> $crate::graphql::direct::Direct<async_graphql::Value> {
-                    match name {
-                        "nodeId" => $crate::graphql::types::object::FieldValue::into_value(
+            fn scalar(
+                name: &str,
+            ) -> Option<fn(&Self) -> $crate::graphql::direct::Direct<async_graphql::Value>> {
+                match name {
+                    "nodeId" => Some(|$this: &Self| {
+                        $crate::graphql::types::object::FieldValue::into_value(
                             $crate::graphql::types::object::node_id(stringify!($ty), $this.id),
-                        ),
-                        $($scalars)*
-                        _ => Err($crate::graphql::direct::Decline),
-                    }
-                };
-                Some(value())
+                        )
+                    }),
+                    $($scalars)*
+                    _ => None,
+                }
             }
 
             #[allow(unused_variables)]
@@ -440,7 +455,7 @@ pub(crate) trait Loaded:
     Object<Model = <Self::Entity as sea_orm::EntityTrait>::Model>
 {
     /// The table.
-    type Entity: sea_orm::EntityTrait<Model: Clone + Sync, Column: Send + Sync>;
+    type Entity: sea_orm::EntityTrait<Model: Clone + Sync + Default, Column: Send + Sync>;
     /// What to call a missing one in an error.
     const WHAT: &'static str;
     /// The loader.
@@ -469,4 +484,35 @@ pub(crate) async fn load_maybe<T: Loaded>(
     Ok(crate::graphql::loaders::by_id(T::loader(loaders), id)
         .await?
         .map(T::wrap))
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::EntityTrait;
+
+    use crate::graphql::direct::Node;
+
+    /// Every field's column (`Node::COLUMNS`) is one of the table's, read by position.
+    fn columns_are_the_tables<N: Node>() {
+        for (field, column) in N::COLUMNS {
+            assert!(
+                column.parse::<<N::Entity as EntityTrait>::Column>().is_ok(),
+                "{}.{field}: no column {column}",
+                N::TYPE
+            );
+        }
+        assert!(crate::service::columns::every_column_reads_by_position::<
+            N::Entity,
+        >());
+    }
+
+    #[test]
+    fn every_field_reads_a_column_of_its_table() {
+        columns_are_the_tables::<entity::integration::Model>();
+        columns_are_the_tables::<entity::integration_run::Model>();
+        columns_are_the_tables::<entity::integration_error::Model>();
+        columns_are_the_tables::<entity::integration_history_record::Model>();
+        columns_are_the_tables::<entity::integration_record_response::Model>();
+        columns_are_the_tables::<entity::user::Model>();
+    }
 }
