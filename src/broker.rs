@@ -49,6 +49,8 @@ pub struct Broker {
     wake: Notify,
     /// The sequence of the last event dispatched (for the event-log lag metric).
     dispatched: std::sync::atomic::AtomicI64,
+    /// How many events a subscriber may fall behind.
+    capacity: usize,
 }
 
 impl Broker {
@@ -65,6 +67,7 @@ impl Broker {
             sender,
             wake: Notify::new(),
             dispatched: std::sync::atomic::AtomicI64::new(0),
+            capacity: options.capacity.max(1),
         });
         let last = events::last_sequence(&db).await?;
         broker
@@ -90,6 +93,11 @@ impl Broker {
     /// The sequence of the last event dispatched to subscribers.
     pub fn last_dispatched(&self) -> i64 {
         self.dispatched.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many events a subscriber may fall behind before it is dropped.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// How many subscribers are listening.
