@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{TestApp, WsClient, WsOutcome, spawn_app, spawn_app_with};
+use common::{TestApp, WsClient, WsOutcome, spawn_app};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
@@ -186,21 +186,25 @@ async fn with_token(app: &TestApp, scope: &str) -> WsClient {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_variables_or_other_scopes_are_other_executions() {
     let _serial = SERIAL.lock().await;
-    let app = spawn_app_with(|s| {
-        s.auth.jwt_hs256_secret = Some(SECRET.into());
-        s.auth.jwt_issuer = Some("https://id.example.com".into());
-        s.auth.jwt_audience = Some("integration-gateway".into());
-    })
-    .await;
+    // Changes go through a gateway without authentication; subscribers hold tokens with other
+    // scopes on a twin that checks them (it hears of the changes at its next poll of the log).
+    let app = spawn_app().await;
+    let secured = app
+        .twin_with(|s| {
+            s.auth.jwt_hs256_secret = Some(SECRET.into());
+            s.auth.jwt_issuer = Some("https://id.example.com".into());
+            s.auth.jwt_audience = Some("integration-gateway".into());
+        })
+        .await;
     app.integration("SAP").await;
     let first = app.run("SAP").await;
     let second = app.run("SAP").await;
     open(&app, 0.0).await;
     let both = format!("{READ} {WRITE}");
-    let mut reader = with_token(&app, READ).await;
-    let mut writer = with_token(&app, &both).await;
-    let mut other_writer = with_token(&app, &both).await;
-    let mut second_run = with_token(&app, &both).await;
+    let mut reader = with_token(&secured, READ).await;
+    let mut writer = with_token(&secured, &both).await;
+    let mut other_writer = with_token(&secured, &both).await;
+    let mut second_run = with_token(&secured, &both).await;
     for ws in [&mut reader, &mut writer, &mut other_writer] {
         ws.subscribe("1", RUN_CHANGES, json!({ "run": first }))
             .await;
