@@ -549,12 +549,7 @@ mod tests {
 
     /// A group over a made-up execution of `events` answers (sequences 1, 2, …), with members
     /// whose queues hold `capacities` answers; answers the group and the members' receivers.
-    fn group_of(
-        capacities: &[usize],
-    ) -> (
-        Arc<Group>,
-        Vec<(u64, mpsc::Receiver<Arc<Payload>>, Arc<AtomicBool>)>,
-    ) {
+    fn group_of(capacities: &[usize]) -> (Arc<Group>, Vec<Place>) {
         let group = Arc::new(Group {
             key: key(),
             members: Mutex::new(Members::default()),
@@ -578,10 +573,10 @@ mod tests {
         (group, receivers)
     }
 
-    fn member(
-        group: &Arc<Group>,
-        (id, queue, lagged): (u64, mpsc::Receiver<Arc<Payload>>, Arc<AtomicBool>),
-    ) -> BoxStream<'static, Response> {
+    /// A member's id, queue and lag flag.
+    type Place = (u64, mpsc::Receiver<Arc<Payload>>, Arc<AtomicBool>);
+
+    fn member(group: &Arc<Group>, (id, queue, lagged): Place) -> BoxStream<'static, Response> {
         let leave = Leave {
             inner: Weak::new(),
             group: group.clone(),
