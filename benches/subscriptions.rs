@@ -4,8 +4,8 @@
 //! gateway B while the events are committed through gateway A, both on one PostgreSQL.
 //!
 //! Run with `scripts/bench-subscriptions` (or `cargo bench --bench subscriptions`, with enough
-//! file descriptors: 50,000 subscribers need ~100,000; the scenario is skipped when the limit is
-//! lower). It starts the release binary, subscribes real graphql-transport-ws clients (spread over
+//! file descriptors: 50,000 subscribers need ~51,000 in this process and in the server; the
+//! scenario is skipped when the limit is lower). It starts the release binary, subscribes real graphql-transport-ws clients (spread over
 //! loopback addresses 127.0.0.2… so that they do not run out of ports), drives transitions over
 //! HTTP and measures, per delivered event, the time from the event's commit timestamp (`at`) to
 //! its arrival at the client. Clients and server share the machine. Not a test: it prints a
@@ -367,8 +367,8 @@ async fn main() {
     let client = reqwest::Client::new();
     let mut table = Vec::new();
     for &n in &sizes {
-        // Client and server sockets, plus room for the database and the rest.
-        if (2 * n as u64 + 1000) > open_files_limit() {
+        // The clients' sockets here, the server's there (the same limit), plus room for the rest.
+        if (n as u64 + 1000) > open_files_limit() {
             eprintln!(
                 "skipped {n} subscribers: the open-files limit ({}) is too low (ulimit -n)",
                 open_files_limit()
