@@ -1,20 +1,36 @@
-//! Subscription benchmark: commit-to-delivery latency (p50/p99) with 1, 1,000 and 10,000
-//! WebSocket subscribers on one run, and the server's memory per idle subscriber.
+//! Subscription fan-out benchmark: commit-to-delivery latency (p50/p99), the server's CPU per
+//! delivered event and its memory per idle subscriber, with 1, 1,000, 10,000 and 50,000
+//! WebSocket subscribers of one subscription on one gateway (SQLite), then 1,000 subscribers of
+//! gateway B while the events are committed through gateway A, both on one PostgreSQL.
 //!
-//! Run with `scripts/bench-subscriptions` (or `cargo bench --bench subscriptions`). It starts the
-//! release binary on a fresh SQLite database, subscribes real graphql-transport-ws clients, drives
-//! transitions over HTTP and measures, per delivered event, the time from the event's commit
-//! timestamp (`at`) to its arrival at the client. Not a test: it prints figures.
+//! Run with `scripts/bench-subscriptions` (or `cargo bench --bench subscriptions`, with enough
+//! file descriptors: 50,000 subscribers need ~51,000 in this process and in the server; the
+//! scenario is skipped when the limit is lower). It starts the release binary, subscribes real graphql-transport-ws clients (spread over
+//! loopback addresses 127.0.0.2… so that they do not run out of ports), drives transitions over
+//! HTTP and measures, per delivered event, the time from the event's commit timestamp (`at`) to
+//! its arrival at the client. Clients and server share the machine. Not a test: it prints a
+//! markdown table.
 
-use std::{process::Stdio, time::Duration};
+use std::{
+    process::Stdio,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+use tokio_tungstenite::tungstenite::{
+    Message, client::IntoClientRequest, protocol::WebSocketConfig,
+};
 
 const TRANSITIONS: usize = 20;
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
 async fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> Value {
     let body: Value = client
@@ -41,6 +57,31 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// The process's user + system CPU time, in clock ticks (1/100 s on Linux).
+fn cpu_ticks(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // The command name may hold spaces: fields count from after its ')'.
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
+}
+
+fn open_files_limit() -> u64 {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(1024)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -49,21 +90,29 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
-/// Opens a subscriber of `run` and waits for its first event (so it is registered).
-async fn subscriber(
-    url: &str,
-    run: i64,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let mut request = format!("{}/graphql", url.replace("http", "ws"))
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        "graphql-transport-ws".parse().unwrap(),
-    );
-    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+/// Opens subscriber `i` of `run` on `addr` (from loopback address 127.0.0.(2 + i % 200)).
+async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
+    let request = {
+        let mut request = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        request
+    };
+    let local: std::net::SocketAddr = format!("127.0.0.{}:0", 2 + i % 200).parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(local).expect("bind a loopback address");
+    let stream = socket.connect(addr).await.expect("connect");
+    // Small buffers: 50,000 clients with tungstenite's 128 KiB default would take 6 GiB.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (mut ws, _) = tokio_tungstenite::client_async_with_config(request, stream, Some(config))
         .await
-        .expect("connect");
+        .expect("upgrade");
     ws.send(Message::Text(
         json!({ "type": "connection_init" }).to_string().into(),
     ))
@@ -81,8 +130,66 @@ async fn subscriber(
     ws
 }
 
-async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f64, f64, f64) {
-    let code = format!("BENCH-{n}");
+/// A gateway process.
+struct Gateway {
+    _child: tokio::process::Child,
+    url: String,
+    pid: u32,
+}
+
+async fn start_gateway(database_url: &str) -> Gateway {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--subscriber-buffer",
+            "4096",
+        ])
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the gateway");
+    let pid = child.id().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the gateway started");
+        if let Some(rest) = line.split("serving GraphQL and GraphiQL at ").nth(1) {
+            break rest.trim().trim_end_matches("/graphql").to_owned();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Gateway {
+        _child: child,
+        url,
+        pid,
+    }
+}
+
+/// One row of the table.
+struct Figures {
+    p50: f64,
+    p99: f64,
+    cpu_us_per_delivery: f64,
+    kib_per_subscriber: f64,
+}
+
+/// `n` subscribers of one run on `reader`, transitions committed through `writer`.
+async fn scenario(
+    client: &reqwest::Client,
+    writer: &Gateway,
+    reader: &Gateway,
+    n: usize,
+    tag: &str,
+) -> Figures {
+    let code = format!("BENCH-{tag}-{n}");
+    let url = &writer.url;
     gql(client, url, "mutation($c: String!) { createIntegration(input: {code: $c, name: $c, businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP}) { id } }", json!({ "c": code })).await;
     let run = gql(
         client,
@@ -93,20 +200,26 @@ async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f
     .await["createIntegrationRun"]["id"]
         .as_i64()
         .unwrap();
-    let before = rss_kib(pid);
-    let mut sockets = Vec::with_capacity(n);
-    for _ in 0..n {
-        sockets.push(subscriber(url, run).await);
-    }
+    let addr: std::net::SocketAddr = reader.url.trim_start_matches("http://").parse().unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = rss_kib(reader.pid);
+    // Connected 64 at a time.
+    let sockets: Vec<Socket> = futures_util::stream::iter(0..n)
+        .map(|i| subscriber(addr, run, i))
+        .buffer_unordered(64)
+        .collect()
+        .await;
     // Let the server settle, then read its memory with n idle subscriptions.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let per_subscriber = (rss_kib(pid).saturating_sub(before)) as f64 / n as f64;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let kib_per_subscriber = (rss_kib(reader.pid).saturating_sub(before)) as f64 / n as f64;
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<f64>();
     let expected = TRANSITIONS + 1;
+    let live = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for mut ws in sockets {
         let tx = tx.clone();
+        let live = live.clone();
         tasks.push(tokio::spawn(async move {
             let mut got = 0;
             while got < expected {
@@ -127,6 +240,8 @@ async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f
                 if got > 1 {
                     let ms = (Utc::now() - at).num_microseconds().unwrap_or(0) as f64 / 1000.0;
                     let _ = tx.send(ms);
+                } else {
+                    live.fetch_add(1, Ordering::Relaxed);
                 }
             }
             let _ = ws.close(None).await;
@@ -140,7 +255,18 @@ async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f
         json!({ "id": run }),
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Every subscriber has its first event before anything is measured.
+    while live.load(Ordering::Relaxed) < n {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let cpu_before = cpu_ticks(reader.pid);
+    let spacing = Duration::from_millis(match n {
+        0..1000 => 20,
+        1000..10_000 => 150,
+        10_000..50_000 => 400,
+        _ => 1500,
+    });
     for i in 0..TRANSITIONS {
         let action = if i % 2 == 0 { "pause" } else { "run" };
         gql(
@@ -151,12 +277,14 @@ async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f
         )
         .await;
         // Spaced, so each measures one transition's fan-out, not a queue of them.
-        tokio::time::sleep(Duration::from_millis(if n >= 1000 { 300 } else { 20 })).await;
+        tokio::time::sleep(spacing).await;
     }
     let mut latencies = Vec::new();
     while let Some(ms) = rx.recv().await {
         latencies.push(ms);
     }
+    // The reader's CPU over the transitions (on one instance, the mutations' too).
+    let cpu_ms = (cpu_ticks(reader.pid) - cpu_before) as f64 * 10.0;
     for t in tasks {
         let _ = t.await;
     }
@@ -166,55 +294,115 @@ async fn scenario(client: &reqwest::Client, url: &str, pid: u32, n: usize) -> (f
         n * TRANSITIONS,
         "every subscriber got every transition"
     );
-    (
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        per_subscriber,
-    )
+    // Let the closed sockets go before the next scenario.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    Figures {
+        p50: percentile(&latencies, 0.5),
+        p99: percentile(&latencies, 0.99),
+        cpu_us_per_delivery: cpu_ms * 1000.0 / (n * TRANSITIONS) as f64,
+        kib_per_subscriber,
+    }
+}
+
+fn row(setup: &str, n: usize, f: &Figures) {
+    println!(
+        "| {setup} | {n} | {:.2} | {:.2} | {:.1} | {:.1} |",
+        f.p50, f.p99, f.cpu_us_per_delivery, f.kib_per_subscriber
+    );
+}
+
+/// A throwaway PostgreSQL server (scripts/postgres), stopped when dropped.
+struct Postgres {
+    dir: std::path::PathBuf,
+    url: String,
+}
+
+impl Postgres {
+    fn start() -> Option<Self> {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
+        let dir =
+            std::env::temp_dir().join(format!("bench-subscriptions-pg-{}", std::process::id()));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let out = std::process::Command::new(script)
+            .args(["start", dir.to_str()?, &port.to_string()])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            eprintln!(
+                "PostgreSQL did not start: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        Some(Self { dir, url })
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
+        let _ = std::process::Command::new(script)
+            .args(["stop", &self.dir.to_string_lossy()])
+            .output();
+    }
 }
 
 #[tokio::main]
 async fn main() {
+    let sizes: Vec<usize> = std::env::var("BENCH_SUBSCRIBERS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 1000, 10_000, 50_000]);
     let dir = tempfile::tempdir().unwrap();
     let db = format!(
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--subscriber-buffer",
-            "4096",
-        ])
-        .env("DATABASE_URL", &db)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the gateway");
-    let pid = child.id().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the gateway started");
-        if let Some(rest) = line.split("serving GraphQL and GraphiQL at ").nth(1) {
-            break rest.trim().trim_end_matches("/graphql").to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let gateway = start_gateway(&db).await;
     let client = reqwest::Client::new();
-    println!(
-        "| subscribers | p50 commit→delivery (ms) | p99 (ms) | server memory per idle subscriber (KiB) |"
-    );
-    println!("|---:|---:|---:|---:|");
-    for n in [1usize, 1000, 10_000] {
-        let (p50, p99, mem) = scenario(&client, &url, pid, n).await;
-        println!("| {n} | {p50:.2} | {p99:.2} | {mem:.1} |");
+    let mut table = Vec::new();
+    for &n in &sizes {
+        // The clients' sockets here, the server's there (the same limit), plus room for the rest.
+        if (n as u64 + 1000) > open_files_limit() {
+            eprintln!(
+                "skipped {n} subscribers: the open-files limit ({}) is too low (ulimit -n)",
+                open_files_limit()
+            );
+            continue;
+        }
+        eprintln!("{n} subscribers on one instance (SQLite)…");
+        let f = scenario(&client, &gateway, &gateway, n, "sqlite").await;
+        table.push(("one instance, SQLite".to_owned(), n, f));
     }
-    let _ = child.kill().await;
+    drop(gateway);
+    if std::env::var("BENCH_SKIP_POSTGRES").is_err() {
+        match Postgres::start() {
+            Some(pg) => {
+                eprintln!("1000 subscribers on B, commits through A (PostgreSQL)…");
+                let a = start_gateway(&pg.url).await;
+                let b = start_gateway(&pg.url).await;
+                let f = scenario(&client, &a, &b, 1000, "pg").await;
+                table.push((
+                    "two instances, PostgreSQL: commit on A, deliver on B".into(),
+                    1000,
+                    f,
+                ));
+                drop((a, b));
+                drop(pg);
+            }
+            None => eprintln!("skipped the two-instance scenario: no PostgreSQL"),
+        }
+    }
+    println!(
+        "| setup | subscribers | p50 commit→delivery (ms) | p99 (ms) | server CPU per delivered event (µs) | server memory per idle subscriber (KiB) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (setup, n, f) in &table {
+        row(setup, *n, f);
+    }
 }

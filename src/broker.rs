@@ -55,6 +55,8 @@ pub struct Broker {
     id: String,
     /// The sequence of the last event dispatched (for the event-log lag metric).
     dispatched: std::sync::atomic::AtomicI64,
+    /// How many events a subscriber may fall behind.
+    capacity: usize,
 }
 
 impl Broker {
@@ -73,6 +75,7 @@ impl Broker {
             sequencer: listen_url.is_some().then(Notify::new),
             id: uuid::Uuid::new_v4().simple().to_string(),
             dispatched: std::sync::atomic::AtomicI64::new(0),
+            capacity: options.capacity.max(1),
         });
         let last = events::last_sequence(&db).await?;
         broker
@@ -105,6 +108,11 @@ impl Broker {
     /// The sequence of the last event dispatched to subscribers.
     pub fn last_dispatched(&self) -> i64 {
         self.dispatched.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many events a subscriber may fall behind before it is dropped.
+    pub fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// How many subscribers are listening.

@@ -20,7 +20,9 @@ use tracing::Instrument;
 use super::{
     AppSchema,
     direct::DirectReads,
-    document, limits,
+    document,
+    fanout::Fanout,
+    limits,
     persisted::{AutomaticPersistedQueries, PersistedOperations},
     request_errors, scopes,
     selection_order::ResponseOrder,
@@ -57,6 +59,8 @@ struct Rules {
     documents: Documents,
     /// The spec's validation, in front of async-graphql's.
     validator: Validator,
+    /// Subscriptions sharing one execution per event.
+    fanout: Fanout,
 }
 
 /// How many documents are kept.
@@ -207,11 +211,12 @@ impl Gateway {
                 limits,
                 persisted,
                 automatic: (!strict).then(|| AutomaticPersistedQueries::new(APQ_CACHE_ENTRIES)),
-                broker,
+                broker: broker.clone(),
                 default_principal,
                 direct,
                 documents: Documents::new(),
                 validator,
+                fanout: Fanout::new(broker.clone(), broker.capacity()),
             }),
         }
     }
@@ -363,10 +368,29 @@ impl Gateway {
         request: &'a Request,
         session: Option<&'a Data>,
     ) -> Option<&'a str> {
+        self.principal(request, session).map(|p| p.name.as_str())
+    }
+
+    /// The caller of `request`.
+    fn principal<'a>(
+        &'a self,
+        request: &'a Request,
+        session: Option<&'a Data>,
+    ) -> Option<&'a Principal> {
         data_of::<Principal>(&request.data)
             .or_else(|| session.and_then(data_of::<Principal>))
             .or(self.rules.default_principal.as_ref())
-            .map(|p| p.name.as_str())
+    }
+
+    /// How many times subscriptions' selections were executed for an event: once per event for
+    /// every group of subscribers with the same document, variables and scopes.
+    pub fn subscription_executions(&self) -> u64 {
+        self.rules.fanout.executions()
+    }
+
+    /// How many groups of subscribers share an execution.
+    pub fn subscription_groups(&self) -> usize {
+        self.rules.fanout.groups()
     }
 }
 
@@ -520,6 +544,21 @@ impl Gateway {
                 // Every answer in selection order (direct reads are already; subscription
                 // events are not).
                 let selection = ResponseOrder::of(&mut admitted.request, admitted.document.clone());
+                if admitted.operation == Some(OperationType::Subscription) {
+                    // One execution per event for every subscriber of the same document,
+                    // variables and scopes; the answers come in order and tagged.
+                    let principal = self
+                        .principal(&admitted.request, session_data.as_deref())
+                        .cloned();
+                    let responses = self.rules.fanout.subscribe(
+                        &self.schema,
+                        admitted.request,
+                        principal,
+                        session_data,
+                        selection,
+                    );
+                    return observed.observe_stream(responses);
+                }
                 let responses = if admitted.operation == Some(OperationType::Query)
                     && self.rules.direct.is_some()
                 {

@@ -4,6 +4,7 @@ pub mod connection;
 pub mod direct;
 pub mod document;
 pub mod enums;
+pub mod fanout;
 pub mod field_errors;
 pub mod filter;
 pub mod gateway;

@@ -1,13 +1,21 @@
 //! The root subscription: live changes, each optionally replayed from the event log first
 //! (`afterSequence`), with no gap and no duplicate at the seam.
+//!
+//! Run by the gateway's fan-out ([`super::fanout`]), a resolver reads a [`Tap`] from the request
+//! data: a shared execution follows the live events only (its receiver taken when its group
+//! was made) and a subscriber's own execution only replays; both say which event each answer
+//! is for.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicBool, AtomicI64, Ordering},
+};
 
 use async_graphql::{Context, Result, Subscription};
 use entity::integration_event as event;
 use futures_util::{Stream, StreamExt};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 use super::{
     enums::{ContactAlertType, DocumentType, RunStatus},
@@ -99,16 +107,86 @@ impl EventFilter {
     }
 }
 
+/// What a subscription's execution is for, given in its request data by the fan-out.
+#[derive(Debug)]
+pub struct Tap {
+    mode: TapMode,
+    /// The sequence of the event the resolver yielded last, or [`NO_EVENT`] when its last item
+    /// was no event (an error).
+    sequence: AtomicI64,
+    /// Whether the live execution fell behind the broker (its last item is `SLOW_CONSUMER`).
+    lagged: AtomicBool,
+}
+
+#[derive(Debug)]
+enum TapMode {
+    /// The shared execution of a group: live events only (any `afterSequence` is the members'
+    /// business), from a receiver taken when the group was made.
+    Live(Mutex<Option<broadcast::Receiver<SharedEvent>>>),
+    /// One subscriber's replay of `afterSequence`: the stored events, then the end.
+    Replay,
+}
+
+/// [`Tap::sequence`] when the last item was no event.
+const NO_EVENT: i64 = i64::MIN;
+
+impl Tap {
+    /// A shared live execution that follows `receiver`.
+    pub fn live(receiver: broadcast::Receiver<SharedEvent>) -> Self {
+        Self {
+            mode: TapMode::Live(Mutex::new(Some(receiver))),
+            sequence: AtomicI64::new(NO_EVENT),
+            lagged: AtomicBool::new(false),
+        }
+    }
+
+    /// A replay that ends with the stored events.
+    pub fn replay() -> Self {
+        Self {
+            mode: TapMode::Replay,
+            sequence: AtomicI64::new(NO_EVENT),
+            lagged: AtomicBool::new(false),
+        }
+    }
+
+    /// The sequence of the event the last answer was for (`None`: it was for no event). The
+    /// execution resolves an event before it polls the resolver for the next one, so this is
+    /// read between the two.
+    pub fn take_sequence(&self) -> Option<i64> {
+        let s = self.sequence.swap(NO_EVENT, Ordering::AcqRel);
+        (s != NO_EVENT).then_some(s)
+    }
+
+    /// Whether the live execution fell behind the broker.
+    pub fn lagged(&self) -> bool {
+        self.lagged.load(Ordering::Acquire)
+    }
+
+    /// Says the next answer is for the event of `sequence`.
+    pub(crate) fn record(&self, sequence: i64) {
+        self.sequence.store(sequence, Ordering::Release);
+    }
+}
+
 /// Replays stored events after `after` (when given), then follows the live ones. The live
 /// receiver is taken before the replay reads, so nothing committed meanwhile is missed, and
-/// sequences at or below the last one seen are skipped, so nothing is delivered twice.
+/// sequences at or below the last one seen are skipped, so nothing is delivered twice. With a
+/// [`Tap`], only the live part (from the tap's receiver) or only the replay runs.
 fn event_stream(
     db: DatabaseConnection,
     broker: Arc<Broker>,
     filter: EventFilter,
     after: Option<i64>,
+    tap: Option<Arc<Tap>>,
 ) -> impl Stream<Item = Result<SharedEvent, AppError>> {
-    let mut live = broker.subscribe();
+    let (live, after) = match tap.as_deref().map(|t| &t.mode) {
+        Some(TapMode::Live(receiver)) => {
+            let taken = receiver.lock().ok().and_then(|mut r| r.take());
+            (Some(taken.unwrap_or_else(|| broker.subscribe())), None)
+        }
+        Some(TapMode::Replay) => (None, after),
+        None => (Some(broker.subscribe()), after),
+    };
     async_stream::stream! {
         let mut seen = after.unwrap_or(0);
         let mut delivered = seen;
@@ -120,6 +198,9 @@ fn event_stream(
                         for row in rows {
                             seen = row.sequence;
                             delivered = row.sequence;
+                            if let Some(tap) = &tap {
+                                tap.record(row.sequence);
+                            }
                             yield Ok(Arc::new(row));
                         }
                         if done {
@@ -133,6 +214,7 @@ fn event_stream(
                 }
             }
         }
+        let Some(mut live) = live else { return };
         loop {
             match live.recv().await {
                 Ok(e) => {
@@ -140,12 +222,19 @@ fn event_stream(
                         continue;
                     }
                     seen = e.sequence;
+                    // Filtered before anything is executed.
                     if filter.matches(&e) {
                         delivered = e.sequence;
+                        if let Some(tap) = &tap {
+                            tap.record(e.sequence);
+                        }
                         yield Ok(e);
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
+                    if let Some(tap) = &tap {
+                        tap.lagged.store(true, Ordering::Release);
+                    }
                     yield Err(AppError::SlowConsumer { last_delivered: delivered });
                     return;
                 }
@@ -155,18 +244,31 @@ fn event_stream(
     }
 }
 
-/// The broker, the database and the integration id of an optional reference.
+/// The database, the broker and the fan-out's tap.
+type Setup = (DatabaseConnection, Arc<Broker>, Option<Arc<Tap>>);
+
+/// The database, the broker, the tap and the integration id of an optional reference.
 async fn setup(
     ctx: &Context<'_>,
     integration: Option<IntegrationRefInput>,
-) -> Result<(DatabaseConnection, Arc<Broker>, Option<i32>)> {
+) -> Result<(Setup, Option<i32>)> {
     let db = ctx.data::<DatabaseConnection>()?.clone();
     let broker = ctx.data::<Arc<Broker>>()?.clone();
+    let tap = ctx.data_opt::<Arc<Tap>>().cloned();
     let integration_id = match integration {
         Some(r) => Some(integrations::find(&db, &r.into()).await?.id),
         None => None,
     };
-    Ok((db, broker, integration_id))
+    Ok(((db, broker, tap), integration_id))
+}
+
+/// [`event_stream`] over what [`setup`] gave.
+fn events_of(
+    (db, broker, tap): Setup,
+    filter: EventFilter,
+    after: Option<i64>,
+) -> impl Stream<Item = Result<SharedEvent, AppError>> {
+    event_stream(db, broker, filter, after, tap)
 }
 
 fn items<T>(
@@ -194,7 +296,7 @@ impl SubscriptionRoot {
         #[graphql(desc = "First replay the stored changes after this sequence, then go on live.")]
         after_sequence: Option<i64>,
     ) -> Result<impl Stream<Item = Result<IntegrationRunStatusChange>>> {
-        let (db, broker, integration_id) = setup(ctx, integration).await?;
+        let (setup, integration_id) = setup(ctx, integration).await?;
         let filter = EventFilter {
             types: vec![EventType::RunStatusChanged],
             run_id,
@@ -207,7 +309,7 @@ impl SubscriptionRoot {
             ..Default::default()
         };
         Ok(items(
-            event_stream(db, broker, filter, after_sequence),
+            events_of(setup, filter, after_sequence),
             IntegrationRunStatusChange,
         ))
     }
@@ -229,7 +331,7 @@ impl SubscriptionRoot {
         #[graphql(desc = "First replay the stored changes after this sequence, then go on live.")]
         after_sequence: Option<i64>,
     ) -> Result<impl Stream<Item = Result<IntegrationHistoryRecordChange>>> {
-        let (db, broker, integration_id) = setup(ctx, integration).await?;
+        let (setup, integration_id) = setup(ctx, integration).await?;
         let filter = EventFilter {
             types: vec![
                 EventType::RecordCreated,
@@ -246,7 +348,7 @@ impl SubscriptionRoot {
             ..Default::default()
         };
         Ok(items(
-            event_stream(db, broker, filter, after_sequence),
+            events_of(setup, filter, after_sequence),
             IntegrationHistoryRecordChange,
         ))
     }
@@ -262,7 +364,7 @@ impl SubscriptionRoot {
         #[graphql(desc = "First replay the stored changes after this sequence, then go on live.")]
         after_sequence: Option<i64>,
     ) -> Result<impl Stream<Item = Result<IntegrationErrorChange>>> {
-        let (db, broker, integration_id) = setup(ctx, integration).await?;
+        let (setup, integration_id) = setup(ctx, integration).await?;
         let filter = EventFilter {
             types: vec![
                 EventType::ErrorCreated,
@@ -275,7 +377,7 @@ impl SubscriptionRoot {
             ..Default::default()
         };
         Ok(items(
-            event_stream(db, broker, filter, after_sequence),
+            events_of(setup, filter, after_sequence),
             IntegrationErrorChange,
         ))
     }
@@ -294,7 +396,7 @@ impl SubscriptionRoot {
         #[graphql(desc = "First replay the stored alerts after this sequence, then go on live.")]
         after_sequence: Option<i64>,
     ) -> Result<impl Stream<Item = Result<IntegrationAlertRaised>>> {
-        let (db, broker, integration_id) = setup(ctx, integration).await?;
+        let (setup, integration_id) = setup(ctx, integration).await?;
         let filter = EventFilter {
             types: vec![EventType::AlertRaised],
             integration_id,
@@ -302,7 +404,7 @@ impl SubscriptionRoot {
             ..Default::default()
         };
         Ok(items(
-            event_stream(db, broker, filter, after_sequence),
+            events_of(setup, filter, after_sequence),
             IntegrationAlertRaised,
         ))
     }

@@ -16,8 +16,8 @@ use async_graphql::{
     parser::types::{DocumentOperations, ExecutableDocument, OperationType},
 };
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 /// Distinct operation names kept as labels; later new names are counted as `other`, so a client
@@ -32,6 +32,7 @@ pub struct Metrics {
     loader_batch: HistogramVec,
     direct_reads: IntCounterVec,
     subscriptions: IntGauge,
+    subscription_executions: IntCounter,
     event_lag: IntGauge,
     pool: IntGaugeVec,
     names: Mutex<HashSet<String>>,
@@ -97,6 +98,12 @@ impl Metrics {
             "GraphQL subscriptions currently open (WebSocket and multipart).",
         )
         .expect("valid metric");
+        let subscription_executions = IntCounter::new(
+            "gateway_subscription_executions_total",
+            "Executions of a subscription's selection for an event, each shared by every \
+             subscriber with the same document, variables and scopes.",
+        )
+        .expect("valid metric");
         let event_lag = IntGauge::new(
             "gateway_event_log_lag",
             "Newest event sequence in the log minus the last one dispatched to subscribers.",
@@ -116,6 +123,7 @@ impl Metrics {
             Box::new(loader_batch.clone()),
             Box::new(direct_reads.clone()),
             Box::new(subscriptions.clone()),
+            Box::new(subscription_executions.clone()),
             Box::new(event_lag.clone()),
             Box::new(pool.clone()),
         ] {
@@ -128,6 +136,7 @@ impl Metrics {
             loader_batch,
             direct_reads,
             subscriptions,
+            subscription_executions,
             event_lag,
             pool,
             names: Mutex::new(HashSet::new()),
@@ -162,6 +171,11 @@ impl Metrics {
     pub fn direct_read(&self, answered: bool) {
         let outcome = if answered { "answered" } else { "declined" };
         self.direct_reads.with_label_values(&[outcome]).inc();
+    }
+
+    /// Counts one shared execution of a subscription's selection for an event.
+    pub fn subscription_execution(&self) {
+        self.subscription_executions.inc();
     }
 
     /// Sets the event-log lag gauge.

@@ -20,9 +20,12 @@ use super::{
     negotiate::ResponseFormat,
     response::{error_response, is_request_error, transport_error},
 };
-use crate::auth::{
-    Principal,
-    http::{HttpAuth, payload_authorization},
+use crate::{
+    auth::{
+        Principal,
+        http::{HttpAuth, payload_authorization},
+    },
+    graphql::fanout::Splices,
 };
 
 /// Read and write buffer of a WebSocket connection (larger messages still pass).
@@ -110,7 +113,8 @@ const CLOSE_FORBIDDEN: u16 = 4403;
 /// socket on its own initiative, so this is its loop with these additions: a refused
 /// `connection_init` closes with 4403 (not 1002), the socket closes with 4403 when the
 /// credentials expire, and with 1001 when the server shuts down; over graphql-transport-ws,
-/// request errors are answered with `error` ([`RequestErrors`]).
+/// request errors are answered with `error` ([`RequestErrors`]); the answers subscriptions share
+/// are spliced into their frames ([`Splices`]).
 async fn serve_websocket<E: Executor>(
     socket: axum::extract::ws::WebSocket,
     executor: E,
@@ -148,6 +152,9 @@ async fn serve_websocket<E: Executor>(
     // The error a refused `connection_init` is answered with.
     let refusal = Arc::new(std::sync::Mutex::new(None::<ServerError>));
     let refusal_in_init = refusal.clone();
+    // Shared subscription answers, spliced into this socket's frames.
+    let splices = Arc::new(Splices::default());
+    let splices_in_init = splices.clone();
     let on_init = move |payload: serde_json::Value| async move {
         let principal = match (payload_authorization(&payload), from_header) {
             (Some(value), _) => auth.principal_from(Some(value)).await,
@@ -160,6 +167,7 @@ async fn serve_websocket<E: Executor>(
                 let mut data = async_graphql::Data::default();
                 data.insert(principal.actor());
                 data.insert(principal);
+                data.insert(splices_in_init);
                 Ok(data)
             }
             Err(rejection) => {
@@ -212,6 +220,8 @@ async fn serve_websocket<E: Executor>(
                             None => Some(text),
                         };
                         let Some(text) = text else { continue };
+                        // A shared answer's bytes, written into this protocol's own frame.
+                        let text = splices.splice(&text).unwrap_or(text);
                         Message::Text(text.into())
                     }
                     async_graphql::http::WsMessage::Close(code, reason) => {
