@@ -8,10 +8,8 @@ use common::{TestApp, spawn_app, spawn_app_with};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
-/// Sends a REST request with an optional JSON body; answers the status and the JSON body (or
-/// `null` when there is none).
 async fn rest(app: &TestApp, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    rest_as(app, method, path, body, None).await
+    app.rest(method, path, body).await
 }
 
 async fn rest_as(
@@ -21,23 +19,7 @@ async fn rest_as(
     body: Option<Value>,
     token: Option<&str>,
 ) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-    };
-    (status, value)
+    app.rest_as(method, path, body, token).await
 }
 
 async fn create_integration(app: &TestApp, code: &str) -> i64 {

@@ -9,20 +9,7 @@ use common::{TestApp, spawn_app};
 use serde_json::{Value, json};
 
 async fn rest(app: &TestApp, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
-    };
-    (status, value)
+    app.rest(method, path, body).await
 }
 
 /// An integration `SAP`, a run of it and a history record of the run with one response.

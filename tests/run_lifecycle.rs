@@ -6,7 +6,7 @@ use chrono::Utc;
 use common::spawn_app;
 use entity::integration_error;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const RUN_QUERY: &str = "query($id: Int!) { integrationRun(id: $id) { id status startTime endTime updatedAt totalRecords recordsProcessed integration { code } } }";
 
@@ -239,4 +239,45 @@ async fn of_fifty_fails_and_fifty_successes_racing_exactly_one_transition_happen
         vec![stored["updatedAt"].as_str().unwrap().to_owned()],
         "exactly one transition: every winner reports the same single change"
     );
+}
+
+#[tokio::test]
+async fn an_action_that_would_end_a_run_before_it_started_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    app.integration("SAP-INV").await;
+    let id = app.run("SAP-INV").await;
+    // Started (by the client's clock) tomorrow: failing it now would end it before its start.
+    let tomorrow = (Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    app.data(
+        "mutation($id: Int!, $at: DateTime!) { runIntegrationRun(id: $id, input: {startTime: $at}) { status } }",
+        json!({ "id": id, "at": tomorrow }),
+    )
+    .await;
+    let error = app
+        .error(
+            "mutation($id: Int!) { failIntegrationRun(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "VALIDATION", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("endTime"),
+        "{error}"
+    );
+    let data = app
+        .data(
+            "query($id: Int!) { integrationRun(id: $id) { status endTime } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["integrationRun"]["status"], "RUNNING");
+    assert_eq!(data["integrationRun"]["endTime"], Value::Null);
+    // A repeat of the action the run is in is a no-op on every path.
+    let data = app
+        .data(
+            "mutation($id: Int!) { runIntegrationRun(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["runIntegrationRun"]["status"], "RUNNING");
 }

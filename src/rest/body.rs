@@ -5,7 +5,11 @@
 //! an integration that sent it would believe it saved. Which fields an endpoint takes is read off
 //! the input type's OpenAPI schema, so the document and the server cannot disagree.
 
-use std::collections::HashMap;
+use std::{
+    any::TypeId,
+    collections::HashMap,
+    sync::{Arc, OnceLock, RwLock},
+};
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
@@ -107,7 +111,7 @@ pub fn parse(
 /// - refuses every field left that `T`'s schema does not list (the server's own fields such as
 ///   `id` or `created-at`, or fields the object does not have), naming each (422);
 /// - deserializes.
-pub fn accept<T: DeserializeOwned + ToSchema>(
+pub fn accept<T: DeserializeOwned + ToSchema + 'static>(
     object: &str,
     mut value: Value,
     updating: bool,
@@ -199,17 +203,43 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// The paths of the fields of `value` that `T`'s schema does not list (`id`,
 /// `responses[0].id`), in body order.
-pub fn unaccepted<T: ToSchema>(value: &Value) -> Vec<String> {
+pub fn unaccepted<T: ToSchema + 'static>(value: &Value) -> Vec<String> {
+    let schema = input_schema::<T>();
+    let mut out = Vec::new();
+    walk(value, &schema.root, &schema.components, "", &mut out);
+    out
+}
+
+/// An input type's OpenAPI schema as JSON, with the component schemas it refers to.
+struct InputSchema {
+    root: Value,
+    components: HashMap<String, Value>,
+}
+
+/// `T`'s schema, built once per type: it is fixed at compile time, and serialising it took a
+/// good part of every write's CPU.
+fn input_schema<T: ToSchema + 'static>() -> Arc<InputSchema> {
+    static CACHE: OnceLock<RwLock<HashMap<TypeId, Arc<InputSchema>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = TypeId::of::<T>();
+    if let Some(found) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return found.clone();
+    }
     let mut components = Vec::new();
     T::schemas(&mut components);
-    let components: HashMap<String, Value> = components
-        .into_iter()
-        .filter_map(|(name, schema)| serde_json::to_value(schema).ok().map(|s| (name, s)))
-        .collect();
-    let root = serde_json::to_value(T::schema()).unwrap_or(Value::Null);
-    let mut out = Vec::new();
-    walk(value, &root, &components, "", &mut out);
-    out
+    let built = Arc::new(InputSchema {
+        root: serde_json::to_value(T::schema()).unwrap_or(Value::Null),
+        components: components
+            .into_iter()
+            .filter_map(|(name, schema)| serde_json::to_value(schema).ok().map(|s| (name, s)))
+            .collect(),
+    });
+    cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_insert(built)
+        .clone()
 }
 
 /// The schema `schema` stands for: `$ref`s followed, `oneOf`/`anyOf`/`allOf` alternatives other

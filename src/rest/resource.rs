@@ -179,14 +179,17 @@ impl<R: Resource, A: Access> Api<R, A> {
     }
 
     /// The body of a create, as `T`; a field `T` does not take is refused by name.
-    pub fn new_body<T: DeserializeOwned + ToSchema>(&self, bytes: &Bytes) -> Result<T, RestError> {
+    pub fn new_body<T: DeserializeOwned + ToSchema + 'static>(
+        &self,
+        bytes: &Bytes,
+    ) -> Result<T, RestError> {
         body::accept::<T>(R::OBJECT, self.parse_body(bytes)?, false, None)
     }
 
     /// The body of a change of the object `id`, as `T`. A field `T` does not take is no change
     /// when it is sent back with the value the object shows (so what was read can be sent back:
     /// the object is read and rendered only then), and refused by name otherwise.
-    pub async fn changes_body<T: DeserializeOwned + ToSchema>(
+    pub async fn changes_body<T: DeserializeOwned + ToSchema + 'static>(
         &self,
         bytes: &Bytes,
         id: i32,

@@ -238,12 +238,120 @@ pub async fn apply_action(
     input: RunInput,
 ) -> AppResult<integration_run::Model> {
     if db.get_database_backend() == DbBackend::Postgres {
+        if input.is_empty()
+            && let Some(run) = apply_action_at_once(db, actor, id, action).await?
+        {
+            return Ok(run);
+        }
         return apply_action_in(db, actor, id, action, input).await;
     }
     let txn = begin_write(db).await?;
     let run = apply_action_in(&txn, actor, id, action, input).await?;
     txn.commit().await?;
     Ok(run)
+}
+
+/// PostgreSQL, an action without input fields (the common case: `pause`, `run`, …): the whole
+/// change in one statement, which takes the run's row lock, compares its status with every
+/// status the action moves from (asking [`transition`] of each, so the rule stays in the
+/// domain), checks what the action requires (no open errors, `endTime` not before `startTime`),
+/// changes the run and writes and announces the event naming the status it left. `None` when the
+/// run was not changed — missing, a repeat (no-op), refused, or a rule not met — and the general
+/// path (read, decide, compare-and-set) then gives the exact answer; it costs that path one
+/// statement more, the common case one statement in all.
+async fn apply_action_at_once<C: ConnectionTrait>(
+    db: &C,
+    actor: Actor,
+    id: i32,
+    action: RunAction,
+) -> AppResult<Option<integration_run::Model>> {
+    let mut from = Vec::new();
+    let mut shape = None;
+    for status in RunStatus::ALL {
+        if let Ok(Transition::Move {
+            to,
+            sets_start_time,
+            sets_end_time,
+            requires_no_unresolved_errors,
+            ..
+        }) = transition(status, action)
+        {
+            from.push(status.as_str().to_owned());
+            let this = (
+                to,
+                sets_start_time,
+                sets_end_time,
+                requires_no_unresolved_errors,
+            );
+            // Every move of one action has the same target and rules; should one ever differ,
+            // the general path (which decides per status) handles the action.
+            if shape.replace(this).is_some_and(|before| before != this) {
+                return Ok(None);
+            }
+        }
+    }
+    let Some((to, sets_start, sets_end, needs_no_errors)) = shape else {
+        return Ok(None);
+    };
+    let at = now();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut p = |v: sea_orm::Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let (id_p, from_p, to_p, at_p, by_p) = (
+        p(id.into()),
+        p(from.into()),
+        p(to.as_str().into()),
+        p(at.into()),
+        p(actor.user_id.into()),
+    );
+    // The run's times after the change, to hold `endTime` ≥ `startTime` as validation would.
+    let start = if sets_start {
+        format!("COALESCE(r.start_time, {at_p})")
+    } else {
+        "r.start_time".to_owned()
+    };
+    let end = if sets_end {
+        at_p.clone()
+    } else {
+        "r.end_time".to_owned()
+    };
+    let open_errors = if needs_no_errors {
+        " AND NOT EXISTS (SELECT 1 FROM integration_errors e \
+           WHERE e.integration_run_id = r.id AND NOT e.resolved)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "WITH old AS (SELECT id, status FROM integration_runs WHERE id = {id_p} FOR UPDATE), \
+         changed AS (UPDATE integration_runs r SET status = {to_p}, updated_at = {at_p}, \
+           updated_by_id = {by_p}, start_time = {start}, end_time = {end} \
+           FROM old WHERE r.id = old.id AND old.status = ANY({from_p}) \
+           AND ({start} IS NULL OR {end} IS NULL OR {end} >= {start}){open_errors} \
+           RETURNING r.*, old.status AS previous_status), \
+         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
+           integration_run_id, previous_status, new_status, action, principal_id, created_at) \
+           SELECT {}, changed.id, changed.integration_id, changed.id, changed.previous_status, \
+           {to_p}, {}, {by_p}, {at_p} FROM changed) \
+         SELECT changed.* FROM changed CROSS JOIN LATERAL (SELECT pg_notify({}, {})) AS announced",
+        p(EventType::RunStatusChanged.as_str().into()),
+        p(action.as_str().into()),
+        p(events::PENDING_CHANNEL.into()),
+        p(events::instance_id().into()),
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await
+        .map_err(check_violation)?;
+    Ok(match row {
+        Some(row) => Some(integration_run::Model::from_query_result(&row, "")?),
+        None => None,
+    })
 }
 
 /// [`apply_action`] over `db`: a write transaction (SQLite) or the pool (PostgreSQL, where the

@@ -207,9 +207,47 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
+    /// The URL of this server's database.
+    pub fn database_url(&self) -> &str {
+        &self.database.database_url
+    }
+
     /// SQL statements run so far.
     pub fn statements(&self) -> usize {
         self.statements.load(Ordering::SeqCst)
+    }
+
+    /// Sends a REST request with an optional JSON body and an optional bearer token; answers the
+    /// status and the JSON body (`null` when there is none).
+    pub async fn rest_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
+    }
+
+    /// [`TestApp::rest_as`] without a token.
+    pub async fn rest(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        self.rest_as(method, path, body, None).await
     }
 
     /// Posts a GraphQL request and returns the whole JSON response.
