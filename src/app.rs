@@ -10,11 +10,13 @@ use crate::{
     broker::{Broker, BrokerOptions},
     config::{AuthConfig, DatabaseConfig, ServeConfig},
     db,
+    delivery::{DeliveryWorker, webhook::WebhookSender},
     graphql::{
         SchemaOptions, build_gateway, gateway::Gateway, limits::QueryLimits,
         persisted::PersistedOperations,
     },
     http, service,
+    service::webhooks::TargetPolicy,
 };
 
 /// Why the gateway could not start.
@@ -136,6 +138,24 @@ impl Application {
         let broker = Broker::start(broker_db, broker_options, listen_url)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
+        // Deliveries are made and sent on a pool of their own, apart from request traffic.
+        let delivery_db = db::connect(&DatabaseConfig {
+            database_max_connections: 4,
+            ..database.clone()
+        })
+        .await?;
+        let delivery_options = serve.delivery.options();
+        let webhook_sender = WebhookSender::new(
+            delivery_options.timeout,
+            serve.delivery.allow_private_webhook_targets,
+        )
+        .map_err(|e| StartupError::Config(format!("the webhook HTTP client: {e}")))?;
+        let delivery = DeliveryWorker::start(
+            delivery_db,
+            delivery_options,
+            vec![Arc::new(webhook_sender) as Arc<dyn crate::delivery::Sender>],
+            broker.dispatched_events(),
+        );
         let rest_broker = broker.clone();
         let options = SchemaOptions {
             limits: QueryLimits {
@@ -155,6 +175,10 @@ impl Application {
             loader_delay: Duration::from_millis(serve.dataloader_delay_ms),
             max_batch_items: serve.max_batch_items,
             direct_reads: !serve.disable_direct_reads,
+            delivery: Some(delivery),
+            webhook_targets: TargetPolicy {
+                allow_private: serve.delivery.allow_private_webhook_targets,
+            },
         };
         let gateway = build_gateway(db.clone(), options);
         let http_limits = http::graphql_http::HttpLimits {

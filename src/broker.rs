@@ -6,7 +6,8 @@
 //! them after commit (woken the same way; see [`crate::service::events`]), then wakes the
 //! dispatchers of every instance. Each subscriber may fall behind by at most the channel's capacity: one that
 //! lags further is told so (SLOW_CONSUMER) and dropped, and never slows writers or other
-//! subscribers.
+//! subscribers. After each read of new events the dispatcher also wakes the delivery expander
+//! ([`Broker::dispatched_events`], `crate::delivery`).
 
 use std::{
     sync::{Arc, Weak},
@@ -57,6 +58,8 @@ pub struct Broker {
     dispatched: std::sync::atomic::AtomicI64,
     /// How many events a subscriber may fall behind.
     capacity: usize,
+    /// Notified whenever the dispatcher has read new events (the delivery expander waits on it).
+    dispatched_events: Arc<Notify>,
 }
 
 impl Broker {
@@ -76,6 +79,7 @@ impl Broker {
             id: uuid::Uuid::new_v4().simple().to_string(),
             dispatched: std::sync::atomic::AtomicI64::new(0),
             capacity: options.capacity.max(1),
+            dispatched_events: Arc::new(Notify::new()),
         });
         let last = events::last_sequence(&db).await?;
         broker
@@ -113,6 +117,11 @@ impl Broker {
     /// How many events a subscriber may fall behind before it is dropped.
     pub fn capacity(&self) -> usize {
         self.capacity
+    }
+
+    /// Notified whenever new events have been dispatched (the delivery expander's wake-up).
+    pub fn dispatched_events(&self) -> Arc<Notify> {
+        self.dispatched_events.clone()
     }
 
     /// How many subscribers are listening.
@@ -235,6 +244,9 @@ async fn dispatch(
                     }
                     b.dispatched
                         .store(last, std::sync::atomic::Ordering::Relaxed);
+                    if n > 0 {
+                        b.dispatched_events.notify_one();
+                    }
                     if n < PAGE {
                         break;
                     }

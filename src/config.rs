@@ -48,7 +48,8 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
         /// A granted scope: core.integration.read (queries, subscriptions) and/or
-        /// core.integration.write (mutations); repeat or separate with spaces.
+        /// core.integration.write (mutations) and/or core.integration.admin (webhook endpoints
+        /// and deliveries, with read or write); repeat or separate with spaces.
         #[arg(long = "scope", required = true, num_args = 1..)]
         scopes: Vec<String>,
         /// Days until the token stops being accepted (default: never).
@@ -214,6 +215,80 @@ pub struct ServeConfig {
     /// Authentication, rate limit and persisted operations.
     #[command(flatten)]
     pub auth: AuthConfig,
+    /// Webhook targets and the delivery worker.
+    #[command(flatten)]
+    pub delivery: DeliveryConfig,
+}
+
+/// Where webhooks may go and how deliveries are sent and retried.
+#[derive(Clone, Debug, Args)]
+pub struct DeliveryConfig {
+    /// Allow webhook targets on loopback, private, link-local and other non-public addresses
+    /// (refused otherwise, at registration and at every send: SSRF). For tests and local
+    /// receivers only.
+    #[arg(long, env = "ALLOW_PRIVATE_WEBHOOK_TARGETS")]
+    pub allow_private_webhook_targets: bool,
+    /// How long (ms) one webhook request may take before it counts as a timeout (retried).
+    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub webhook_timeout_ms: u64,
+    /// Attempts before a delivery that keeps failing (timeouts, connection errors, 5xx, 429) is
+    /// dead.
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub webhook_max_attempts: u32,
+    /// The first retry's backoff ceiling (ms); it doubles per attempt (full jitter).
+    #[arg(long, env = "WEBHOOK_BACKOFF_BASE_MS", default_value_t = 1_000)]
+    pub webhook_backoff_base_ms: u64,
+    /// The largest backoff between two attempts (ms).
+    #[arg(long, env = "WEBHOOK_BACKOFF_CAP_MS", default_value_t = 3_600_000)]
+    pub webhook_backoff_cap_ms: u64,
+    /// Deliveries sent at once at most, per gateway process.
+    #[arg(long, env = "DELIVERY_CONCURRENCY", default_value_t = 64,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=4096), usize::from))]
+    pub delivery_concurrency: usize,
+    /// How long (seconds) a claimed delivery stays claimed: a delivery whose gateway died while
+    /// sending it is sent again after this (at least the timeout plus a second).
+    #[arg(long, env = "DELIVERY_LEASE_SECS", default_value_t = 60)]
+    pub delivery_lease_secs: u64,
+    /// How often (ms) the event log and the outbox are read when nothing wakes the worker
+    /// (events and deliveries of other instances).
+    #[arg(long, env = "DELIVERY_POLL_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    pub delivery_poll_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            allow_private_webhook_targets: false,
+            webhook_timeout_ms: 10_000,
+            webhook_max_attempts: 8,
+            webhook_backoff_base_ms: 1_000,
+            webhook_backoff_cap_ms: 3_600_000,
+            delivery_concurrency: 64,
+            delivery_lease_secs: 60,
+            delivery_poll_ms: 1_000,
+        }
+    }
+}
+
+impl DeliveryConfig {
+    /// The worker's options.
+    pub fn options(&self) -> crate::delivery::DeliveryOptions {
+        use std::time::Duration;
+        crate::delivery::DeliveryOptions {
+            timeout: Duration::from_millis(self.webhook_timeout_ms),
+            lease: Duration::from_secs(self.delivery_lease_secs),
+            concurrency: self.delivery_concurrency,
+            poll: Duration::from_millis(self.delivery_poll_ms),
+            retry: crate::service::deliveries::RetryPolicy {
+                max_attempts: self.webhook_max_attempts,
+                base: Duration::from_millis(self.webhook_backoff_base_ms),
+                cap: Duration::from_millis(self.webhook_backoff_cap_ms),
+            },
+        }
+    }
 }
 
 /// Who may call the gateway, how often, and with which operations.
@@ -307,6 +382,7 @@ impl Default for ServeConfig {
                 rate_limit_burst: 100,
                 ..AuthConfig::default()
             },
+            delivery: DeliveryConfig::default(),
         }
     }
 }

@@ -15,6 +15,9 @@ pub mod config;
 pub mod config_file;
 /// Database connection and migrations.
 pub mod db;
+/// The delivery worker: claims due deliveries and sends them through each channel's sender
+/// (signed webhooks now), with bounded concurrency, retries and leases.
+pub mod delivery;
 /// Domain rules: the run status machine, enumerations, validation, scopes.
 pub mod domain;
 /// The one error type and its mapping to GraphQL errors.

@@ -5,6 +5,12 @@
 
 /// `api_tokens`: hashed bearer tokens of API clients.
 pub mod api_token;
+/// `deliveries`: the delivery outbox, one row per event and endpoint (or recipient).
+pub mod delivery;
+/// `delivery_attempts`: every try of a delivery.
+pub mod delivery_attempt;
+/// `delivery_cursor`: the last event the delivery expander handled.
+pub mod delivery_cursor;
 /// `document_exports`: the export state of one document.
 pub mod document_export;
 /// `event_sequence`: the counter that orders events in commit order.
@@ -25,6 +31,8 @@ pub mod integration_record_response;
 pub mod integration_run;
 /// `users`: the principals (users and API clients) named by `created_by_id` / `updated_by_id`.
 pub mod user;
+/// `webhook_endpoints`: where events are sent, signed.
+pub mod webhook_endpoint;
 
 /// Re-exports every entity under its table's singular name (`Integration`, `IntegrationRun`, …).
 pub mod prelude;

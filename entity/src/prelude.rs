@@ -1,4 +1,6 @@
 pub use super::api_token::Entity as ApiToken;
+pub use super::delivery::Entity as Delivery;
+pub use super::delivery_attempt::Entity as DeliveryAttempt;
 pub use super::document_export::Entity as DocumentExport;
 pub use super::integration::Entity as Integration;
 pub use super::integration_alert::Entity as IntegrationAlert;
@@ -7,3 +9,4 @@ pub use super::integration_history_record::Entity as IntegrationHistoryRecord;
 pub use super::integration_record_response::Entity as IntegrationRecordResponse;
 pub use super::integration_run::Entity as IntegrationRun;
 pub use super::user::Entity as User;
+pub use super::webhook_endpoint::Entity as WebhookEndpoint;

@@ -20,6 +20,7 @@ mod m20261123_000008_create_integration_alerts;
 mod m20261123_000009_create_integration_events;
 mod m20261123_000010_create_api_tokens;
 mod m20261206_000011_create_integration_event_outbox;
+mod m20261206_000012_create_deliveries;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000009_create_integration_events::Migration),
             Box::new(m20261123_000010_create_api_tokens::Migration),
             Box::new(m20261206_000011_create_integration_event_outbox::Migration),
+            Box::new(m20261206_000012_create_deliveries::Migration),
         ]
     }
 }

@@ -68,7 +68,7 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "document_exports_document_type_chk",
 ];
 
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 16] = [
     "users",
     "api_tokens",
     "integrations",
@@ -81,6 +81,10 @@ const TABLES: [&str; 12] = [
     "integration_events",
     "event_sequence",
     "integration_event_outbox",
+    "webhook_endpoints",
+    "deliveries",
+    "delivery_attempts",
+    "delivery_cursor",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {

@@ -20,9 +20,10 @@ pub async fn token(db: &DatabaseConnection, command: TokenCommand) -> Result<(),
             let names: Vec<&str> = scopes.iter().flat_map(|s| s.split_whitespace()).collect();
             if let Some(unknown) = names.iter().find(|n| Scope::parse(n).is_none()) {
                 return Err(format!(
-                    "unknown scope {unknown:?}: use {} and/or {}",
+                    "unknown scope {unknown:?}: use {}, {} and/or {}",
                     Scope::Read,
-                    Scope::Write
+                    Scope::Write,
+                    Scope::Admin
                 ));
             }
             let expires_at =

@@ -9,17 +9,21 @@ pub enum Scope {
     Read,
     /// Mutations.
     Write,
+    /// Administration: webhook endpoints and deliveries (with read for queries, write for
+    /// mutations).
+    Admin,
 }
 
 impl Scope {
     /// Every scope, in the order they are documented.
-    pub const ALL: [Scope; 2] = [Scope::Read, Scope::Write];
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
 
     /// The scope's name on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Read => "core.integration.read",
             Scope::Write => "core.integration.write",
+            Scope::Admin => "core.integration.admin",
         }
     }
 
@@ -40,6 +44,7 @@ impl std::fmt::Display for Scope {
 pub struct Scopes {
     read: bool,
     write: bool,
+    admin: bool,
 }
 
 impl Scopes {
@@ -48,6 +53,7 @@ impl Scopes {
         Scopes {
             read: true,
             write: true,
+            admin: true,
         }
     }
 
@@ -65,6 +71,7 @@ impl Scopes {
         match scope {
             Scope::Read => self.read = true,
             Scope::Write => self.write = true,
+            Scope::Admin => self.admin = true,
         }
     }
 
@@ -73,12 +80,13 @@ impl Scopes {
         match scope {
             Scope::Read => self.read,
             Scope::Write => self.write,
+            Scope::Admin => self.admin,
         }
     }
 
     /// Whether no scope is held.
     pub fn is_empty(self) -> bool {
-        !self.read && !self.write
+        !self.read && !self.write && !self.admin
     }
 
     /// The scopes as a space-separated list, as OAuth2 writes them.

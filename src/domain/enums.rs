@@ -207,6 +207,42 @@ impl DocumentType {
     }
 }
 
+stored_enum!(
+    /// The kinds of events a webhook endpoint can be sent.
+    WebhookEventType, "webhook event type" {
+        /// An alert was raised (`alert.raised`).
+        AlertRaised => "ALERT_RAISED",
+        /// A run's status changed (`run.status_changed`).
+        RunStatusChanged => "RUN_STATUS_CHANGED",
+        /// A run's status changed to failed (`run.status_changed` to `failed`).
+        RunFailed => "RUN_FAILED",
+        /// A history record was created or changed (`record.*`).
+        HistoryRecordChanged => "HISTORY_RECORD_CHANGED",
+    }
+);
+
+stored_enum!(
+    /// Where a delivery stands.
+    DeliveryStatus, "delivery status" {
+        /// Waiting for its (next) attempt.
+        Pending => "PENDING",
+        /// Accepted by the receiver (a 2xx answer); never sent again unless redelivered.
+        Delivered => "DELIVERED",
+        /// Given up: refused for good, or out of attempts.
+        Dead => "DEAD",
+    }
+);
+
+stored_enum!(
+    /// How a delivery is sent.
+    DeliveryChannel, "delivery channel" {
+        /// A signed HTTP POST to a webhook endpoint.
+        Webhook => "WEBHOOK",
+        /// An email to a contact.
+        Email => "EMAIL",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,13 @@ pub mod enums;
 pub mod input;
 pub mod run_status;
 pub mod validation;
+/// Webhooks and deliveries: which events an endpoint gets, which targets are refused (SSRF),
+/// what an answer means for a delivery, and when to try again.
+pub mod webhooks;
 
 pub use access::{AuthError, Scope, Scopes};
-pub use enums::{ContactAlertType, Direction, DocumentType, EndSystemType, IntegrationType};
+pub use enums::{
+    ContactAlertType, DeliveryChannel, DeliveryStatus, Direction, DocumentType, EndSystemType,
+    IntegrationType, WebhookEventType,
+};
 pub use run_status::{RunAction, RunStatus, Transition, TransitionRefused};

@@ -177,6 +177,42 @@ pub enum OrderDirection {
     Desc,
 }
 
+/// The kinds of events a webhook endpoint can be sent.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::WebhookEventType")]
+pub enum WebhookEventType {
+    /// An alert was raised (`alert.raised`).
+    AlertRaised,
+    /// A run's status changed (`run.status_changed`).
+    RunStatusChanged,
+    /// A run failed (`run.status_changed` to `FAILED`; also a RUN_STATUS_CHANGED).
+    RunFailed,
+    /// A history record was created or changed (`record.*`).
+    HistoryRecordChanged,
+}
+
+/// Where a delivery stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::DeliveryStatus")]
+pub enum DeliveryStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// Accepted by the receiver (2xx); not sent again unless redelivered.
+    Delivered,
+    /// Given up: refused (4xx, 410) or out of attempts.
+    Dead,
+}
+
+/// How a delivery is sent.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::DeliveryChannel")]
+pub enum DeliveryChannel {
+    /// A signed HTTP POST to a webhook endpoint.
+    Webhook,
+    /// An email to a contact.
+    Email,
+}
+
 /// A GraphQL enum stored as the domain's string form.
 pub trait StoredEnum: InputType + Copy {
     /// The stored form of the value.

@@ -377,6 +377,10 @@ pub struct Loaders {
     pub responses_of_record: Arc<DataLoader<ChildrenOf<integration_record_response::Entity>>>,
     /// An error's responses.
     pub responses_of_error: Arc<DataLoader<ChildrenOf<integration_record_response::Entity>>>,
+    /// Webhook endpoints by id.
+    pub webhook_endpoints: Arc<DataLoader<ById<entity::webhook_endpoint::Entity>>>,
+    /// A delivery's attempts.
+    pub attempts_of_delivery: Arc<DataLoader<ChildrenOf<entity::delivery_attempt::Entity>>>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -432,6 +436,18 @@ impl Loaders {
                         db: db.clone(),
                         parent_col: R::IntegrationErrorId,
                         id_col: R::Id,
+                    },
+                    tokio::spawn,
+                )
+                .delay(delay),
+            ),
+            webhook_endpoints: ById::loader(db, entity::webhook_endpoint::Column::Id, delay),
+            attempts_of_delivery: Arc::new(
+                DataLoader::new(
+                    ChildrenOf {
+                        db: db.clone(),
+                        parent_col: entity::delivery_attempt::Column::DeliveryId,
+                        id_col: entity::delivery_attempt::Column::Id,
                     },
                     tokio::spawn,
                 )

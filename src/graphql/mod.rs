@@ -54,6 +54,10 @@ pub struct SchemaOptions {
     pub persisted: Option<Arc<persisted::PersistedOperations>>,
     /// Whether known queries may be answered by direct reads (`direct/`).
     pub direct_reads: bool,
+    /// The delivery worker, woken after a redelivery (none in tools that only execute).
+    pub delivery: Option<Arc<crate::delivery::DeliveryWorker>>,
+    /// Whether webhook targets on private addresses are accepted.
+    pub webhook_targets: crate::service::webhooks::TargetPolicy,
 }
 
 /// The most items a batch mutation takes (schema data).
@@ -88,13 +92,22 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
         .direct_reads
         .then(|| direct::DirectReads::new(db.clone(), query::direct::read_root));
     // No extensions: they would wrap every resolved field (see gateway.rs).
-    let schema = builder
+    let mut builder = builder
         .data(db)
         .data(loaders)
         .data(options.actor)
         .data(BatchLimit(options.max_batch_items))
         .data(options.broker.clone())
-        .finish();
+        .data(options.webhook_targets);
+    if let Some(delivery) = options.delivery {
+        builder = builder.data(delivery);
+    }
+    // The caller of requests that carry none (authentication off): resolvers that check a
+    // scope of their own (webhooks: admin) find it here, below any request's own principal.
+    if let Some(principal) = options.principal.clone() {
+        builder = builder.data(principal);
+    }
+    let schema = builder.finish();
     gateway::Gateway::new(
         schema,
         limits,

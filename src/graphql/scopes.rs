@@ -1,5 +1,6 @@
 //! Scope enforcement for every operation, whatever the transport (HTTP, WebSocket, multipart):
-//! queries and subscriptions need `core.integration.read`, mutations `core.integration.write`.
+//! queries and subscriptions need `core.integration.read`, mutations `core.integration.write`;
+//! the webhook fields also need `core.integration.admin` ([`AdminGuard`]).
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
@@ -23,6 +24,25 @@ pub fn operation_definition<'a>(
         (DocumentOperations::Multiple(_), None) => return None,
     };
     Some(&op.node)
+}
+
+/// A field guard: the caller must also hold `core.integration.admin` (webhook endpoints and
+/// deliveries: targets and secrets are the administrator's business).
+#[derive(Debug, Default)]
+pub struct AdminGuard;
+
+impl async_graphql::Guard for AdminGuard {
+    async fn check(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<()> {
+        match ctx.data_opt::<Principal>() {
+            Some(p) if p.scopes.contains(Scope::Admin) => Ok(()),
+            Some(p) => Err(AppError::Forbidden {
+                required: Scope::Admin,
+                granted: p.scopes.to_space_separated(),
+            }
+            .into()),
+            None => Err(AppError::Unauthenticated(AuthError::Missing).into()),
+        }
+    }
 }
 
 /// The type of the operation a request runs, if the document names it unambiguously.

@@ -1,5 +1,5 @@
 //! Process-wide Prometheus metrics: GraphQL operations, DataLoader batches, subscriptions, the
-//! event log and the database pool.
+//! event log, the database pool and deliveries (attempts by outcome, the backlog).
 //!
 //! One registry per process (not per [`crate::app::Application`]): recording sites (loaders,
 //! the executor, subscription streams) then need no handle threaded through the schema. Values
@@ -35,6 +35,9 @@ pub struct Metrics {
     subscription_executions: IntCounter,
     event_lag: IntGauge,
     pool: IntGaugeVec,
+    deliveries: IntCounterVec,
+    delivery_retry_queue: IntGauge,
+    delivery_oldest_age: prometheus::Gauge,
     names: Mutex<HashSet<String>>,
 }
 
@@ -117,8 +120,30 @@ impl Metrics {
             &["state"],
         )
         .expect("valid metric");
+        let deliveries = IntCounterVec::new(
+            Opts::new(
+                "gateway_delivery_attempts_total",
+                "Delivery attempts by channel and outcome: delivered, retried, dead (refused or \
+                 out of attempts) or gone (410, the endpoint disabled).",
+            ),
+            &["channel", "outcome"],
+        )
+        .expect("valid metric");
+        let delivery_retry_queue = IntGauge::new(
+            "gateway_delivery_retry_queue",
+            "Pending deliveries that failed at least once and wait for a retry.",
+        )
+        .expect("valid metric");
+        let delivery_oldest_age = prometheus::Gauge::new(
+            "gateway_delivery_oldest_pending_seconds",
+            "Age of the oldest undelivered (pending) delivery, in seconds; 0 when none.",
+        )
+        .expect("valid metric");
         for collector in [
             Box::new(operations.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(deliveries.clone()),
+            Box::new(delivery_retry_queue.clone()),
+            Box::new(delivery_oldest_age.clone()),
             Box::new(latency.clone()),
             Box::new(loader_batch.clone()),
             Box::new(direct_reads.clone()),
@@ -139,6 +164,9 @@ impl Metrics {
             subscription_executions,
             event_lag,
             pool,
+            deliveries,
+            delivery_retry_queue,
+            delivery_oldest_age,
             names: Mutex::new(HashSet::new()),
         }
     }
@@ -188,6 +216,18 @@ impl Metrics {
         self.pool.with_label_values(&["in_use"]).set(in_use);
         self.pool.with_label_values(&["idle"]).set(idle);
         self.pool.with_label_values(&["max"]).set(max);
+    }
+
+    /// Counts one delivery attempt of `channel` by its outcome.
+    pub fn delivery(&self, channel: &str, outcome: &str) {
+        self.deliveries.with_label_values(&[channel, outcome]).inc();
+    }
+
+    /// Sets the delivery backlog gauges.
+    pub fn set_delivery_backlog(&self, retrying: u64, oldest: std::time::Duration) {
+        self.delivery_retry_queue
+            .set(retrying.min(i64::MAX as u64) as i64);
+        self.delivery_oldest_age.set(oldest.as_secs_f64());
     }
 
     /// Everything in the Prometheus text format.

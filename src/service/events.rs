@@ -49,8 +49,9 @@
 //!
 //! A writer of the old kind (numbering in its own transaction through `event_sequence`, e.g. an
 //! older gateway during a rolling upgrade, or the benchmark's peers) stays correct beside rounds:
-//! both serialise on the `event_sequence` row. Retention pruning deletes numbered events only;
-//! `last_sequence` is `event_sequence`'s value, which only grows.
+//! both serialise on the `event_sequence` row. Retention pruning deletes numbered events only,
+//! and only those the delivery expander has passed (`delivery_cursor`); `last_sequence` is
+//! `event_sequence`'s value, which only grows.
 
 use chrono::{DateTime, Utc};
 use entity::{event_sequence, integration_event as event};
@@ -385,10 +386,16 @@ pub async fn last_sequence<C: ConnectionTrait>(db: &C) -> AppResult<i64> {
         .unwrap_or(0))
 }
 
-/// Deletes events older than `before`; returns how many.
+/// Deletes events older than `before` that the delivery expander has already turned into
+/// deliveries (at or below `delivery_cursor`; see [`super::deliveries`]): an event is never
+/// pruned before its webhooks exist, however far behind delivery is. Returns how many.
 pub async fn prune<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> AppResult<u64> {
+    use sea_orm::{ExprTrait, sea_query::Expr};
     Ok(event::Entity::delete_many()
         .filter(event::Column::CreatedAt.lt(before))
+        .filter(Expr::col(event::Column::Sequence).lte(Expr::cust(
+            "(SELECT last_sequence FROM delivery_cursor WHERE id = 1)",
+        )))
         .exec(db)
         .await?
         .rows_affected)

@@ -4,6 +4,7 @@ pub mod aggregates;
 pub mod alerts;
 pub mod checks;
 pub mod columns;
+pub mod deliveries;
 pub mod documents;
 pub mod errors;
 pub mod events;
@@ -18,6 +19,7 @@ pub mod runs;
 pub mod sql;
 pub mod tokens;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::{Arc, LazyLock};
 

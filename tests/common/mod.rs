@@ -549,6 +549,11 @@ impl Instance {
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self._child.try_wait().ok().flatten()
     }
+
+    /// Kills the process at once (SIGKILL: no shutdown, nothing flushed) and waits for it.
+    pub async fn kill(&mut self) {
+        self._child.kill().await.expect("kill the gateway");
+    }
 }
 
 /// Starts the gateway binary on 127.0.0.1:0 over `database_url`.

@@ -6,6 +6,8 @@ pub mod documents;
 pub mod import;
 /// Of integrations and runs.
 pub mod integrations;
+/// Of webhook endpoints and deliveries (admin).
+pub mod webhooks;
 
 use async_graphql::{Context, MergedObject};
 
@@ -20,6 +22,7 @@ pub struct MutationRoot(
     integrations::IntegrationMutations,
     documents::DocumentMutations,
     import::ImportMutations,
+    webhooks::WebhookMutations,
 );
 
 /// The principal of the request (the local user until authentication exists).

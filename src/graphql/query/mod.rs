@@ -10,6 +10,8 @@ pub mod documents;
 pub mod integrations;
 /// Any object by its global id (Relay).
 pub mod nodes;
+/// Of webhook endpoints and deliveries (admin).
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -33,6 +35,8 @@ pub struct QueryRoot(
     documents::IntegrationAlertList,
     aggregates::AggregateQueries,
     nodes::NodeQueries,
+    webhooks::WebhookQueries,
+    webhooks::WebhookDeliveryList,
 );
 
 /// Declares a root list field (filtered, ordered, paged by cursors or offset/limit) as an object
@@ -40,7 +44,7 @@ pub struct QueryRoot(
 /// written here once (those of nested lists, once, in `types::object::object!`).
 macro_rules! root_list {
     (
-        $(#[doc = $doc:literal])*
+        $(#[$meta:meta])*
         $object:ident . $name:ident -> $connection:ident
             [$entity:ident, $filter:ty, $order:ty, $filter_desc:literal, $order_desc:literal]
     ) => {
@@ -51,7 +55,7 @@ macro_rules! root_list {
         #[doc = concat!("The root list `", stringify!($name), "`.")]
         #[async_graphql::Object]
         impl $object {
-            $(#[doc = $doc])*
+            $(#[$meta])*
             #[allow(clippy::too_many_arguments)]
             async fn $name(
                 &self,

@@ -12,6 +12,7 @@ pub mod object;
 pub mod response;
 pub mod run;
 pub mod user;
+pub mod webhook;
 
 pub use alert::{
     IntegrationAlert, IntegrationAlertConnection, IntegrationAlertFilter, IntegrationAlertOrder,
@@ -32,6 +33,10 @@ pub use run::{
     IntegrationRun, IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder,
 };
 pub use user::User;
+pub use webhook::{
+    DeliveryAttempt, WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryFilter,
+    WebhookDeliveryOrder, WebhookEndpoint, WebhookEndpointWithSecret,
+};
 
 use crate::error::{AppError, AppResult};
 

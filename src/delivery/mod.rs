@@ -1,0 +1,335 @@
+//! The delivery worker of one gateway process: an expander that turns new events into
+//! deliveries, and a worker that claims due deliveries and sends them, each through the
+//! [`Sender`] of its channel. Why nothing is lost or sent twice is argued in
+//! [`crate::service::deliveries`].
+//!
+//! - The expander runs when the broker's dispatcher has read new events (the broker wakes it),
+//!   and on a poll (events committed by other instances, a missed wake-up).
+//! - The worker claims at most as many deliveries as it has free slots (a semaphore bounds the
+//!   sends in flight), sends each with a timeout, records the attempt, and claims again when a
+//!   slot frees, when the expander made deliveries, when a retry falls due, or on a poll.
+//! - Both stop claiming when shutdown begins (`crate::shutdown`); a send cut short by the end of
+//!   the process is sent again once its lease expires.
+//!
+//! A channel plugs in with a [`Sender`]: it turns claimed rows of its channel into sends (loading
+//! what they need for the whole batch at once) and says what each answer means ([`Verdict`]).
+
+/// Signed webhooks (Standard Webhooks) over HTTP, refusing private targets.
+pub mod webhook;
+
+use std::{
+    collections::HashMap,
+    fmt::Debug,
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use entity::delivery;
+use sea_orm::DatabaseConnection;
+use tokio::sync::{Notify, Semaphore};
+
+use crate::{
+    domain::{DeliveryChannel, DeliveryStatus, webhooks::Verdict},
+    error::AppResult,
+    service::deliveries::{self, Attempt, RetryPolicy},
+};
+
+/// One send, ready to run: it reports its attempt.
+pub type Sending = Pin<Box<dyn Future<Output = Attempt> + Send>>;
+
+/// How deliveries of one channel are sent.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync + Debug {
+    /// The channel whose deliveries it sends.
+    fn channel(&self) -> DeliveryChannel;
+
+    /// The sends of a claimed batch of this channel's deliveries, one per delivery (in any
+    /// order); what they need is loaded here, for the whole batch at once.
+    async fn prepare(
+        &self,
+        db: &DatabaseConnection,
+        batch: Vec<delivery::Model>,
+    ) -> AppResult<Vec<(delivery::Model, Sending)>>;
+}
+
+/// How the worker runs.
+#[derive(Clone, Copy, Debug)]
+pub struct DeliveryOptions {
+    /// How long one send may take before it counts as a timeout (retried).
+    pub timeout: Duration,
+    /// How long a claimed delivery stays claimed (longer than `timeout`): after it, a delivery
+    /// whose worker died is claimed again.
+    pub lease: Duration,
+    /// Sends in flight at most.
+    pub concurrency: usize,
+    /// How often the log and the outbox are read when nothing wakes the tasks.
+    pub poll: Duration,
+    /// Retries and when a delivery is dead.
+    pub retry: RetryPolicy,
+}
+
+impl Default for DeliveryOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            lease: Duration::from_secs(60),
+            concurrency: 64,
+            poll: Duration::from_secs(1),
+            retry: RetryPolicy {
+                max_attempts: 8,
+                base: Duration::from_secs(1),
+                cap: Duration::from_secs(3600),
+            },
+        }
+    }
+}
+
+/// The most deliveries one claim takes.
+const MAX_CLAIM: usize = 200;
+
+/// How often the backlog gauges are refreshed.
+const BACKLOG_EVERY: Duration = Duration::from_secs(5);
+
+/// A handle on the running worker: wakes it (after a redelivery) and lets the broker wake the
+/// expander.
+#[derive(Debug)]
+pub struct DeliveryWorker {
+    /// Wakes the expander (the broker's dispatcher read new events).
+    expander: Arc<Notify>,
+    /// Wakes the claimer (new deliveries, a redelivery, a freed slot).
+    claimer: Notify,
+    /// The soonest retry this process scheduled (Unix ms), so the claimer wakes for it.
+    soonest: AtomicI64,
+}
+
+impl DeliveryWorker {
+    /// Starts the expander and the worker over `db` (a pool of their own), woken by `events`
+    /// (notified by the broker after it dispatched new events).
+    pub fn start(
+        db: DatabaseConnection,
+        options: DeliveryOptions,
+        senders: Vec<Arc<dyn Sender>>,
+        events: Arc<Notify>,
+    ) -> Arc<Self> {
+        let worker = Arc::new(Self {
+            expander: events,
+            claimer: Notify::new(),
+            soonest: AtomicI64::new(i64::MAX),
+        });
+        tokio::spawn(expand(worker.clone(), db.clone(), options.poll));
+        let senders: HashMap<DeliveryChannel, Arc<dyn Sender>> =
+            senders.into_iter().map(|s| (s.channel(), s)).collect();
+        tokio::spawn(work(worker.clone(), db.clone(), options, Arc::new(senders)));
+        tokio::spawn(watch_backlog(db));
+        worker
+    }
+
+    /// Asks the worker to claim now (a delivery was put back to pending).
+    pub fn wake(&self) {
+        self.claimer.notify_one();
+    }
+
+    /// How long the claimer may sleep: until the poll, or the soonest retry it knows of.
+    fn idle(&self, poll: Duration) -> Duration {
+        let soonest = self.soonest.load(Ordering::Relaxed);
+        let now = Utc::now().timestamp_millis();
+        if soonest == i64::MAX {
+            return poll;
+        }
+        Duration::from_millis(soonest.saturating_sub(now).max(1) as u64).min(poll)
+    }
+}
+
+/// The expander: makes deliveries of new events whenever woken or at every poll, until
+/// shutdown.
+async fn expand(worker: Arc<DeliveryWorker>, db: DatabaseConnection, poll: Duration) {
+    loop {
+        if crate::shutdown::is_shutting_down() {
+            return;
+        }
+        loop {
+            match deliveries::expand(&db).await {
+                Ok(done) => {
+                    if done.deliveries > 0 {
+                        worker.claimer.notify_one();
+                    }
+                    if done.events < deliveries::EXPAND_PAGE as usize {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "making deliveries of new events failed; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = worker.expander.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+            _ = crate::shutdown::wait() => return,
+        }
+    }
+}
+
+/// The worker: claims due deliveries into its free slots and sends them, until shutdown.
+async fn work(
+    worker: Arc<DeliveryWorker>,
+    db: DatabaseConnection,
+    options: DeliveryOptions,
+    senders: Arc<HashMap<DeliveryChannel, Arc<dyn Sender>>>,
+) {
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let channels: Vec<DeliveryChannel> = senders.keys().copied().collect();
+    let lease = options.lease.max(options.timeout + Duration::from_secs(1));
+    loop {
+        let first = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
+            },
+            _ = crate::shutdown::wait() => return,
+        };
+        let mut permits = vec![first];
+        while permits.len() < MAX_CLAIM {
+            match slots.clone().try_acquire_owned() {
+                Ok(permit) => permits.push(permit),
+                Err(_) => break,
+            }
+        }
+        if crate::shutdown::is_shutting_down() {
+            return;
+        }
+        let batch = match deliveries::claim(&db, &channels, permits.len() as u64, lease).await {
+            Ok(batch) => batch,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming deliveries failed; retrying");
+                Vec::new()
+            }
+        };
+        if batch.is_empty() {
+            drop(permits);
+            // A retry already due that this claim did not find was taken by another instance
+            // (or put back by hand): forget it; the poll finds whatever else there is.
+            if worker.soonest.load(Ordering::Relaxed) <= Utc::now().timestamp_millis() {
+                worker.soonest.store(i64::MAX, Ordering::Relaxed);
+            }
+            let idle = worker.idle(options.poll);
+            tokio::select! {
+                _ = worker.claimer.notified() => {}
+                _ = tokio::time::sleep(idle) => {}
+                _ = crate::shutdown::wait() => return,
+            }
+            continue;
+        }
+        permits.truncate(batch.len());
+        let mut by_channel: HashMap<DeliveryChannel, Vec<delivery::Model>> = HashMap::new();
+        for d in batch {
+            match d.channel.parse::<DeliveryChannel>() {
+                Ok(channel) => by_channel.entry(channel).or_default().push(d),
+                Err(e) => tracing::error!(delivery = d.id, error = %e, "unknown delivery channel"),
+            }
+        }
+        for (channel, batch) in by_channel {
+            let Some(sender) = senders.get(&channel) else {
+                continue;
+            };
+            let sends = match sender.prepare(&db, batch).await {
+                Ok(sends) => sends,
+                Err(e) => {
+                    // Their leases expire and they are claimed again.
+                    tracing::warn!(error = %e, channel = %channel, "preparing deliveries failed");
+                    continue;
+                }
+            };
+            for (d, send) in sends {
+                let Some(permit) = permits.pop() else { break };
+                let worker = worker.clone();
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let attempt = run(send, options.timeout).await;
+                    settle(&worker, &db, channel, &d, attempt, &options.retry).await;
+                    drop(permit);
+                });
+            }
+        }
+    }
+}
+
+/// Runs one send within the timeout; a send that takes longer is a timeout (retried).
+async fn run(send: Sending, timeout: Duration) -> Attempt {
+    let at = crate::service::now();
+    let started = Instant::now();
+    match tokio::time::timeout(timeout, send).await {
+        Ok(attempt) => attempt,
+        Err(_) => Attempt {
+            at,
+            status_code: None,
+            latency: started.elapsed(),
+            error: Some(format!("timed out after {} ms", timeout.as_millis())),
+            verdict: Verdict::Retry(None),
+        },
+    }
+}
+
+/// Records an attempt (retrying the write a few times: the send happened), counts it, and
+/// remembers when its retry falls due.
+async fn settle(
+    worker: &DeliveryWorker,
+    db: &DatabaseConnection,
+    channel: DeliveryChannel,
+    d: &delivery::Model,
+    attempt: Attempt,
+    retry: &RetryPolicy,
+) {
+    let mut wait = Duration::from_millis(50);
+    for _ in 0..5 {
+        match deliveries::record(db, d, attempt.clone(), retry).await {
+            Ok((status, next)) => {
+                let outcome = match (status, &attempt.verdict) {
+                    (DeliveryStatus::Delivered, _) => "delivered",
+                    (DeliveryStatus::Pending, _) => "retried",
+                    (DeliveryStatus::Dead, Verdict::Gone(_)) => "gone",
+                    (DeliveryStatus::Dead, _) => "dead",
+                };
+                crate::observability::metrics::metrics().delivery(channel.as_str(), outcome);
+                if status == DeliveryStatus::Pending {
+                    worker
+                        .soonest
+                        .fetch_min(next.timestamp_millis(), Ordering::Relaxed);
+                    worker.claimer.notify_one();
+                }
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(delivery = d.id, error = %e, "recording a delivery attempt failed; retrying");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+        }
+    }
+    tracing::error!(
+        delivery = d.id,
+        "could not record a delivery attempt; it will be sent again when its lease expires"
+    );
+}
+
+/// Refreshes the backlog gauges (retry queue depth, oldest undelivered age) until shutdown.
+async fn watch_backlog(db: DatabaseConnection) {
+    loop {
+        match deliveries::backlog(&db).await {
+            Ok(backlog) => crate::observability::metrics::metrics()
+                .set_delivery_backlog(backlog.retrying, backlog.oldest.unwrap_or(Duration::ZERO)),
+            Err(e) => tracing::warn!(error = %e, "reading the delivery backlog failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(BACKLOG_EVERY) => {}
+            _ = crate::shutdown::wait() => return,
+        }
+    }
+}
