@@ -4,6 +4,7 @@ pub mod aggregates;
 pub mod alerts;
 pub mod checks;
 pub mod columns;
+pub mod contacts;
 pub mod documents;
 pub mod errors;
 pub mod events;
@@ -16,6 +17,7 @@ pub mod related;
 pub mod responses;
 pub mod runs;
 pub mod sql;
+pub mod stale_runs;
 pub mod tokens;
 pub mod users;
 

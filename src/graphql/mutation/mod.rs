@@ -1,5 +1,7 @@
 //! The root mutation: every write goes through one service function.
 
+/// Of integration contacts.
+pub mod contacts;
 /// Of history records, errors and responses.
 pub mod documents;
 /// CSV imports over HTTP.
@@ -13,13 +15,14 @@ use crate::service::Actor;
 
 use integrations::IntegrationRefInput;
 
-/// Changes to integrations, runs, history records, errors and responses.
+/// Changes to integrations, runs, contacts, history records, errors and responses.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
     integrations::IntegrationMutations,
     documents::DocumentMutations,
     import::ImportMutations,
+    contacts::ContactMutations,
 );
 
 /// The principal of the request (the local user until authentication exists).

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod alert;
+pub mod contact;
 pub mod document;
 pub mod error;
 pub mod event;
@@ -16,6 +17,7 @@ pub mod user;
 pub use alert::{
     IntegrationAlert, IntegrationAlertConnection, IntegrationAlertFilter, IntegrationAlertOrder,
 };
+pub use contact::IntegrationContact;
 pub use error::{
     IntegrationError, IntegrationErrorConnection, IntegrationErrorFilter, IntegrationErrorOrder,
 };
