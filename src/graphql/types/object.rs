@@ -3,7 +3,8 @@
 //! async-graphql resolver and the direct read's field (`graphql/direct`, which answers known
 //! queries without the resolvers) are generated from that line: a field cannot exist in one path
 //! and not the other, nor take an argument one path ignores (a declared field takes none but
-//! the paging arguments every list takes, which both paths read the same way).
+//! the paging arguments every list takes and `active_children`'s `includeInactive`, which both
+//! paths read the same way).
 //!
 //! Every type declared here also implements Relay's `Node` interface: `nodeId` is generated
 //! for it, and `node`/`nodes` find it again (see `graphql::node_id`).
