@@ -82,6 +82,7 @@ pub struct Application {
     db: DatabaseConnection,
     gateway: Gateway,
     shutdown_grace: Duration,
+    stale_run_check_interval: Duration,
 }
 
 impl std::fmt::Debug for Application {
@@ -210,6 +211,7 @@ impl Application {
             db,
             gateway,
             shutdown_grace: Duration::from_secs(serve.shutdown_grace_secs),
+            stale_run_check_interval: Duration::from_secs(serve.stale_run_check_interval_secs),
         })
     }
 
@@ -239,13 +241,22 @@ impl Application {
     /// after the grace period drops whatever is still open and returns. A request that holds a
     /// worker may keep this from returning (its timer needs a free worker): the signal thread's
     /// watchdog ends the process then.
+    ///
+    /// While it serves, it checks for stale runs every `--stale-run-check-interval`
+    /// ([`service::stale_runs::check_periodically`], which ends when shutdown begins).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let grace = self.shutdown_grace;
+        let stale_checker = tokio::spawn(service::stale_runs::check_periodically(
+            self.db.clone(),
+            self.stale_run_check_interval,
+        ));
+        // Ended if this future is dropped or serving fails (no shutdown flag to end it).
+        let mut stale_checker = AbortOnDrop(stale_checker);
         let server = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(crate::shutdown::wait())
             .into_future();
         tokio::pin!(server);
-        tokio::select! {
+        let result = tokio::select! {
             // Upgraded WebSockets are not the server's any more: wait for them to say goodbye.
             result = async {
                 let result = (&mut server).await;
@@ -259,6 +270,22 @@ impl Application {
                 tracing::warn!(grace_secs = grace.as_secs(), "grace period over: dropping the remaining connections");
                 Ok(())
             }
+        };
+        // The checker ends on the shutdown flag once a round in progress has committed (a claim
+        // and its alert are one short transaction), waited for a second at most (within the exit margin).
+        if crate::shutdown::is_shutting_down() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), &mut stale_checker.0).await;
         }
+        result
+    }
+}
+
+/// Aborts a task when dropped.
+#[derive(Debug)]
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

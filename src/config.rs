@@ -212,6 +212,11 @@ pub struct ServeConfig {
     /// remaining connections are dropped; 2 s later the process ends whatever still runs.
     #[arg(long, env = "SHUTDOWN_GRACE_SECS", default_value_t = 30)]
     pub shutdown_grace_secs: u64,
+    /// How often (seconds, 1 to 3600) the gateway looks for runs left pending or running longer
+    /// than their integration's expected duration, and raises one "stale run" alert for each.
+    #[arg(long = "stale-run-check-interval", env = "STALE_RUN_CHECK_INTERVAL", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub stale_run_check_interval_secs: u64,
     /// Authentication, rate limit and persisted operations.
     #[command(flatten)]
     pub auth: AuthConfig,
@@ -376,6 +381,7 @@ impl Default for ServeConfig {
             disable_introspection: false,
             disable_direct_reads: false,
             shutdown_grace_secs: 30,
+            stale_run_check_interval_secs: 60,
             auth: AuthConfig {
                 jwt_leeway_secs: 30,
                 rate_limit_per_second: 50,

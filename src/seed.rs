@@ -105,6 +105,7 @@ async fn demo_reporting(
                         end_system: end_system.into(),
                         end_system_type: end_type,
                         integration_type: Some(kind),
+                        expected_duration_seconds: None,
                     },
                 )
                 .await?

@@ -514,7 +514,7 @@ async fn every_field_the_schema_declares_is_read_directly_as_the_resolvers_read_
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(node_types.len(), 6, "{node_types:?}");
+    assert_eq!(node_types.len(), 7, "{node_types:?}");
     // The root fields that lead to the Node types: the types themselves, their connections, Node.
     let leads_to_nodes = |name: &str| {
         name == "Node"
@@ -599,5 +599,25 @@ async fn integration_gateway_app(
     integration_gateway::seed::demo(&app.db)
         .await
         .expect("demo data");
+    // Contacts of the first integration, one of them inactive (the demo has none).
+    let first = app
+        .data("{ integrations(first: 1) { nodes { id } } }", json!({}))
+        .await["integrations"]["nodes"][0]["id"]
+        .clone();
+    for (name, kind) in [("Tess", "TECHNICAL"), ("Fred", "FUNCTIONAL")] {
+        let contact = app
+            .data(
+                "mutation($id: Int!, $name: String!, $kind: ContactAlertType!) { createIntegrationContact(input: {integration: {id: $id}, name: $name, email: \"x@example.com\", contactType: $kind}) { id } }",
+                json!({ "id": first, "name": name, "kind": kind }),
+            )
+            .await;
+        if name == "Fred" {
+            app.data(
+                "mutation($id: Int!) { deactivateIntegrationContact(id: $id) { id } }",
+                json!({ "id": contact["createIntegrationContact"]["id"] }),
+            )
+            .await;
+        }
+    }
     app
 }

@@ -54,6 +54,7 @@ async fn setup() -> (Db, DatabaseConnection) {
             end_system: "SAP".into(),
             end_system_type: integration_gateway::domain::EndSystemType::Erp,
             integration_type: None,
+            expected_duration_seconds: None,
         },
     )
     .await

@@ -282,17 +282,30 @@ async fn events_reach_the_endpoints_that_asked_for_them_signed_for_the_reference
     assert_eq!(failed[0]["payload"]["data"]["newStatus"], "failed");
     assert_eq!(failed[0]["payload"]["data"]["previousStatus"], "running");
 
+    // The failure also raised the gateway's own alert for SAP's technical contacts.
+    let alerted = receiver
+        .wait_for("/alerts", 2, Duration::from_secs(10))
+        .await;
+    let own = &alerted[1]["payload"]["data"];
+    assert_eq!(alerted[1]["payload"]["type"], "alert.raised");
+    assert_eq!(own["runId"], run);
+    assert!(own["message"].as_str().unwrap().contains("failed"), "{own}");
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(receiver.received("/failed").await.len(), 1);
-    assert_eq!(receiver.received("/alerts").await.len(), 1);
+    assert_eq!(receiver.received("/alerts").await.len(), 2);
     assert!(
         receiver.received("/other").await.is_empty(),
         "another integration's endpoint gets nothing"
     );
 
     let listed = deliveries(&app, json!({ "endpointId": alerts })).await;
-    assert_eq!(listed["totalCount"], 1);
-    let delivery = &listed["nodes"][0];
+    assert_eq!(listed["totalCount"], 2);
+    let delivery = listed["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["webhookId"] == message["id"])
+        .expect("the record's alert is listed");
     assert_eq!(delivery["status"], "DELIVERED");
     assert_eq!(delivery["attemptCount"], 1);
     assert_eq!(delivery["webhookId"], message["id"]);

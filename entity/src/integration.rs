@@ -28,6 +28,9 @@ pub struct Model {
     /// Whether this is a standard integration (default `false`).
     #[sea_orm(default_value = false)]
     pub standard: bool,
+    /// How long a run is expected to take, in seconds (1 s to 30 days); a run left pending or
+    /// running longer raises one "stale run" alert. `None`: no expectation, no such alert.
+    pub expected_duration_seconds: Option<i32>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last updated.
@@ -66,6 +69,9 @@ pub enum Relation {
     /// The integration's history records.
     #[sea_orm(has_many = "super::integration_history_record::Entity")]
     IntegrationHistoryRecord,
+    /// The integration's contacts.
+    #[sea_orm(has_many = "super::integration_contact::Entity")]
+    IntegrationContact,
 }
 
 impl Related<super::integration_run::Entity> for Entity {
@@ -83,6 +89,12 @@ impl Related<super::integration_error::Entity> for Entity {
 impl Related<super::integration_history_record::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::IntegrationHistoryRecord.def()
+    }
+}
+
+impl Related<super::integration_contact::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::IntegrationContact.def()
     }
 }
 

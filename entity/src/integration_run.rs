@@ -24,6 +24,9 @@ pub struct Model {
     pub records_processed: Option<i32>,
     /// High-water mark: the newest `updated_at` the run has exported.
     pub max_updated_at: Option<DateTimeUtc>,
+    /// When the gateway raised the alert that the run outlived its integration's expected
+    /// duration (set once, in the alert's transaction; `None`: not raised).
+    pub stale_alerted_at: Option<DateTimeUtc>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last updated.

@@ -19,6 +19,8 @@ pub mod event_sequence;
 pub mod integration;
 /// `integration_alerts`: alerts raised to an integration's contacts.
 pub mod integration_alert;
+/// `integration_contacts`: the people an integration's alerts reach.
+pub mod integration_contact;
 /// `integration_errors`: the errors a run hits.
 pub mod integration_error;
 /// `integration_events`: the transactional outbox of changes.

@@ -4,6 +4,7 @@ pub use super::delivery_attempt::Entity as DeliveryAttempt;
 pub use super::document_export::Entity as DocumentExport;
 pub use super::integration::Entity as Integration;
 pub use super::integration_alert::Entity as IntegrationAlert;
+pub use super::integration_contact::Entity as IntegrationContact;
 pub use super::integration_error::Entity as IntegrationError;
 pub use super::integration_history_record::Entity as IntegrationHistoryRecord;
 pub use super::integration_record_response::Entity as IntegrationRecordResponse;

@@ -36,6 +36,10 @@ pub const RUN_STATUSES: [&str; 5] = ["pending", "running", "paused", "successful
 /// `contact_alert_type` of integration errors and history records.
 pub const CONTACT_ALERT_TYPES: [&str; 3] = ["Technical", "Functional", "Both"];
 
+/// `contact_type` of integration contacts: a contact-alert-type other than `Both` (an alert for
+/// `Both` reaches both kinds of contact).
+pub const CONTACT_TYPES: [&str; 2] = ["Technical", "Functional"];
+
 /// `document_type` of integration errors, history records and document exports.
 pub const DOCUMENT_TYPES: [&str; 31] = [
     "ExternalOrderHeader",

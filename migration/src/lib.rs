@@ -21,6 +21,8 @@ mod m20261123_000009_create_integration_events;
 mod m20261123_000010_create_api_tokens;
 mod m20261206_000011_create_integration_event_outbox;
 mod m20261206_000012_create_deliveries;
+mod m20261206_000013_create_integration_contacts;
+mod m20261206_000014_add_expected_durations;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000010_create_api_tokens::Migration),
             Box::new(m20261206_000011_create_integration_event_outbox::Migration),
             Box::new(m20261206_000012_create_deliveries::Migration),
+            Box::new(m20261206_000013_create_integration_contacts::Migration),
+            Box::new(m20261206_000014_add_expected_durations::Migration),
         ]
     }
 }

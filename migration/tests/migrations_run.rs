@@ -8,8 +8,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use entity::{
-    document_export, integration, integration_error, integration_history_record,
-    integration_record_response, integration_run, user,
+    document_export, integration, integration_contact, integration_error,
+    integration_history_record, integration_record_response, integration_run, user,
 };
 use migration::sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ConnectionTrait, Database, DatabaseConnection,
@@ -17,7 +17,7 @@ use migration::sea_orm::{
 };
 use migration::{Migrator, MigratorTrait};
 
-const INDEXES: [&str; 23] = [
+const INDEXES: [&str; 25] = [
     "idx_integration_runs_integration_id_created_at",
     "idx_integration_runs_status",
     "idx_integration_runs_created_at",
@@ -41,10 +41,12 @@ const INDEXES: [&str; 23] = [
     "idx_integration_alerts_integration_id_created_at",
     "idx_integration_alerts_created_at",
     "idx_integration_events_created_at",
+    "idx_integration_contacts_integration_id",
+    "uq_integration_contacts_email",
 ];
 
 /// Named constraints PostgreSQL must report under exactly these names.
-const PG_CONSTRAINTS: [&str; 21] = [
+const PG_CONSTRAINTS: [&str; 23] = [
     "users_kind_chk",
     "uq_users_name",
     "uq_integrations_code",
@@ -66,9 +68,11 @@ const PG_CONSTRAINTS: [&str; 21] = [
     "fk_integration_record_responses_integration_history_record",
     "uq_document_exports_document",
     "document_exports_document_type_chk",
+    "integration_contacts_contact_type_chk",
+    "fk_integration_contacts_integration",
 ];
 
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 17] = [
     "users",
     "api_tokens",
     "integrations",
@@ -85,6 +89,7 @@ const TABLES: [&str; 16] = [
     "deliveries",
     "delivery_attempts",
     "delivery_cursor",
+    "integration_contacts",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {
@@ -153,6 +158,7 @@ fn integration_am(code: &str) -> integration::ActiveModel {
         end_system_type: Set("erp".to_owned()),
         integration_type: Set(Some("api".to_owned())),
         standard: NotSet,
+        expected_duration_seconds: Set(None),
         created_at: Set(ts(0)),
         updated_at: Set(ts(0)),
         created_by_id: Set(None),
@@ -171,6 +177,7 @@ fn run_am(integration_id: i32) -> integration_run::ActiveModel {
         total_records: Set(None),
         records_processed: Set(None),
         max_updated_at: Set(None),
+        stale_alerted_at: Set(None),
         created_at: Set(ts(1)),
         updated_at: Set(ts(1)),
         created_by_id: Set(None),
@@ -456,6 +463,32 @@ async fn exercise(db: &DatabaseConnection) {
     let mut am = export_am("Item", 1);
     am.integration_run_id = Set(Some(9999));
     assert_sql_err(am.insert(db).await, false);
+
+    // integration_contacts: active by default, one email per integration and type, types
+    // Technical and Functional only, an existing integration.
+    let contact_am = |contact_type: &str| integration_contact::ActiveModel {
+        id: NotSet,
+        integration_id: Set(integ.id),
+        name: Set("Ann".to_owned()),
+        email: Set("ann@example.com".to_owned()),
+        contact_type: Set(contact_type.to_owned()),
+        active: NotSet,
+        created_at: Set(ts(0)),
+        updated_at: Set(ts(0)),
+        created_by_id: Set(None),
+        updated_by_id: Set(None),
+    };
+    let ann = contact_am("Technical").insert(db).await.unwrap();
+    assert!(ann.active, "a contact is active by default");
+    assert_sql_err(contact_am("Technical").insert(db).await, true);
+    contact_am("Functional").insert(db).await.unwrap();
+    assert_violates(
+        contact_am("Both").insert(db).await,
+        "integration_contacts_contact_type_chk",
+    );
+    let mut orphan = contact_am("Technical");
+    orphan.integration_id = Set(9999);
+    assert_sql_err(orphan.insert(db).await, false);
 
     // ON DELETE CASCADE from both parents (the export must go first: its FK does not cascade).
     export.delete(db).await.unwrap();

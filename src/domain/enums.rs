@@ -104,6 +104,12 @@ stored_enum!(
 );
 
 impl ContactAlertType {
+    /// Whether this is a contact's type: a contact is `Technical` or `Functional`, and `Both` is
+    /// only an alert's audience (it reaches contacts of either type, see [`Self::reaches`]).
+    pub fn is_contact_type(self) -> bool {
+        self != ContactAlertType::Both
+    }
+
     /// Whether an alert of this type reaches contacts of type `audience` (`Both` reaches all).
     pub fn reaches(self, audience: ContactAlertType) -> bool {
         self == ContactAlertType::Both || audience == ContactAlertType::Both || self == audience

@@ -59,6 +59,40 @@ pub fn bounded_string<'a>(field: &str, value: &'a str) -> Result<&'a str, FieldE
     Ok(value)
 }
 
+/// Checks a required email address: trimmed, at most 255 characters, and an address by the
+/// `email_address` crate's reading of RFC 5321/5322 (an address only: no display name such as
+/// `Ann <ann@example.com>`, no IP-address literal, and a domain with a dot, as mail between
+/// organisations needs).
+pub fn email_address(field: &str, value: &str) -> Result<String, FieldError> {
+    let value = required_string(field, value)?;
+    let options = email_address::Options::default()
+        .without_display_text()
+        .without_domain_literal()
+        .with_required_tld();
+    match email_address::EmailAddress::parse_with_options(&value, options) {
+        Ok(_) => Ok(value),
+        Err(e) => Err(FieldError::new(
+            field,
+            format!("is not an email address: {e}"),
+        )),
+    }
+}
+
+/// The longest expected run duration an integration takes: 30 days.
+pub const MAX_EXPECTED_DURATION_SECONDS: i32 = 30 * 24 * 60 * 60;
+
+/// Checks an expected run duration: a whole number of seconds, from 1 to 30 days.
+pub fn expected_duration(field: &str, seconds: i32) -> Result<i32, FieldError> {
+    if (1..=MAX_EXPECTED_DURATION_SECONDS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(FieldError::new(
+            field,
+            format!("must be between 1 and {MAX_EXPECTED_DURATION_SECONDS} seconds (30 days)"),
+        ))
+    }
+}
+
 /// A run's progress: both counts ≥ 0 and processed ≤ total when both are known.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordsProgress {

@@ -69,7 +69,8 @@ pub enum IntegrationType {
     OriginalFormat,
 }
 
-/// Who is alerted about a history record or error.
+/// Who is alerted about a history record or error (BOTH: every contact); as a contact's type,
+/// TECHNICAL or FUNCTIONAL: which alerts reach the contact.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "domain::ContactAlertType")]
 pub enum ContactAlertType {

@@ -13,8 +13,8 @@ use async_graphql::{
     dataloader::{DataLoader, Loader},
 };
 use entity::{
-    integration, integration_error, integration_history_record, integration_record_response,
-    integration_run, user,
+    integration, integration_contact, integration_error, integration_history_record,
+    integration_record_response, integration_run, user,
 };
 use sea_orm::{Condition, DatabaseConnection, EntityTrait};
 
@@ -367,6 +367,8 @@ pub struct Loaders {
     pub users: Arc<DataLoader<ById<user::Entity>>>,
     /// Responses by id (for `node`).
     pub responses: Arc<DataLoader<ById<integration_record_response::Entity>>>,
+    /// Contacts by id (for `node`).
+    pub contacts: Arc<DataLoader<ById<integration_contact::Entity>>>,
     /// An integration's runs.
     pub runs_of_integration: Arc<ChildList<integration_run::Entity>>,
     /// A run's errors.
@@ -381,6 +383,8 @@ pub struct Loaders {
     pub webhook_endpoints: Arc<DataLoader<ById<entity::webhook_endpoint::Entity>>>,
     /// A delivery's attempts.
     pub attempts_of_delivery: Arc<DataLoader<ChildrenOf<entity::delivery_attempt::Entity>>>,
+    /// An integration's contacts, active and not (the field filters: one statement serves both).
+    pub contacts_of_integration: Arc<DataLoader<ChildrenOf<integration_contact::Entity>>>,
 }
 
 impl std::fmt::Debug for Loaders {
@@ -401,6 +405,18 @@ impl Loaders {
             alerts: ById::loader(db, entity::integration_alert::Column::Id, delay),
             users: ById::loader(db, user::Column::Id, delay),
             responses: ById::loader(db, R::Id, delay),
+            contacts: ById::loader(db, integration_contact::Column::Id, delay),
+            contacts_of_integration: Arc::new(
+                DataLoader::new(
+                    ChildrenOf {
+                        db: db.clone(),
+                        parent_col: integration_contact::Column::IntegrationId,
+                        id_col: integration_contact::Column::Id,
+                    },
+                    tokio::spawn,
+                )
+                .delay(delay),
+            ),
             runs_of_integration: ChildList::new(
                 db,
                 integration_run::Column::IntegrationId,

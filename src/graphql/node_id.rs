@@ -12,6 +12,7 @@ pub(crate) const NODE_TYPES: &[&str] = &[
     "IntegrationHistoryRecord",
     "IntegrationRecordResponse",
     "User",
+    "IntegrationContact",
 ];
 
 /// The global id of the object of type `type_name` with id `id`: `base64("Type:id")`, as

@@ -70,6 +70,9 @@ pub struct IntegrationOut {
     pub integration_type: Option<String>,
     /// Whether the vendor ships it.
     pub standard: Option<bool>,
+    /// How long a run is expected to take, in seconds; a run left pending or running longer
+    /// raises one "stale run" alert.
+    pub expected_duration_seconds: Option<i32>,
     /// When it was created.
     #[schema(format = DateTime)]
     pub created_at: Option<String>,
@@ -109,6 +112,9 @@ pub struct IntegrationIn {
     /// The transport/format.
     #[schema(schema_with = integration_type_schema)]
     pub integration_type: Option<String>,
+    /// How long a run is expected to take, in seconds (1 to 2592000, i.e. 30 days).
+    #[schema(minimum = 1, maximum = 2592000)]
+    pub expected_duration_seconds: Option<i32>,
 }
 
 /// Filterable attributes of integrations.
@@ -144,6 +150,7 @@ impl IntegrationIn {
             end_system: self.end_system,
             end_system_type,
             integration_type,
+            expected_duration_seconds: self.expected_duration_seconds.map(Some),
         })
     }
 
@@ -170,6 +177,7 @@ impl IntegrationIn {
                 end_system: patch.end_system.unwrap_or_default(),
                 end_system_type,
                 integration_type: patch.integration_type,
+                expected_duration_seconds: patch.expected_duration_seconds.flatten(),
             }),
             _ => Err(RestError::unprocessable(OBJECT, missing)),
         }
@@ -221,6 +229,7 @@ impl Resource for Integrations {
                     end_system_type: Some(m.end_system_type),
                     integration_type: m.integration_type,
                     standard: Some(m.standard),
+                    expected_duration_seconds: m.expected_duration_seconds,
                     created_at: Some(time(m.created_at)),
                     updated_at: Some(time(m.updated_at)),
                     created_by: user_of(&users, m.created_by_id),

@@ -1,5 +1,5 @@
-//! The vendor-compatible REST API under `/api`: integrations, integration runs, history records
-//! and integration errors, in JSON (dash-case keys) or XML both ways, with the vendor's filters,
+//! The vendor-compatible REST API under `/api`: integrations (and their contacts), integration
+//! runs, history records and integration errors, in JSON (dash-case keys) or XML both ways, with the vendor's filters,
 //! paging, error bodies and scopes; and its OpenAPI 3 document at `/api/openapi.json`.
 //!
 //! Each resource (`integrations`, `runs`, `history`, `integration_errors`) implements
@@ -10,6 +10,7 @@
 //! event broker so GraphQL subscribers hear of it at once.
 
 pub mod body;
+pub mod contacts;
 pub mod documents;
 pub mod error;
 pub mod format;
@@ -35,6 +36,7 @@ pub use self::state::RestState;
 pub fn routes(state: RestState) -> Router {
     Router::new()
         .merge(integrations::routes())
+        .merge(contacts::routes())
         .merge(runs::routes())
         .merge(history::routes())
         .merge(integration_errors::routes())

@@ -21,6 +21,7 @@ use utoipa::{
 use crate::domain::{ContactAlertType, DocumentType};
 
 use super::{
+    contacts::{self, ContactIn, ContactOut},
     documents::DocumentFieldsIn,
     error::ErrorBody,
     history::{self, HistoryRecordIn, HistoryRecordOut},
@@ -127,6 +128,10 @@ const CREATE_REQUIRED: &[(&str, &[&str])] = &[
     (
         "IntegrationErrorInput",
         &["contact-alert-type", "integration-run"],
+    ),
+    (
+        "IntegrationContactInput",
+        &["name", "email", "contact-type"],
     ),
 ];
 
@@ -439,6 +444,36 @@ const OPERATION_IDS: &[(&str, HttpMethod, &str)] = {
             Put,
             "resolveIntegrationError",
         ),
+        (
+            "/api/integrations/{id}/contacts",
+            Get,
+            "listIntegrationContacts",
+        ),
+        (
+            "/api/integrations/{id}/contacts",
+            Post,
+            "createIntegrationContact",
+        ),
+        (
+            "/api/integrations/{id}/contacts/{contact_id}",
+            Get,
+            "showIntegrationContact",
+        ),
+        (
+            "/api/integrations/{id}/contacts/{contact_id}",
+            Put,
+            "updateIntegrationContact",
+        ),
+        (
+            "/api/integrations/{id}/contacts/{contact_id}",
+            Patch,
+            "patchIntegrationContact",
+        ),
+        (
+            "/api/integrations/{id}/contacts/{contact_id}/deactivate",
+            Put,
+            "deactivateIntegrationContact",
+        ),
     ]
 };
 
@@ -526,11 +561,26 @@ const INTEGRATIONS: Resource = Resource {
     patch: "patchIntegration",
     act: None,
     referenced_by: || {
-        vec![referencing(
-            "createIntegrationRun",
-            "Create a run of it",
-            json!({ "integration": { "id": ID } }),
-        )]
+        let contact = json!({
+            "name": "Ann Example",
+            "email": "ann@example.com",
+            "contact-type": ContactAlertType::Technical.as_str(),
+        });
+        vec![
+            referencing(
+                "createIntegrationRun",
+                "Create a run of it",
+                json!({ "integration": { "id": ID } }),
+            ),
+            (
+                "createIntegrationContact".to_owned(),
+                whole_body(
+                    by_id("createIntegrationContact", "Add a contact to it"),
+                    contact,
+                )
+                .build(),
+            ),
+        ]
     },
 };
 
@@ -735,8 +785,8 @@ impl Modify for Links {
 #[openapi(
     info(
         title = "integration-gateway REST API",
-        description = "The vendor-compatible REST API over integrations, runs, history records and \
-            integration errors. JSON with dash-case keys (underscores accepted on input); XML with \
+        description = "The vendor-compatible REST API over integrations (and their contacts), runs, \
+            history records and integration errors. JSON with dash-case keys (underscores accepted on input); XML with \
             `Accept: application/xml`. Scopes: core.integration.read for GET, \
             core.integration.write for everything else."
     ),
@@ -748,13 +798,14 @@ impl Modify for Links {
         history::update, history::resolve,
         integration_errors::index, integration_errors::show, integration_errors::create,
         integration_errors::create_alert, integration_errors::update, integration_errors::resolve,
+        contacts::index, contacts::show, contacts::create, contacts::update, contacts::deactivate,
     ),
     components(schemas(
         ErrorBody, IntegrationOut, IntegrationIn, IntegrationRunOut, IntegrationRunIn, RunFieldsIn,
         HistoryRecordOut, HistoryRecordIn, IntegrationErrorOut, IntegrationErrorIn,
         IntegrationErrorChanges, DocumentFieldsIn, ResponseOut,
         ResponseIn, UserOut, IntegrationRefOut, IntegrationRefIn, IdRefIn, RunActionName,
-        ResolveAction, Dir, ReturnObject,
+        ResolveAction, Dir, ReturnObject, ContactOut, ContactIn,
     )),
     modifiers(&CommonErrors, &FlattenInputs, &CreateBodies, &OperationIds, &Links)
 )]

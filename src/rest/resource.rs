@@ -248,6 +248,15 @@ pub async fn index<R: Resource>(api: Api<R>) -> Response
 where
     <R::Entity as EntityTrait>::Model: Sync + Default,
 {
+    index_where(api, sea_orm::Condition::all()).await
+}
+
+/// Lists the objects of a resource that meet `within` (those of one parent, for a nested list
+/// such as an integration's contacts), like [`index`].
+pub async fn index_where<R: Resource>(api: Api<R>, within: sea_orm::Condition) -> Response
+where
+    <R::Entity as EntityTrait>::Model: Sync + Default,
+{
     let result = async {
         let spec = R::spec();
         let list = query::parse(
@@ -260,7 +269,7 @@ where
         .map_err(|m| RestError::bad_request(R::OBJECT, m))?;
         let page = paging::fetch_page::<R::Entity, _>(
             api.db(),
-            list.condition,
+            within.add(list.condition),
             list.sort,
             spec.id,
             &list.page,

@@ -8,7 +8,7 @@ use sea_orm::{
 
 use super::{Actor, IntegrationRef, begin_write, checks::Checks, now};
 use crate::{
-    domain::{Direction, EndSystemType, IntegrationType},
+    domain::{Direction, EndSystemType, IntegrationType, validation::expected_duration},
     error::{AppError, AppResult},
 };
 
@@ -29,6 +29,8 @@ pub struct NewIntegration {
     pub end_system_type: EndSystemType,
     /// The transport/format.
     pub integration_type: Option<IntegrationType>,
+    /// How long a run is expected to take, in seconds (1 s to 30 days).
+    pub expected_duration_seconds: Option<i32>,
 }
 
 /// Changes to an integration; `None` leaves a field as it is.
@@ -48,6 +50,8 @@ pub struct IntegrationPatch {
     pub end_system_type: Option<EndSystemType>,
     /// New integration type.
     pub integration_type: Option<IntegrationType>,
+    /// New expected run duration in seconds; `Some(None)` removes it.
+    pub expected_duration_seconds: Option<Option<i32>>,
 }
 
 /// Finds an integration by id.
@@ -139,6 +143,11 @@ pub async fn create(
     let name = checks.required("name", &input.name);
     let business_object = checks.required("businessObject", &input.business_object);
     let end_system = checks.required("endSystem", &input.end_system);
+    if let Some(seconds) = input.expected_duration_seconds
+        && let Err(e) = expected_duration("expectedDurationSeconds", seconds)
+    {
+        checks.0.push(e);
+    }
     checks.finish()?;
 
     let txn = begin_write(db).await?;
@@ -153,6 +162,7 @@ pub async fn create(
         end_system_type: Set(input.end_system_type.as_str().to_owned()),
         integration_type: Set(input.integration_type.map(|t| t.as_str().to_owned())),
         standard: Set(false),
+        expected_duration_seconds: Set(input.expected_duration_seconds),
         created_at: Set(at),
         updated_at: Set(at),
         created_by_id: Set(actor.user_id),
@@ -184,6 +194,11 @@ pub async fn update(
         .end_system
         .as_deref()
         .map(|e| checks.required("endSystem", e));
+    if let Some(Some(seconds)) = patch.expected_duration_seconds
+        && let Err(e) = expected_duration("expectedDurationSeconds", seconds)
+    {
+        checks.0.push(e);
+    }
     checks.finish()?;
 
     let txn = begin_write(db).await?;
@@ -210,6 +225,9 @@ pub async fn update(
     }
     if let Some(v) = patch.integration_type {
         model.integration_type = Set(Some(v.as_str().to_owned()));
+    }
+    if let Some(v) = patch.expected_duration_seconds {
+        model.expected_duration_seconds = Set(v);
     }
     model.updated_at = Set(now());
     model.updated_by_id = Set(actor.user_id);

@@ -11,13 +11,13 @@ use sea_orm::{
 };
 
 use super::{
-    Actor, IntegrationRef, begin_write,
+    Actor, IntegrationRef, alerts, begin_write,
     events::{self, EventType, NewEvent},
     integrations, now,
 };
 use crate::{
     domain::{
-        RunAction, RunStatus, Transition,
+        ContactAlertType, RunAction, RunStatus, Transition,
         run_status::transition,
         validation::{RecordsProgress, flow_object},
     },
@@ -229,7 +229,9 @@ async fn unresolved_errors<C: ConnectionTrait>(db: &C, run_id: i32) -> AppResult
 /// On PostgreSQL the change is one statement (the compare-and-set, its event and the event's
 /// announcement, answering the changed run), which is its own transaction: the read before it
 /// only chooses the transition, and the compare-and-set holds it to what was read. On SQLite it
-/// runs in a write transaction.
+/// runs in a write transaction, and so does a move to `failed` on PostgreSQL: a run that fails
+/// raises an alert to its integration's technical contacts in the same transaction
+/// ([`raise_failed_alert`]).
 pub async fn apply_action(
     db: &DatabaseConnection,
     actor: Actor,
@@ -237,7 +239,8 @@ pub async fn apply_action(
     action: RunAction,
     input: RunInput,
 ) -> AppResult<integration_run::Model> {
-    if db.get_database_backend() == DbBackend::Postgres {
+    // A move to `failed` raises an alert in the same transaction, so it takes the general path.
+    if db.get_database_backend() == DbBackend::Postgres && action.target() != RunStatus::Failed {
         if input.is_empty()
             && let Some(run) = apply_action_at_once(db, actor, id, action).await?
         {
@@ -442,6 +445,9 @@ async fn apply_action_in<C: ConnectionTrait>(
             if backend != DbBackend::Postgres {
                 events::record(db, actor, vec![run_event_of(changed, &run)]).await?;
             }
+            if to == RunStatus::Failed {
+                raise_failed_alert(db, &run, at).await?;
+            }
             return Ok(run);
         }
         if needs_no_errors {
@@ -459,6 +465,29 @@ async fn apply_action_in<C: ConnectionTrait>(
     Err(AppError::Internal(
         format!("run {id}: the {action} action lost its compare-and-set 5 times").into(),
     ))
+}
+
+/// The alert a run that has just failed raises for its integration's technical contacts, with
+/// its event, in the caller's transaction (the one that moved the run). The gateway raises it
+/// itself: it has no creating user, whoever failed the run.
+async fn raise_failed_alert<C: ConnectionTrait>(
+    db: &C,
+    run: &integration_run::Model,
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let integration = integrations::find_by_id(db, run.integration_id).await?;
+    let source = alerts::AlertSource {
+        integration_id: Some(integration.id),
+        run_id: Some(run.id),
+        message: Some(format!(
+            "run {} of integration {} ({}) failed",
+            run.id, integration.code, integration.name
+        )),
+        ..Default::default()
+    };
+    let system = Actor::default();
+    let alert = alerts::raise(db, system, ContactAlertType::Technical, source, at).await?;
+    events::record(db, system, vec![alerts::alert_event(&alert)]).await
 }
 
 /// `event` completed with the run's integration (as [`run_event`] makes it).

@@ -202,6 +202,12 @@ impl TestApp {
         }
     }
 
+    /// The database settings this server runs on (to open pools of its own over it, as another
+    /// gateway would).
+    pub fn database_config(&self) -> DatabaseConfig {
+        self.database.clone()
+    }
+
     /// The URL of a path on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)

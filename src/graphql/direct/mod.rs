@@ -34,7 +34,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 
 pub(crate) use self::{
     lists::{ListFilter, ListOrder, Names, child_pages, root_list},
-    nodes::{Node, belongs_to, children},
+    nodes::{Node, active_children, belongs_to, children},
 };
 use self::{nodes::objects, selection::Selected};
 use crate::error::AppError;

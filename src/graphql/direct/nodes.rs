@@ -11,7 +11,7 @@ use async_graphql::{
     parser::types::{Field, SelectionSet},
 };
 use futures_util::future::{BoxFuture, try_join_all};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Cx, Decline, Direct};
 use crate::service::{columns::Columns, paging};
@@ -176,14 +176,47 @@ pub(crate) async fn children<'a, P: Node, C: Node>(
     parent_of: fn(&C) -> Option<i32>,
     field: &'a Field,
 ) -> Direct<Vec<Value>> {
+    children_where::<P, C>(cx, parents, parent_col, parent_of, None, field).await
+}
+
+/// Like [`children`], only the active ones (`active_col` true) unless the field's
+/// `includeInactive` argument is true (an integration's contacts).
+pub(crate) async fn active_children<'a, P: Node, C: Node>(
+    cx: &'a Cx<'a>,
+    parents: &'a [&'a P],
+    parent_col: <C::Entity as EntityTrait>::Column,
+    parent_of: fn(&C) -> Option<i32>,
+    active_col: <C::Entity as EntityTrait>::Column,
+    field: &'a Field,
+) -> Direct<Vec<Value>> {
+    if super::selection::has_other_arguments(field, &["includeInactive"]) {
+        return Err(Decline);
+    }
+    let include_inactive: Option<bool> = cx.argument(field, "includeInactive")?;
+    let only_active = (!include_inactive.unwrap_or(false)).then_some(active_col);
+    children_where::<P, C>(cx, parents, parent_col, parent_of, only_active, field).await
+}
+
+/// [`children`], with only the rows whose `only_true` column is true when it is given.
+async fn children_where<'a, P: Node, C: Node>(
+    cx: &'a Cx<'a>,
+    parents: &'a [&'a P],
+    parent_col: <C::Entity as EntityTrait>::Column,
+    parent_of: fn(&C) -> Option<i32>,
+    only_true: Option<<C::Entity as EntityTrait>::Column>,
+    field: &'a Field,
+) -> Direct<Vec<Value>> {
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
-    let select = C::Entity::find()
+    let mut select = C::Entity::find()
         .filter(paging::id_in(
             cx.db.get_database_backend(),
             parent_col,
             &ids,
         ))
         .order_by_asc(C::id_column());
+    if let Some(column) = only_true {
+        select = select.filter(column.eq(true));
+    }
     let mut columns = columns::<C>(cx, &field.selection_set.node)?;
     // `parent_of` reads it.
     columns.add(parent_col);

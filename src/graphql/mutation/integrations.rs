@@ -1,6 +1,6 @@
 //! Mutations of integrations and runs: every write goes through one service function.
 
-use async_graphql::{Context, InputObject, Json, Object, OneofObject, Result};
+use async_graphql::{Context, InputObject, Json, MaybeUndefined, Object, OneofObject, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -57,6 +57,9 @@ pub struct CreateIntegrationInput {
     pub end_system_type: EndSystemType,
     /// The transport/format.
     pub integration_type: Option<IntegrationType>,
+    /// How long a run is expected to take, in seconds (1 to 2592000, i.e. 30 days); a run left
+    /// PENDING or RUNNING longer raises one "stale run" alert.
+    pub expected_duration_seconds: Option<i32>,
 }
 
 /// Changes to an integration; omitted fields keep their value.
@@ -76,6 +79,8 @@ pub struct UpdateIntegrationInput {
     pub end_system_type: Option<EndSystemType>,
     /// New integration type.
     pub integration_type: Option<IntegrationType>,
+    /// New expected run duration in seconds (1 to 2592000); null removes it.
+    pub expected_duration_seconds: MaybeUndefined<i32>,
 }
 
 /// The run fields a client writes, on update and with every action; omitted fields keep their value.
@@ -164,6 +169,7 @@ impl IntegrationMutations {
             end_system: input.end_system,
             end_system_type: input.end_system_type.into(),
             integration_type: input.integration_type.map(Into::into),
+            expected_duration_seconds: input.expected_duration_seconds,
         };
         Ok(Integration(
             service::integrations::create(db, actor(ctx), new).await?,
@@ -186,6 +192,11 @@ impl IntegrationMutations {
             end_system: input.end_system,
             end_system_type: input.end_system_type.map(Into::into),
             integration_type: input.integration_type.map(Into::into),
+            expected_duration_seconds: match input.expected_duration_seconds {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(v) => Some(Some(v)),
+            },
         };
         Ok(Integration(
             service::integrations::update(db, actor(ctx), id, patch).await?,

@@ -1,5 +1,7 @@
 //! The root mutation: every write goes through one service function.
 
+/// Of integration contacts.
+pub mod contacts;
 /// Of history records, errors and responses.
 pub mod documents;
 /// CSV imports over HTTP.
@@ -15,7 +17,7 @@ use crate::service::Actor;
 
 use integrations::IntegrationRefInput;
 
-/// Changes to integrations, runs, history records, errors and responses.
+/// Changes to integrations, runs, contacts, history records, errors and responses.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -23,6 +25,7 @@ pub struct MutationRoot(
     documents::DocumentMutations,
     import::ImportMutations,
     webhooks::WebhookMutations,
+    contacts::ContactMutations,
 );
 
 /// The principal of the request (the local user until authentication exists).

@@ -139,7 +139,8 @@ async fn nodes(cx: &Cx<'_>, node_ids: &[async_graphql::ID], field: &Field) -> Di
         integration_error::Model,
         record::Model,
         entity::integration_record_response::Model,
-        entity::user::Model
+        entity::user::Model,
+        entity::integration_contact::Model
     );
     Ok(parsed
         .iter()

@@ -2,12 +2,12 @@
 
 use async_graphql::{Enum, InputObject};
 use chrono::{DateTime, Utc};
-use entity::{integration, integration_run};
+use entity::{integration, integration_contact, integration_run};
 use sea_orm::Condition;
 
 use super::{
-    IntegrationRun, IntegrationRunConnection, IntegrationRunFilter, IntegrationRunOrder, User,
-    object::object, stored, stored_opt,
+    IntegrationContact, IntegrationRun, IntegrationRunConnection, IntegrationRunFilter,
+    IntegrationRunOrder, User, object::object, stored, stored_opt,
 };
 use crate::{
     domain,
@@ -43,6 +43,10 @@ object! {
                 .map(|t| t.map(IntegrationType::from));
         /// Whether the integration is one of the platform's standard ones.
         field standard "standard": bool = |r| r.standard;
+        /// How long a run is expected to take, in seconds; a run left PENDING or RUNNING longer
+        /// raises one "stale run" alert for the technical contacts. Null: no expectation.
+        field expected_duration_seconds "expectedDurationSeconds": Option<i32> =
+            |r| r.expected_duration_seconds;
         /// When it was created.
         field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
         /// When it was last changed.
@@ -55,6 +59,12 @@ object! {
         pages runs "runs": IntegrationRunConnection
             [IntegrationRun, IntegrationRunFilter, IntegrationRunOrder, RUNS, "Only runs matching this filter."]
             = runs_of_integration by integration_run::Column::IntegrationId;
+        /// The people the integration's alerts reach, oldest first: the active ones, or every
+        /// one with `includeInactive: true`.
+        active_children contacts "contacts": IntegrationContact
+            = contacts_of_integration by integration_contact::Column::IntegrationId,
+              |c| Some(c.integration_id),
+              active integration_contact::Column::Active = |c| c.active;
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod alert;
+pub mod contact;
 pub mod document;
 pub mod error;
 pub mod event;
@@ -17,6 +18,7 @@ pub mod webhook;
 pub use alert::{
     IntegrationAlert, IntegrationAlertConnection, IntegrationAlertFilter, IntegrationAlertOrder,
 };
+pub use contact::IntegrationContact;
 pub use error::{
     IntegrationError, IntegrationErrorConnection, IntegrationErrorFilter, IntegrationErrorOrder,
 };

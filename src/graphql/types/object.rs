@@ -1,9 +1,10 @@
 //! One declaration per object type. Each field of a type read directly (runs, errors, history
-//! records, responses, integrations, users) is declared once, in `object!`, and both the
+//! records, responses, integrations, users, contacts) is declared once, in `object!`, and both the
 //! async-graphql resolver and the direct read's field (`graphql/direct`, which answers known
 //! queries without the resolvers) are generated from that line: a field cannot exist in one path
 //! and not the other, nor take an argument one path ignores (a declared field takes none but
-//! the paging arguments every list takes, which both paths read the same way).
+//! the paging arguments every list takes and `active_children`'s `includeInactive`, which both
+//! paths read the same way).
 //!
 //! Every type declared here also implements Relay's `Node` interface: `nodeId` is generated
 //! for it, and `node`/`nodes` find it again (see `graphql::node_id`).
@@ -112,6 +113,8 @@ pub enum Node {
     IntegrationRecordResponse(super::IntegrationRecordResponse),
     /// A user.
     User(super::User),
+    /// A contact.
+    IntegrationContact(super::IntegrationContact),
 }
 
 /// The object a global id stands for, through the by-id loaders; `None` for an id that is not
@@ -134,6 +137,9 @@ pub(crate) async fn load_node(
             .await?
             .map(Node::IntegrationRecordResponse),
         "User" => load_maybe(ctx, Some(id)).await?.map(Node::User),
+        "IntegrationContact" => load_maybe(ctx, Some(id))
+            .await?
+            .map(Node::IntegrationContact),
         _ => None,
     })
 }
@@ -148,6 +154,9 @@ pub(crate) async fn load_node(
 /// - `maybe_belongs_to name "gqlName": Object = |row| key;` same with an optional key (`null`);
 /// - `children name "gqlName": Object = loader by Column, |child| parent_key;` every child
 ///   row, oldest first;
+/// - `active_children name "gqlName": Object = loader by Column, |child| parent_key, active
+///   ActiveColumn = |child| is_active;` the same, the inactive ones only with the field's
+///   `includeInactive: true` (its one argument, read alike by both paths);
 /// - `pages name "gqlName": Connection [Object, Filter, Order, NAMES, "filter's description"] =
 ///   loader by Column;` a filtered, ordered, paged connection of child rows.
 ///
@@ -335,6 +344,47 @@ macro_rules! object {
     };
 
     (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
+        $(#[doc = $fdoc:literal])* active_children $name:ident $gql:literal : $target:ident
+            = $loader:ident by $column:path, |$child:ident| $parent:expr,
+              active $active_col:path = |$row:ident| $active:expr;
+        $($rest:tt)*
+    ) => {
+        $crate::graphql::types::object::object!(@fields [$cx $parents $field $this] $docs $ty $table
+            [$($methods)*
+                $(#[doc = $fdoc])*
+                #[graphql(name = $gql)]
+                async fn $name(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "Include the deactivated ones too.", default = false)]
+                    include_inactive: bool,
+                ) -> async_graphql::Result<Vec<$target>> {
+                    let loaders = $crate::graphql::loaders::loaders(ctx)?;
+                    Ok(loaders
+                        .$loader
+                        .load_one(self.0.id)
+                        .await
+                        .map_err($crate::graphql::loaders::to_graphql)?
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|$row| include_inactive || $active)
+                        .map(<$target as $crate::graphql::types::object::Object>::wrap)
+                        .collect())
+                }
+            ]
+            [$($scalars)*]
+            [$($relations)*
+                $gql => Some(Box::pin($crate::graphql::direct::active_children::<
+                    Self,
+                    <$target as $crate::graphql::types::object::Object>::Model,
+                >($cx, $parents, $column, |$child| $parent, $active_col, $field))),
+            ]
+            [$($columns)* ($gql, "id")]
+            $($rest)*
+        );
+    };
+
+    (@fields [$cx:ident $parents:ident $field:ident $this:ident] $docs:tt $ty:ident $table:ident [$($methods:tt)*] [$($scalars:tt)*] [$($relations:tt)*] [$($columns:tt)*]
         $(#[doc = $fdoc:literal])* pages $name:ident $gql:literal : $connection:ident
             [$target:ident, $filter:ident, $order:ident, $names:ident, $filter_desc:literal]
             = $loader:ident by $column:path;
@@ -514,5 +564,6 @@ mod tests {
         columns_are_the_tables::<entity::integration_history_record::Model>();
         columns_are_the_tables::<entity::integration_record_response::Model>();
         columns_are_the_tables::<entity::user::Model>();
+        columns_are_the_tables::<entity::integration_contact::Model>();
     }
 }
