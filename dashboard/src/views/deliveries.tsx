@@ -294,8 +294,9 @@ function DeliveryRows(props: {
           {delivery.attemptCount}
         </td>
         <td class="wrap small">
-          {delivery.lastStatusCode !== null ? <code>{delivery.lastStatusCode}</code> : null}{' '}
-          {delivery.lastError ?? (delivery.lastStatusCode === null ? <span class="muted">—</span> : null)}
+          {/* The error names the status code when there is one; a code alone (a 4xx) is shown as is. */}
+          {delivery.lastError ??
+            (delivery.lastStatusCode !== null ? <code>{delivery.lastStatusCode}</code> : <span class="muted">—</span>)}
         </td>
         <td class="actions">
           <button

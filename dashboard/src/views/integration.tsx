@@ -216,38 +216,44 @@ function Contacts(props: { integrationId: number; contacts: Contact[]; loading: 
       {props.contacts.length === 0 ? <p class="muted">No contacts: alerts reach nobody by email.</p> : null}
       <h3>Add a contact</h3>
       <form class="filters contact-form" onSubmit={onAdd} key={formKey} data-testid="contact-form" noValidate>
-        <label>
-          Name{' '}
-          <input
-            name="name"
-            maxLength={255}
-            aria-invalid={fieldErrors.has('name') ? 'true' : 'false'}
-            aria-describedby={described('name')}
-            data-testid="contact-name"
-          />{' '}
+        <span class="field">
+          <label>
+            Name{' '}
+            <input
+              name="name"
+              maxLength={255}
+              aria-invalid={fieldErrors.has('name') ? 'true' : 'false'}
+              aria-describedby={described('name')}
+              data-testid="contact-name"
+            />
+          </label>{' '}
           {fieldError('name')}
-        </label>
-        <label>
-          Email{' '}
-          <input
-            name="email"
-            type="email"
-            maxLength={255}
-            aria-invalid={fieldErrors.has('email') ? 'true' : 'false'}
-            aria-describedby={described('email')}
-            data-testid="contact-email"
-          />{' '}
+        </span>
+        <span class="field">
+          <label>
+            Email{' '}
+            <input
+              name="email"
+              type="email"
+              maxLength={255}
+              aria-invalid={fieldErrors.has('email') ? 'true' : 'false'}
+              aria-describedby={described('email')}
+              data-testid="contact-email"
+            />
+          </label>{' '}
           {fieldError('email')}
-        </label>
-        <label>
-          Type{' '}
-          <select name="contactType" data-testid="contact-type">
-            {CONTACT_TYPES.map((t) => (
-              <option value={t}>{t}</option>
-            ))}
-          </select>{' '}
+        </span>
+        <span class="field">
+          <label>
+            Type{' '}
+            <select name="contactType" data-testid="contact-type">
+              {CONTACT_TYPES.map((t) => (
+                <option value={t}>{t}</option>
+              ))}
+            </select>
+          </label>{' '}
           {fieldError('contactType')}
-        </label>
+        </span>
         <button type="submit" disabled={busy}>
           Add contact
         </button>
