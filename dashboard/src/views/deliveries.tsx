@@ -294,9 +294,14 @@ function DeliveryRows(props: {
           {delivery.attemptCount}
         </td>
         <td class="wrap small">
-          {/* The error names the status code when there is one; a code alone (a 4xx) is shown as is. */}
+          {/* The error names the status code when there is one; a refusing code without an error is
+              shown alone, a 2xx is no error. */}
           {delivery.lastError ??
-            (delivery.lastStatusCode !== null ? <code>{delivery.lastStatusCode}</code> : <span class="muted">—</span>)}
+            (delivery.lastStatusCode !== null && delivery.lastStatusCode >= 300 ? (
+              <code>{delivery.lastStatusCode}</code>
+            ) : (
+              <span class="muted">—</span>
+            ))}
         </td>
         <td class="actions">
           <button
