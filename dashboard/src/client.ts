@@ -13,7 +13,7 @@ type Doc = TadaDocumentNode<any, any>;
 
 /** The dashboard's access to the gateway. */
 export interface Gateway {
-  /** Runs a query or mutation once; rejects with the GraphQL errors' messages. */
+  /** Runs a query or mutation once; rejects with the GraphQL errors (a GatewayError). */
   request<D extends Doc>(document: D, variables: VariablesOf<D>): Promise<ResultOf<D>>;
   /** Starts a subscription; the returned function stops it. */
   subscribe<D extends Doc>(
@@ -24,6 +24,34 @@ export interface Gateway {
   ): () => void;
   /** Closes the connection. */
   dispose(): void;
+}
+
+/**
+ * The GraphQL errors a request was answered with. `fields` maps each input field the gateway
+ * named (`extensions.fields` of a `VALIDATION` error, one message per broken rule, or the one
+ * `extensions.field` of e.g. a `CONFLICT`) to its message, so a form can show it next to the field.
+ */
+export class GatewayError extends Error {
+  readonly fields: ReadonlyMap<string, string>;
+
+  constructor(errors: readonly unknown[]) {
+    super(describe(errors));
+    const fields = new Map<string, string>();
+    const add = (field: unknown, message: unknown) => {
+      if (typeof field === 'string' && !fields.has(field)) fields.set(field, String(message));
+    };
+    for (const error of errors) {
+      if (!error || typeof error !== 'object') continue;
+      const { message, extensions } = error as { message?: unknown; extensions?: Record<string, unknown> };
+      if (Array.isArray(extensions?.fields)) {
+        for (const item of extensions.fields as { field?: unknown; message?: unknown }[]) {
+          add(item?.field, item?.message);
+        }
+      }
+      add(extensions?.field, message);
+    }
+    this.fields = fields;
+  }
 }
 
 /** Whether a value looks like a WebSocket CloseEvent (the browser's or a plain object). */
@@ -78,7 +106,7 @@ export function connect(url: string, token: string | null, onForbidden: (reason:
           {
             next: (response) => {
               if (response.errors?.length) {
-                reject(new Error(describe(response.errors)));
+                reject(new GatewayError(response.errors));
               } else {
                 result = response.data as ResultOf<typeof document>;
               }

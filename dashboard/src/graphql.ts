@@ -73,3 +73,31 @@ export function isRunStatus(value: string | null): value is RunStatus {
 export function isDocumentType(value: string | null): value is DocumentType {
   return (DOCUMENT_TYPES as readonly string[]).includes(value ?? '');
 }
+
+/** Where a delivery stands, as the schema spells it. */
+export type DeliveryStatus = introspection_types['DeliveryStatus']['enumValues'];
+/** How a delivery is sent (webhook, email). */
+export type DeliveryChannel = introspection_types['DeliveryChannel']['enumValues'];
+/** A kind of event a delivery carries. */
+export type WebhookEventType = introspection_types['WebhookEventType']['enumValues'];
+/** A contact's type (TECHNICAL or FUNCTIONAL; BOTH is an alert's audience only). */
+export type ContactAlertType = introspection_types['ContactAlertType']['enumValues'];
+
+/** Every delivery status (the deliveries filter's choices). */
+export const DELIVERY_STATUSES = ['PENDING', 'DELIVERED', 'DEAD'] as const satisfies readonly DeliveryStatus[];
+/** Every delivery channel. */
+export const DELIVERY_CHANNELS = ['WEBHOOK', 'EMAIL'] as const satisfies readonly DeliveryChannel[];
+/** Every event type a delivery can carry. */
+export const WEBHOOK_EVENT_TYPES = [
+  'ALERT_RAISED',
+  'RUN_STATUS_CHANGED',
+  'RUN_FAILED',
+  'HISTORY_RECORD_CHANGED',
+] as const satisfies readonly WebhookEventType[];
+/** The types a contact can have. */
+export const CONTACT_TYPES = ['TECHNICAL', 'FUNCTIONAL'] as const satisfies readonly ContactAlertType[];
+
+/** `value` if it is one of `choices`, else null (a URL parameter read as an enum value). */
+export function oneOf<T extends string>(choices: readonly T[], value: string | null): T | null {
+  return (choices as readonly string[]).includes(value ?? '') ? (value as T) : null;
+}

@@ -10,7 +10,9 @@ import { connect } from './client';
 import { GatewayContext } from './hooks';
 import { BASE, href, useLocation, type Location } from './router';
 import { Link } from './ui';
+import { Deliveries } from './views/deliveries';
 import { Exports } from './views/exports';
+import { IntegrationDetail } from './views/integration';
 import { Overview } from './views/overview';
 import { Records } from './views/records';
 import { RunDetail } from './views/run';
@@ -46,6 +48,7 @@ function App() {
           <NavLink location={location} path="/runs" label="Runs" />
           <NavLink location={location} path="/records" label="Open records" />
           <NavLink location={location} path="/exports" label="Not exported" />
+          <NavLink location={location} path="/deliveries" label="Deliveries" />
         </nav>
       </header>
       <main>
@@ -85,6 +88,9 @@ function View(props: { location: Location }) {
   if (run) return <RunDetail id={Number(run[1])} location={props.location} />;
   if (path === '/records' || path === '/records/') return <Records location={props.location} />;
   if (path === '/exports' || path === '/exports/') return <Exports location={props.location} />;
+  if (path === '/deliveries' || path === '/deliveries/') return <Deliveries location={props.location} />;
+  const integration = /^\/integrations\/([^/]+)\/?$/.exec(path);
+  if (integration) return <IntegrationDetail code={decodeURIComponent(integration[1])} />;
   return (
     <section class="card">
       <h2>Not found</h2>
@@ -107,7 +113,7 @@ function TokenPrompt(props: { need: NonNullable<TokenNeed>; onToken: (token: str
       <p>
         {props.need.refused
           ? `The gateway refused it${props.need.reason ? `: ${props.need.reason}` : ''}. Enter another one.`
-          : 'Enter a bearer token with the core.integration.read scope (and core.integration.write to resolve records).'}{' '}
+          : 'Enter a bearer token with the core.integration.read scope (core.integration.write to resolve records and edit contacts, core.integration.admin for the deliveries).'}{' '}
         It is kept in this page's memory only and forgotten on reload.
       </p>
       <p class="muted small">

@@ -1,14 +1,18 @@
 // Drives the operations dashboard in headless Chromium against a running gateway that requires a
 // bearer token and holds the demo data (`seed --demo`: three integrations with one run in each
-// status; every run has an alerted open history record). It enters the token at the prompt, reads
+// status; every run has an alerted open history record, and each failed run an alert of its own). It enters the token at the prompt, reads
 // the run counts, moves a run through the API and watches the counts and the alert feed change
 // without a reload, walks the runs list to a run's detail, resolves an open record from the UI
-// (and checks it through the API), lists the documents not yet exported, and checks that the page
-// never talked to any host but the gateway.
+// (and checks it through the API), lists the documents not yet exported, adds a contact to an
+// integration (and sees a bad email refused next to its field), follows a webhook delivery to a
+// local receiver that fails through the Deliveries view (filters, attempts, Redeliver), and checks
+// that the page never talked to any host but the gateway. The token needs the admin scope (the
+// deliveries) and the gateway `--allow-private-webhook-targets` (the receiver is on loopback).
 //
 // Usage: node dashboard.mjs <base URL> <bearer token (read and write)> <artifacts directory>
 // Screenshots land in <artifacts>/dashboard-*.png. CHROMIUM overrides the browser binary.
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
@@ -35,6 +39,32 @@ async function api(query, variables = {}) {
     throw new Error(`API ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
   }
   return body.data;
+}
+
+/**
+ * A webhook receiver on a free local port: it answers 503 until `healthy` is set, then 200, and
+ * records each request's `webhook-id`.
+ */
+async function startReceiver() {
+  const received = [];
+  const state = { healthy: false };
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received.push({ webhookId: request.headers['webhook-id'] });
+      response.writeHead(state.healthy ? 200 : 503, { 'content-type': 'text/plain' });
+      response.end(state.healthy ? 'ok' : 'unavailable');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/hooks`,
+    received,
+    set healthy(value) {
+      state.healthy = value;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 function check(condition, message) {
@@ -103,9 +133,10 @@ try {
   await expectText(cell('SAP-INVOICES', 'RUNNING'), '1', 'SAP-INVOICES running runs');
   await expectText(page.getByTestId('count-all-RUNNING'), '3', 'running runs of all integrations');
   await expectText(page.getByTestId('count-all-FAILED'), '3', 'failed runs of all integrations');
-  await expectText(page.getByTestId('alert-total'), '15', 'alerts');
+  // 15 alerts of the demo's records plus the 3 the gateway raised itself for the failed runs.
+  await expectText(page.getByTestId('alert-total'), '18', 'alerts');
   check(sockets.length > 0, 'the dashboard opened no WebSocket');
-  console.log('counts: 1 pending and 1 running run of SAP-INVOICES, 3 running in all, 15 alerts');
+  console.log('counts: 1 pending and 1 running run of SAP-INVOICES, 3 running in all, 18 alerts');
   await shot('overview-before');
 
   // 3. Another client starts the pending SAP-INVOICES run; the counts follow without a reload.
@@ -144,7 +175,7 @@ try {
   );
   const alertItem = page.getByTestId('alert-feed').locator('li').first();
   await alertItem.filter({ hasText: `INVOICE_HEADER ${documentId}` }).waitFor();
-  await expectText(page.getByTestId('alert-total'), '16', 'alerts after one was raised');
+  await expectText(page.getByTestId('alert-total'), '19', 'alerts after one was raised');
   await notReloaded('while the counts and alerts changed');
   console.log(`alert for INVOICE_HEADER ${documentId} arrived live`);
   await shot('overview');
@@ -222,6 +253,149 @@ try {
   await page.waitForURL(/\/dashboard\/exports\?after=/);
   await page.getByTestId('previous').waitFor();
   await shot('exports');
+
+  // 7. An integration's contacts: one added from the UI and listed, a bad email refused with the
+  // gateway's message next to the field, the new contact deactivated (the API agrees).
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('integration-SAP-INVOICES').click();
+  await page.waitForURL(/\/dashboard\/integrations\/SAP-INVOICES$/);
+  const contacts = page.getByTestId('contacts');
+  await contacts.waitFor();
+  await page.getByTestId('contact-name').fill('Dana Operations');
+  await page.getByTestId('contact-email').fill('dana.ops@example.com');
+  await page.getByTestId('contact-type').selectOption('FUNCTIONAL');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  await page.getByTestId('notice').filter({ hasText: 'Dana Operations added' }).waitFor();
+  const dana = contacts.locator('tbody tr').filter({ hasText: 'dana.ops@example.com' });
+  await dana.filter({ hasText: 'FUNCTIONAL' }).waitFor();
+  await expectText(dana.locator('td').nth(3), 'yes', 'the new contact is active');
+  // The form starts empty again after an addition.
+  check((await page.getByTestId('contact-email').inputValue()) === '', 'the contact form kept the added email');
+  await page.getByTestId('contact-name').fill('Typo');
+  await page.getByTestId('contact-email').fill('not-an-email');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const emailError = page.getByTestId('contact-email-error');
+  await emailError.filter({ hasText: /not an email address/ }).waitFor();
+  check(
+    (await page.getByTestId('contact-email').getAttribute('aria-invalid')) === 'true',
+    'the refused email field is not marked invalid',
+  );
+  check((await page.getByTestId('contact-name-error').count()) === 0, 'the name field shows an error too');
+  check((await contacts.locator('tbody tr').filter({ hasText: 'not-an-email' }).count()) === 0, 'the bad contact is listed');
+  console.log(`a bad email refused next to its field: ${await emailError.textContent()}`);
+  await shot('contacts');
+  await dana.getByRole('button', { name: 'Deactivate Dana Operations' }).click();
+  await page.getByTestId('notice').filter({ hasText: 'Dana Operations deactivated' }).waitFor();
+  await expectText(dana.locator('td').nth(3), 'no', 'the deactivated contact is inactive');
+  const listed = await api(`{
+    integration(code: "SAP-INVOICES") { contacts(includeInactive: true) { name email contactType active } }
+  }`);
+  const stored = listed.integration.contacts.filter((c) => c.email === 'dana.ops@example.com');
+  check(
+    stored.length === 1 && stored[0].contactType === 'FUNCTIONAL' && stored[0].active === false,
+    `the API lists ${JSON.stringify(listed.integration.contacts)}`,
+  );
+  check(
+    !listed.integration.contacts.some((c) => c.email === 'not-an-email'),
+    'the refused contact was written',
+  );
+  console.log('contact added, listed and deactivated from the UI (the API agrees)');
+
+  // 8. Deliveries: a webhook endpoint on a local receiver that answers 503 until told otherwise,
+  // so an alert's delivery fails, is retried and dies (the server runs with 3 attempts and a short
+  // backoff); the view finds it by its filters, shows its attempts, and Redeliver sends it again to
+  // the now healthy receiver.
+  const receiver = await startReceiver();
+  try {
+    const created = await api(
+      `mutation ($input: CreateWebhookEndpointInput!) {
+        createWebhookEndpoint(input: $input) { endpoint { id url } }
+      }`,
+      { input: { url: receiver.url, eventTypes: ['ALERT_RAISED'], description: 'browser test receiver' } },
+    );
+    const endpoint = created.createWebhookEndpoint.endpoint;
+    await api(
+      `mutation ($input: NewHistoryRecordInput!) { createIntegrationHistoryAlert(input: $input) { id } }`,
+      {
+        input: {
+          contactAlertType: 'TECHNICAL',
+          documentType: 'INVOICE_HEADER',
+          documentId: 515151,
+          integrationRunId: runId,
+          responses: [{ responseCode: '500', responseMessage: 'webhook test' }],
+        },
+      },
+    );
+    // The delivery, once the worker has given up on it (3 attempts, all answered 503).
+    const deliveryQuery = `query ($endpointId: Int!) {
+      webhookDeliveries(filter: {endpointId: $endpointId}) { nodes { id status attemptCount webhookId } }
+    }`;
+    let delivery = null;
+    for (let i = 0; i < 150 && delivery?.status !== 'DEAD'; i++) {
+      delivery = (await api(deliveryQuery, { endpointId: endpoint.id })).webhookDeliveries.nodes[0] ?? null;
+      if (delivery?.status !== 'DEAD') await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    check(delivery?.status === 'DEAD', `the failing delivery is ${JSON.stringify(delivery)}, not DEAD`);
+    check(delivery.attemptCount === 3, `the dead delivery made ${delivery.attemptCount} attempts, not 3`);
+    check(receiver.received.length === 3, `the receiver saw ${receiver.received.length} requests, not 3`);
+
+    await page.getByRole('link', { name: 'Deliveries' }).click();
+    await page.waitForURL(/\/dashboard\/deliveries$/);
+    const deliveries = page.locator('table[data-testid="deliveries"]');
+    const settled = page.locator('table[data-testid="deliveries"][aria-busy="false"]');
+    await page.getByTestId('filter-endpoint').selectOption(String(endpoint.id));
+    await page.waitForURL(new RegExp(`endpoint=${endpoint.id}`));
+    await page.getByTestId('filter-channel').selectOption('WEBHOOK');
+    await page.waitForURL(/channel=WEBHOOK/);
+    await page.getByTestId('filter-event-type').selectOption('ALERT_RAISED');
+    await page.waitForURL(/eventType=ALERT_RAISED/);
+    await page.getByTestId('filter-delivery-status').selectOption('DEAD');
+    await page.waitForURL(/status=DEAD/);
+    await settled.waitFor();
+    const rows = deliveries.locator('tbody[data-delivery-id]');
+    const row = deliveries.locator(`tbody[data-delivery-id="${delivery.id}"]`);
+    await row.waitFor();
+    check((await rows.count()) === 1, `the filters list ${await rows.count()} deliveries, not 1`);
+    await row.getByText('DEAD', { exact: true }).waitFor();
+    await row.getByText(receiver.url).waitFor();
+    await expectText(row.getByTestId('attempt-count'), '3', 'the dead delivery’s attempts');
+    // Another channel's filter does not list it.
+    await page.getByTestId('filter-channel').selectOption('EMAIL');
+    await page.waitForURL(/channel=EMAIL/);
+    await page.getByTestId('no-deliveries').waitFor();
+    await page.getByTestId('filter-channel').selectOption('WEBHOOK');
+    await row.waitFor();
+    // Its attempts, each answered 503.
+    const expander = row.getByRole('button', { name: new RegExp(`^[▸▾] #${delivery.id}$`) });
+    await expander.click();
+    check((await expander.getAttribute('aria-expanded')) === 'true', 'the expanded row says it is collapsed');
+    const attempts = row.getByTestId('attempts').locator('tbody tr');
+    await attempts.first().waitFor();
+    check((await attempts.count()) === 3, `the expanded row lists ${await attempts.count()} attempts, not 3`);
+    for (let i = 0; i < 3; i++) {
+      await expectText(attempts.nth(i).locator('td').nth(2), '503', `attempt ${i + 1}'s status code`);
+    }
+    await shot('deliveries');
+
+    // Redeliver to the healthy receiver: pending at once, then delivered with a fourth attempt,
+    // under the same webhook-id.
+    receiver.healthy = true;
+    await page.getByTestId('filter-delivery-status').selectOption('');
+    await page.waitForURL((url) => !url.searchParams.has('status'));
+    await settled.waitFor();
+    await row.getByRole('button', { name: `Redeliver delivery #${delivery.id}` }).click();
+    await page.getByTestId('notice').filter({ hasText: `Delivery #${delivery.id} redelivered: now PENDING` }).waitFor();
+    await row.getByText('DELIVERED', { exact: true }).waitFor();
+    await expectText(row.getByTestId('attempt-count'), '4', 'the redelivered delivery’s attempts');
+    await row.getByTestId('attempts').locator('tbody tr').nth(3).filter({ hasText: '200' }).waitFor();
+    check(receiver.received.length === 4, `the receiver saw ${receiver.received.length} requests, not 4`);
+    const ids = new Set(receiver.received.map((request) => request.webhookId));
+    check(ids.size === 1 && ids.has(delivery.webhookId), `the webhook-ids were ${[...ids].join(', ')}`);
+    console.log(`delivery #${delivery.id}: dead after 3 attempts (503), redelivered from the UI, delivered`);
+    await shot('deliveries-redelivered');
+  } finally {
+    await receiver.close();
+  }
 
   await notReloaded('between the views (the token would have been lost)');
   check(

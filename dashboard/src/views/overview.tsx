@@ -141,7 +141,11 @@ function RunCounts() {
                 <tr>
                   <th>
                     <Link to={href('/runs', { integration: integration.code })}>{integration.code}</Link>
-                    <div class="muted small">{integration.name}</div>
+                    <div class="muted small">
+                      <Link to={href(`/integrations/${encodeURIComponent(integration.code)}`)} testid={`integration-${integration.code}`}>
+                        {integration.name}
+                      </Link>
+                    </div>
                   </th>
                   {RUN_STATUSES.map((status) => {
                     const count = cell.get(`${integration.id}:${status}`) ?? 0;

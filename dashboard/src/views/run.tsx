@@ -158,7 +158,9 @@ export function RunDetail(props: { id: number; location: Location }) {
             <dt>Integration</dt>
             <dd>
               <Link to={href('/runs', { integration: data.integration.code })}>{data.integration.code}</Link>{' '}
-              <span class="muted">{data.integration.name}</span>
+              <Link to={href(`/integrations/${encodeURIComponent(data.integration.code)}`)} class="muted">
+                {data.integration.name}
+              </Link>
             </dd>
             <dt>Status</dt>
             <dd data-testid="run-status">{data.status}</dd>
