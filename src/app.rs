@@ -15,7 +15,9 @@ use crate::{
         SchemaOptions, build_gateway, gateway::Gateway, limits::QueryLimits,
         persisted::PersistedOperations,
     },
-    http, service,
+    http,
+    mailer::AlertEmails,
+    service,
     service::webhooks::TargetPolicy,
 };
 
@@ -83,6 +85,7 @@ pub struct Application {
     gateway: Gateway,
     shutdown_grace: Duration,
     stale_run_check_interval: Duration,
+    alert_emails: Option<Arc<AlertEmails>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -205,6 +208,21 @@ impl Application {
             serve.input_limits(),
         );
         let listener = TcpListener::bind(serve.listen).await?;
+        let alert_emails = AlertEmails::from_config(&serve.email, listener.local_addr()?)
+            .map_err(StartupError::Config)?
+            .map(Arc::new);
+        match &alert_emails {
+            None => tracing::info!(
+                "email off: no --smtp-url, so alerts are not emailed (no email deliveries are made)"
+            ),
+            Some(emails) => tracing::info!(
+                smtp = %emails.mailer.settings().url.redacted(),
+                from = %emails.mailer.settings().from,
+                dashboard = %emails.links.base(),
+                digest_window_secs = emails.digest_window.as_secs(),
+                "email on: alerts are emailed to their integration's contacts"
+            ),
+        }
         Ok(Self {
             listener,
             router,
@@ -212,6 +230,7 @@ impl Application {
             gateway,
             shutdown_grace: Duration::from_secs(serve.shutdown_grace_secs),
             stale_run_check_interval: Duration::from_secs(serve.stale_run_check_interval_secs),
+            alert_emails,
         })
     }
 
@@ -223,6 +242,11 @@ impl Application {
     /// The schema and its request rules, as served (for in-process execution: fuzzing, tools).
     pub fn gateway(&self) -> &Gateway {
         &self.gateway
+    }
+
+    /// How alerts are emailed; `None` when email is off (no `--smtp-url`).
+    pub fn alert_emails(&self) -> Option<&Arc<AlertEmails>> {
+        self.alert_emails.as_ref()
     }
 
     /// The database pool the application uses.
