@@ -295,6 +295,7 @@ impl DeliveryConfig {
                 base: Duration::from_millis(self.webhook_backoff_base_ms),
                 cap: Duration::from_millis(self.webhook_backoff_cap_ms),
             },
+            email_digest_window: None,
         }
     }
 }

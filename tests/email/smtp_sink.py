@@ -17,6 +17,7 @@ import asyncio
 import email
 import email.policy
 import json
+import logging
 import os
 import sys
 import warnings
@@ -73,6 +74,7 @@ def authenticator(login, password):
 # use of a deprecated attribute) on every connection.
 warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
 warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
+logging.getLogger("mail.log").setLevel(logging.ERROR)
 
 
 async def main():
