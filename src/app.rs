@@ -10,12 +10,14 @@ use crate::{
     broker::{Broker, BrokerOptions},
     config::{AuthConfig, DatabaseConfig, ServeConfig},
     db,
-    delivery::{DeliveryWorker, webhook::WebhookSender},
+    delivery::{DeliveryWorker, email::EmailSender, webhook::WebhookSender},
     graphql::{
         SchemaOptions, build_gateway, gateway::Gateway, limits::QueryLimits,
         persisted::PersistedOperations,
     },
-    http, service,
+    http,
+    mailer::AlertEmails,
+    service,
     service::webhooks::TargetPolicy,
 };
 
@@ -83,6 +85,7 @@ pub struct Application {
     gateway: Gateway,
     shutdown_grace: Duration,
     stale_run_check_interval: Duration,
+    alert_emails: Option<Arc<AlertEmails>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -139,22 +142,48 @@ impl Application {
         let broker = Broker::start(broker_db, broker_options, listen_url)
             .await
             .map_err(|e| StartupError::Database(DbErr::Custom(e.to_string())))?;
+        let listener = TcpListener::bind(serve.listen).await?;
+        let alert_emails = AlertEmails::from_config(&serve.email, listener.local_addr()?)
+            .map_err(StartupError::Config)?
+            .map(Arc::new);
+        match &alert_emails {
+            None => tracing::info!(
+                "email off: no --smtp-url, so alerts are not emailed (no email deliveries are made)"
+            ),
+            Some(emails) => tracing::info!(
+                smtp = %emails.mailer.settings().url.redacted(),
+                from = %emails.mailer.settings().from,
+                dashboard = %emails.links.base(),
+                digest_window_secs = emails.digest_window.as_secs(),
+                "email on: alerts are emailed to their integration's contacts"
+            ),
+        }
         // Deliveries are made and sent on a pool of their own, apart from request traffic.
         let delivery_db = db::connect(&DatabaseConfig {
             database_max_connections: 4,
             ..database.clone()
         })
         .await?;
-        let delivery_options = serve.delivery.options();
+        let mut delivery_options = serve.delivery.options();
         let webhook_sender = WebhookSender::new(
             delivery_options.timeout,
             serve.delivery.allow_private_webhook_targets,
         )
         .map_err(|e| StartupError::Config(format!("the webhook HTTP client: {e}")))?;
+        let mut senders = vec![Arc::new(webhook_sender) as Arc<dyn crate::delivery::Sender>];
+        if let Some(emails) = &alert_emails {
+            senders.push(Arc::new(EmailSender::new(emails.clone())));
+            delivery_options.email_digest_window = Some(emails.digest_window);
+            // A send is cut at the longer of the two timeouts (each sender keeps its own), and
+            // a lease outlasts it.
+            delivery_options.timeout = delivery_options
+                .timeout
+                .max(emails.mailer.settings().timeout);
+        }
         let delivery = DeliveryWorker::start(
             delivery_db,
             delivery_options,
-            vec![Arc::new(webhook_sender) as Arc<dyn crate::delivery::Sender>],
+            senders,
             broker.dispatched_events(),
         );
         let rest_broker = broker.clone();
@@ -204,7 +233,6 @@ impl Application {
             rest_broker,
             serve.input_limits(),
         );
-        let listener = TcpListener::bind(serve.listen).await?;
         Ok(Self {
             listener,
             router,
@@ -212,6 +240,7 @@ impl Application {
             gateway,
             shutdown_grace: Duration::from_secs(serve.shutdown_grace_secs),
             stale_run_check_interval: Duration::from_secs(serve.stale_run_check_interval_secs),
+            alert_emails,
         })
     }
 
@@ -223,6 +252,11 @@ impl Application {
     /// The schema and its request rules, as served (for in-process execution: fuzzing, tools).
     pub fn gateway(&self) -> &Gateway {
         &self.gateway
+    }
+
+    /// How alerts are emailed; `None` when email is off (no `--smtp-url`).
+    pub fn alert_emails(&self) -> Option<&Arc<AlertEmails>> {
+        self.alert_emails.as_ref()
     }
 
     /// The database pool the application uses.

@@ -223,6 +223,9 @@ pub struct ServeConfig {
     /// Webhook targets and the delivery worker.
     #[command(flatten)]
     pub delivery: DeliveryConfig,
+    /// Alert emails: the SMTP server, the sender, links and digests.
+    #[command(flatten)]
+    pub email: EmailConfig,
 }
 
 /// Where webhooks may go and how deliveries are sent and retried.
@@ -292,6 +295,49 @@ impl DeliveryConfig {
                 base: Duration::from_millis(self.webhook_backoff_base_ms),
                 cap: Duration::from_millis(self.webhook_backoff_cap_ms),
             },
+            email_digest_window: None,
+        }
+    }
+}
+
+/// How alerts reach contacts by email.
+#[derive(Clone, Debug, Args)]
+pub struct EmailConfig {
+    /// SMTP server of alert emails: `smtp://HOST:PORT` (unencrypted),
+    /// `smtp://HOST:PORT?tls=required` (STARTTLS) or `smtps://HOST:PORT` (implicit TLS);
+    /// `USER:PASSWORD@` before the host authenticates (percent-encode special characters).
+    /// Without it no alert is emailed.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<crate::mailer::SmtpUrl>,
+    /// The sender of alert emails (`Integration gateway <gateway@example.com>`); required with
+    /// --smtp-url.
+    #[arg(long, env = "SMTP_FROM")]
+    pub smtp_from: Option<lettre::message::Mailbox>,
+    /// How long (seconds) sending one email may take (connecting, TLS, authentication and the
+    /// SMTP transaction) before it counts as a timeout (retried).
+    #[arg(long, env = "SMTP_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub smtp_timeout_secs: u64,
+    /// The dashboard's URL as the contacts reach it, for the links in alert emails (default:
+    /// `http://ADDRESS/dashboard` with the address the gateway listens on).
+    #[arg(long, env = "DASHBOARD_URL")]
+    pub dashboard_url: Option<url::Url>,
+    /// How long (seconds) alerts of one integration are gathered into one email per contact:
+    /// the first alert opens the window, the email leaves when it closes (0: one email per
+    /// alert).
+    #[arg(long, env = "ALERT_DIGEST_WINDOW_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub alert_digest_window_secs: u64,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_from: None,
+            smtp_timeout_secs: 30,
+            dashboard_url: None,
+            alert_digest_window_secs: 60,
         }
     }
 }
@@ -389,6 +435,7 @@ impl Default for ServeConfig {
                 ..AuthConfig::default()
             },
             delivery: DeliveryConfig::default(),
+            email: EmailConfig::default(),
         }
     }
 }

@@ -26,6 +26,8 @@ pub mod error;
 pub mod graphql;
 /// The HTTP surface: router, GraphQL over HTTP, health.
 pub mod http;
+/// Alert emails over SMTP (lettre): the transport, the sender, the send timeout.
+pub mod mailer;
 /// Operations: metrics, structured logs and trace export.
 pub mod observability;
 /// The vendor-compatible REST API under `/api`, with its OpenAPI document.

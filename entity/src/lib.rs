@@ -13,6 +13,10 @@ pub mod delivery_attempt;
 pub mod delivery_cursor;
 /// `document_exports`: the export state of one document.
 pub mod document_export;
+/// `email_digests`: what each email delivery reports, to whom, over which window.
+pub mod email_digest;
+/// `email_digest_alerts`: the alerts each email digest reports.
+pub mod email_digest_alert;
 /// `event_sequence`: the counter that orders events in commit order.
 pub mod event_sequence;
 /// `integrations`: the configured integrations.

@@ -23,6 +23,7 @@ mod m20261206_000011_create_integration_event_outbox;
 mod m20261206_000012_create_deliveries;
 mod m20261206_000013_create_integration_contacts;
 mod m20261206_000014_add_expected_durations;
+mod m20261206_000015_create_email_digests;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_create_deliveries::Migration),
             Box::new(m20261206_000013_create_integration_contacts::Migration),
             Box::new(m20261206_000014_add_expected_durations::Migration),
+            Box::new(m20261206_000015_create_email_digests::Migration),
         ]
     }
 }

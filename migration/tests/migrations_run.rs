@@ -72,7 +72,7 @@ const PG_CONSTRAINTS: [&str; 23] = [
     "fk_integration_contacts_integration",
 ];
 
-const TABLES: [&str; 17] = [
+const TABLES: [&str; 19] = [
     "users",
     "api_tokens",
     "integrations",
@@ -90,6 +90,8 @@ const TABLES: [&str; 17] = [
     "delivery_attempts",
     "delivery_cursor",
     "integration_contacts",
+    "email_digests",
+    "email_digest_alerts",
 ];
 
 fn ts(secs: i64) -> DateTime<Utc> {

@@ -14,6 +14,8 @@
 //! A channel plugs in with a [`Sender`]: it turns claimed rows of its channel into sends (loading
 //! what they need for the whole batch at once) and says what each answer means ([`Verdict`]).
 
+/// Alert emails: a digest per delivery, over SMTP.
+pub mod email;
 /// Signed webhooks (Standard Webhooks) over HTTP, refusing private targets.
 pub mod webhook;
 
@@ -72,6 +74,8 @@ pub struct DeliveryOptions {
     pub poll: Duration,
     /// Retries and when a delivery is dead.
     pub retry: RetryPolicy,
+    /// Alerts become email digests of this window (`None`: email is off).
+    pub email_digest_window: Option<Duration>,
 }
 
 impl Default for DeliveryOptions {
@@ -86,6 +90,7 @@ impl Default for DeliveryOptions {
                 base: Duration::from_secs(1),
                 cap: Duration::from_secs(3600),
             },
+            email_digest_window: None,
         }
     }
 }
@@ -122,7 +127,12 @@ impl DeliveryWorker {
             claimer: Notify::new(),
             soonest: AtomicI64::new(i64::MAX),
         });
-        tokio::spawn(expand(worker.clone(), db.clone(), options.poll));
+        tokio::spawn(expand(
+            worker.clone(),
+            db.clone(),
+            options.poll,
+            options.email_digest_window,
+        ));
         let senders: HashMap<DeliveryChannel, Arc<dyn Sender>> =
             senders.into_iter().map(|s| (s.channel(), s)).collect();
         tokio::spawn(work(worker.clone(), db.clone(), options, Arc::new(senders)));
@@ -148,13 +158,18 @@ impl DeliveryWorker {
 
 /// The expander: makes deliveries of new events whenever woken or at every poll, until
 /// shutdown.
-async fn expand(worker: Arc<DeliveryWorker>, db: DatabaseConnection, poll: Duration) {
+async fn expand(
+    worker: Arc<DeliveryWorker>,
+    db: DatabaseConnection,
+    poll: Duration,
+    email_window: Option<Duration>,
+) {
     loop {
         if crate::shutdown::is_shutting_down() {
             return;
         }
         loop {
-            match deliveries::expand(&db).await {
+            match deliveries::expand(&db, email_window).await {
                 Ok(done) => {
                     if done.deliveries > 0 {
                         worker.claimer.notify_one();

@@ -3,6 +3,7 @@
 //! database.
 
 pub mod access;
+pub mod alert_mail;
 pub mod enums;
 /// Bounds on client input values (depth, list lengths, filter sizes, printable text).
 pub mod input;

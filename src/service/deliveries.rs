@@ -119,7 +119,12 @@ pub fn payload(e: &event::Model, message: Option<&str>) -> String {
 /// Makes the deliveries of the events after the cursor and moves the cursor past them, in one
 /// transaction (see the module's doc). Answers what it did; call again while `events` is
 /// [`EXPAND_PAGE`].
-pub async fn expand(db: &DatabaseConnection) -> AppResult<Expanded> {
+/// With `email_window` (email on), alerts also become email digests of that window
+/// ([`super::email_digests`]), in the same transaction.
+pub async fn expand(
+    db: &DatabaseConnection,
+    email_window: Option<Duration>,
+) -> AppResult<Expanded> {
     let txn = begin_write(db).await?;
     let backend = txn.get_database_backend();
     let lock = if backend == DbBackend::Postgres {
@@ -211,11 +216,14 @@ pub async fn expand(db: &DatabaseConnection) -> AppResult<Expanded> {
             }
         }
     }
-    let made = rows.len();
+    let mut made = rows.len();
     for chunk in rows.chunks(INSERT_CHUNK) {
         delivery::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await?;
+    }
+    if let Some(window) = email_window {
+        made += super::email_digests::expand(&txn, &events, window, now()).await?;
     }
     txn.execute_raw(Statement::from_sql_and_values(
         backend,

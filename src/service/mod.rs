@@ -7,6 +7,7 @@ pub mod columns;
 pub mod contacts;
 pub mod deliveries;
 pub mod documents;
+pub mod email_digests;
 pub mod errors;
 pub mod events;
 pub mod exports;

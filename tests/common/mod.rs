@@ -1,6 +1,11 @@
 //! Test harness: the real server on an ephemeral port over a fresh database, and a GraphQL client.
 #![allow(dead_code, unreachable_pub)]
 
+/// Python tools from PyPI in venvs made once.
+pub mod python;
+/// A real SMTP server (aiosmtpd) that records what it receives.
+pub mod smtp;
+
 use std::{
     net::SocketAddr,
     sync::{

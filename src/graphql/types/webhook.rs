@@ -130,7 +130,13 @@ impl WebhookDelivery {
         )
     }
 
-    /// The event's sequence in the event log.
+    /// The email address it goes to (email deliveries: the contact's address when the alert
+    /// was raised).
+    async fn recipient(&self) -> Option<&str> {
+        self.0.recipient.as_deref()
+    }
+
+    /// The event's sequence in the event log (email deliveries: of the digest's first alert).
     async fn event_sequence(&self) -> i64 {
         self.0.event_sequence
     }
