@@ -45,6 +45,7 @@ const DeliveriesQuery = graphql(`
           id
           url
         }
+        recipient
         eventType
         status
         attemptCount
@@ -278,7 +279,9 @@ function DeliveryRows(props: {
           <Time value={delivery.createdAt} />
         </td>
         <td>{delivery.channel}</td>
-        <td class="wrap">{delivery.endpoint ? delivery.endpoint.url : <span class="muted">—</span>}</td>
+        <td class="wrap">
+          {delivery.endpoint ? delivery.endpoint.url : delivery.recipient ?? <span class="muted">—</span>}
+        </td>
         <td>
           <code>{delivery.eventType}</code>
         </td>
