@@ -9,7 +9,7 @@ mod common;
 
 use std::{
     collections::{HashMap, HashSet},
-    path::{Path, PathBuf},
+    path::PathBuf,
     time::{Duration, Instant},
 };
 
@@ -21,40 +21,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 // ---------------------------------------------------------------------------------------------
 // The receiver
 
-/// The Python of a virtual environment with the reference `standardwebhooks` library, made
-/// once under the target directory (a file lock keeps concurrent test binaries from racing).
+/// The Python of a virtual environment with the reference `standardwebhooks` library.
 fn reference_python() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("webhooks-venv");
-    let python = dir.join("bin").join("python");
-    let ready = dir.join(".ready");
-    let lock =
-        std::fs::File::create(Path::new(env!("CARGO_TARGET_TMPDIR")).join("webhooks-venv.lock"))
-            .expect("create the venv lock file");
-    lock.lock().expect("lock the venv");
-    if !ready.exists() {
-        let status = std::process::Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&dir)
-            .status()
-            .expect("python3 runs (install python3 and python3-venv)");
-        assert!(
-            status.success(),
-            "python3 -m venv failed (install python3-venv)"
-        );
-        let status = std::process::Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "standardwebhooks>=1.0,<2",
-            ])
-            .status()
-            .expect("pip runs");
-        assert!(status.success(), "pip install standardwebhooks failed");
-        std::fs::write(&ready, b"").unwrap();
-    }
-    python
+    common::python::venv("webhooks", &["standardwebhooks>=1.0,<2"])
 }
 
 /// A running receiver; killed when dropped.
