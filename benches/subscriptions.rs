@@ -11,8 +11,12 @@
 //! its arrival at the client. Clients and server share the machine. Not a test: it prints a
 //! markdown table.
 
+mod common;
+
+use common::{
+    Gateway, Postgres, cpu_ticks, gql, open_files_limit, percentile, rss_kib, start_gateway,
+};
 use std::{
-    process::Stdio,
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -23,7 +27,6 @@ use std::{
 use chrono::{DateTime, Utc};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::{
     Message, client::IntoClientRequest, protocol::WebSocketConfig,
 };
@@ -31,64 +34,6 @@ use tokio_tungstenite::tungstenite::{
 const TRANSITIONS: usize = 20;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
-
-async fn gql(client: &reqwest::Client, url: &str, query: &str, variables: Value) -> Value {
-    let body: Value = client
-        .post(format!("{url}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// The process's user + system CPU time, in clock ticks (1/100 s on Linux).
-fn cpu_ticks(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            // The command name may hold spaces: fields count from after its ')'.
-            let rest = s.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-        })
-        .unwrap_or(0)
-}
-
-fn open_files_limit() -> u64 {
-    std::fs::read_to_string("/proc/self/limits")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Max open files"))
-                .and_then(|l| l.split_whitespace().nth(3))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(1024)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
 
 /// Opens subscriber `i` of `run` on `addr` (from loopback address 127.0.0.(2 + i % 200)).
 async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
@@ -128,48 +73,6 @@ async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
     .await
     .unwrap();
     ws
-}
-
-/// A gateway process.
-struct Gateway {
-    _child: tokio::process::Child,
-    url: String,
-    pid: u32,
-}
-
-async fn start_gateway(database_url: &str) -> Gateway {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--subscriber-buffer",
-            "4096",
-        ])
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the gateway");
-    let pid = child.id().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let url = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the gateway started");
-        if let Some(rest) = line.split("serving GraphQL and GraphiQL at ").nth(1) {
-            break rest.trim().trim_end_matches("/graphql").to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Gateway {
-        _child: child,
-        url,
-        pid,
-    }
 }
 
 /// One row of the table.
@@ -311,47 +214,6 @@ fn row(setup: &str, n: usize, f: &Figures) {
     );
 }
 
-/// A throwaway PostgreSQL server (scripts/postgres), stopped when dropped.
-struct Postgres {
-    dir: std::path::PathBuf,
-    url: String,
-}
-
-impl Postgres {
-    fn start() -> Option<Self> {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
-        let dir =
-            std::env::temp_dir().join(format!("bench-subscriptions-pg-{}", std::process::id()));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let out = std::process::Command::new(script)
-            .args(["start", dir.to_str()?, &port.to_string()])
-            .output()
-            .ok()?;
-        if !out.status.success() {
-            eprintln!(
-                "PostgreSQL did not start: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return None;
-        }
-        let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-        Some(Self { dir, url })
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
-        let _ = std::process::Command::new(script)
-            .args(["stop", &self.dir.to_string_lossy()])
-            .output();
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let sizes: Vec<usize> = std::env::var("BENCH_SUBSCRIBERS")
@@ -363,7 +225,7 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    let gateway = start_gateway(&db).await;
+    let gateway = start_gateway(&db, &["--subscriber-buffer", "4096"]).await;
     let client = reqwest::Client::new();
     let mut table = Vec::new();
     for &n in &sizes {
@@ -384,8 +246,8 @@ async fn main() {
         match Postgres::start() {
             Some(pg) => {
                 eprintln!("1000 subscribers on B, commits through A (PostgreSQL)…");
-                let a = start_gateway(&pg.url).await;
-                let b = start_gateway(&pg.url).await;
+                let a = start_gateway(&pg.url, &["--subscriber-buffer", "4096"]).await;
+                let b = start_gateway(&pg.url, &["--subscriber-buffer", "4096"]).await;
                 let f = scenario(&client, &a, &b, 1000, "pg").await;
                 table.push((
                     "two instances, PostgreSQL: commit on A, deliver on B".into(),

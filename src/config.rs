@@ -252,9 +252,15 @@ pub struct DeliveryConfig {
     #[arg(long, env = "WEBHOOK_BACKOFF_CAP_MS", default_value_t = 3_600_000)]
     pub webhook_backoff_cap_ms: u64,
     /// Deliveries sent at once at most, per gateway process.
-    #[arg(long, env = "DELIVERY_CONCURRENCY", default_value_t = 64,
+    #[arg(long, env = "DELIVERY_CONCURRENCY", default_value_t = 128,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=4096), usize::from))]
     pub delivery_concurrency: usize,
+    /// Deliveries sent at once at most to one webhook endpoint (all alert emails count as one
+    /// endpoint, the SMTP server), across all gateway instances: a slow endpoint holds at most
+    /// this many of the process's slots and the others' deliveries are not queued behind it.
+    #[arg(long, env = "DELIVERY_CONCURRENCY_PER_ENDPOINT", default_value_t = 50,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=4096), usize::from))]
+    pub delivery_concurrency_per_endpoint: usize,
     /// How long (seconds) a claimed delivery stays claimed: a delivery whose gateway died while
     /// sending it is sent again after this (at least the timeout plus a second).
     #[arg(long, env = "DELIVERY_LEASE_SECS", default_value_t = 60)]
@@ -274,7 +280,8 @@ impl Default for DeliveryConfig {
             webhook_max_attempts: 8,
             webhook_backoff_base_ms: 1_000,
             webhook_backoff_cap_ms: 3_600_000,
-            delivery_concurrency: 64,
+            delivery_concurrency: 128,
+            delivery_concurrency_per_endpoint: 50,
             delivery_lease_secs: 60,
             delivery_poll_ms: 1_000,
         }
@@ -289,6 +296,7 @@ impl DeliveryConfig {
             timeout: Duration::from_millis(self.webhook_timeout_ms),
             lease: Duration::from_secs(self.delivery_lease_secs),
             concurrency: self.delivery_concurrency,
+            per_endpoint: self.delivery_concurrency_per_endpoint,
             poll: Duration::from_millis(self.delivery_poll_ms),
             retry: crate::service::deliveries::RetryPolicy {
                 max_attempts: self.webhook_max_attempts,

@@ -95,6 +95,21 @@ impl Receiver {
             .unwrap()
     }
 
+    /// The most requests to `path` the receiver was answering at once.
+    async fn most_at_once(&self, path: &str) -> u64 {
+        let body: Value = self
+            .client
+            .get(self.url("/_control/concurrency"))
+            .query(&[("path", path)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["max"].as_u64().unwrap()
+    }
+
     /// Waits until `path` has received at least `n` messages.
     async fn wait_for(&self, path: &str, n: usize, within: Duration) -> Vec<Value> {
         let deadline = Instant::now() + within;
@@ -399,6 +414,65 @@ async fn failures_are_retried_with_the_same_id_honouring_retry_after_until_dead_
             break;
         }
         assert!(Instant::now() < deadline, "{now:#}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_endpoint_gets_at_most_its_bound_at_once_and_does_not_hold_up_the_others() {
+    const ALERTS: usize = 12;
+    let receiver = Receiver::start().await;
+    let app = spawn_app_with(|s| {
+        fast(s);
+        s.delivery.webhook_timeout_ms = 10_000;
+        s.delivery.delivery_lease_secs = 20;
+        s.delivery.delivery_concurrency = 16;
+        s.delivery.delivery_concurrency_per_endpoint = 3;
+    })
+    .await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    endpoint(&app, &receiver, "/slow", &["ALERT_RAISED"], None).await;
+    endpoint(&app, &receiver, "/quick", &["ALERT_RAISED"], None).await;
+    receiver
+        .configure(
+            "/slow",
+            json!({ "then": { "status": 200, "delayMs": 700 } }),
+        )
+        .await;
+    for document in 0..ALERTS as i64 {
+        app.data(ALERT, alert_input(run, document)).await;
+    }
+    let quick = receiver
+        .wait_for("/quick", ALERTS, Duration::from_secs(20))
+        .await;
+    // The slow endpoint takes 700 ms per message, 3 at a time: its 7th message cannot start
+    // before two rounds (1.4 s) have passed; every quick one is in by then.
+    let last_quick = quick
+        .iter()
+        .map(|m| m["at"].as_f64().unwrap())
+        .fold(f64::MIN, f64::max);
+    let slow = receiver
+        .wait_for("/slow", ALERTS, Duration::from_secs(30))
+        .await;
+    assert!(
+        last_quick < slow[6]["at"].as_f64().unwrap(),
+        "the quick endpoint's deliveries waited behind the slow one's"
+    );
+    assert_eq!(
+        receiver.most_at_once("/slow").await,
+        3,
+        "the slow endpoint got exactly its bound at once"
+    );
+    assert!(receiver.most_at_once("/quick").await <= 3);
+    // The last answers are being recorded.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let delivered = deliveries(&app, json!({ "status": "DELIVERED" })).await;
+        if delivered["totalCount"] == 2 * ALERTS {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{delivered:#}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -24,6 +24,7 @@ mod m20261206_000012_create_deliveries;
 mod m20261206_000013_create_integration_contacts;
 mod m20261206_000014_add_expected_durations;
 mod m20261206_000015_create_email_digests;
+mod m20261207_000016_index_delivery_leases;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_create_integration_contacts::Migration),
             Box::new(m20261206_000014_add_expected_durations::Migration),
             Box::new(m20261206_000015_create_email_digests::Migration),
+            Box::new(m20261207_000016_index_delivery_leases::Migration),
         ]
     }
 }

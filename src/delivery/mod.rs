@@ -6,8 +6,9 @@
 //! - The expander runs when the broker's dispatcher has read new events (the broker wakes it),
 //!   and on a poll (events committed by other instances, a missed wake-up).
 //! - The worker claims at most as many deliveries as it has free slots (a semaphore bounds the
-//!   sends in flight), sends each with a timeout, records the attempt, and claims again when a
-//!   slot frees, when the expander made deliveries, when a retry falls due, or on a poll.
+//!   sends in flight), and no more per endpoint than its bound leaves free (counted in the
+//!   claim, across instances), sends each with a timeout, records the attempts of the sends that
+//!   ended meanwhile in one transaction, and claims again when they are recorded, when the expander made deliveries, when a retry falls due, or on a poll.
 //! - Both stop claiming when shutdown begins (`crate::shutdown`); a send cut short by the end of
 //!   the process is sent again once its lease expires.
 //!
@@ -34,7 +35,7 @@ use std::{
 use chrono::Utc;
 use entity::delivery;
 use sea_orm::DatabaseConnection;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 
 use crate::{
     domain::{DeliveryChannel, DeliveryStatus, webhooks::Verdict},
@@ -68,8 +69,11 @@ pub struct DeliveryOptions {
     /// How long a claimed delivery stays claimed (longer than `timeout`): after it, a delivery
     /// whose worker died is claimed again.
     pub lease: Duration,
-    /// Sends in flight at most.
+    /// Sends in flight at most, in this process.
     pub concurrency: usize,
+    /// Sends in flight to one endpoint at most (the SMTP server counts as one), across all
+    /// instances.
+    pub per_endpoint: usize,
     /// How often the log and the outbox are read when nothing wakes the tasks.
     pub poll: Duration,
     /// Retries and when a delivery is dead.
@@ -83,7 +87,8 @@ impl Default for DeliveryOptions {
         Self {
             timeout: Duration::from_secs(10),
             lease: Duration::from_secs(60),
-            concurrency: 64,
+            concurrency: 128,
+            per_endpoint: 50,
             poll: Duration::from_secs(1),
             retry: RetryPolicy {
                 max_attempts: 8,
@@ -97,6 +102,9 @@ impl Default for DeliveryOptions {
 
 /// The most deliveries one claim takes.
 const MAX_CLAIM: usize = 200;
+
+/// The most attempts recorded in one transaction.
+const MAX_SETTLE: usize = 200;
 
 /// How often the backlog gauges are refreshed.
 const BACKLOG_EVERY: Duration = Duration::from_secs(5);
@@ -201,6 +209,8 @@ async fn work(
 ) {
     let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let channels: Vec<DeliveryChannel> = senders.keys().copied().collect();
+    let (settled, to_record) = mpsc::unbounded_channel();
+    tokio::spawn(settle(worker.clone(), db.clone(), options.retry, to_record));
     let lease = options.lease.max(options.timeout + Duration::from_secs(1));
     loop {
         let first = tokio::select! {
@@ -220,7 +230,15 @@ async fn work(
         if crate::shutdown::is_shutting_down() {
             return;
         }
-        let batch = match deliveries::claim(&db, &channels, permits.len() as u64, lease).await {
+        let batch = match deliveries::claim(
+            &db,
+            &channels,
+            permits.len() as u64,
+            options.per_endpoint as u64,
+            lease,
+        )
+        .await
+        {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::warn!(error = %e, "claiming deliveries failed; retrying");
@@ -262,14 +280,18 @@ async fn work(
                     continue;
                 }
             };
-            for (d, send) in sends {
+            for (delivery, send) in sends {
                 let Some(permit) = permits.pop() else { break };
-                let worker = worker.clone();
-                let db = db.clone();
+                let settled = settled.clone();
                 tokio::spawn(async move {
                     let attempt = run(send, options.timeout).await;
-                    settle(&worker, &db, channel, &d, attempt, &options.retry).await;
-                    drop(permit);
+                    // The slot stays taken until the attempt is recorded (the lease too).
+                    let _ = settled.send(Settled {
+                        channel,
+                        delivery,
+                        attempt,
+                        _slot: permit,
+                    });
                 });
             }
         }
@@ -292,45 +314,75 @@ async fn run(send: Sending, timeout: Duration) -> Attempt {
     }
 }
 
-/// Records an attempt (retrying the write a few times: the send happened), counts it, and
-/// remembers when its retry falls due.
+/// A send that ended, waiting for its attempt to be recorded.
+struct Settled {
+    channel: DeliveryChannel,
+    delivery: delivery::Model,
+    attempt: Attempt,
+    /// Freed once recorded.
+    _slot: OwnedSemaphorePermit,
+}
+
+/// Records the attempts of ended sends, as many as are waiting in one transaction (one commit
+/// for a burst of answers rather than one each), until the worker and its sends are gone.
 async fn settle(
+    worker: Arc<DeliveryWorker>,
+    db: DatabaseConnection,
+    retry: RetryPolicy,
+    mut ended: mpsc::UnboundedReceiver<Settled>,
+) {
+    let mut batch = Vec::with_capacity(MAX_SETTLE);
+    while ended.recv_many(&mut batch, MAX_SETTLE).await > 0 {
+        record(&worker, &db, &batch, &retry).await;
+        // Frees their slots; their endpoints have room again, which a claim that found every
+        // due delivery's endpoint at its bound is waiting for.
+        batch.clear();
+        worker.claimer.notify_one();
+    }
+}
+
+/// Records a batch of attempts (retrying the write a few times: the sends happened), counts
+/// them, and remembers when their retries fall due.
+async fn record(
     worker: &DeliveryWorker,
     db: &DatabaseConnection,
-    channel: DeliveryChannel,
-    d: &delivery::Model,
-    attempt: Attempt,
+    batch: &[Settled],
     retry: &RetryPolicy,
 ) {
+    let settled: Vec<(delivery::Model, Attempt)> = batch
+        .iter()
+        .map(|s| (s.delivery.clone(), s.attempt.clone()))
+        .collect();
     let mut wait = Duration::from_millis(50);
     for _ in 0..5 {
-        match deliveries::record(db, d, attempt.clone(), retry).await {
-            Ok((status, next)) => {
-                let outcome = match (status, &attempt.verdict) {
-                    (DeliveryStatus::Delivered, _) => "delivered",
-                    (DeliveryStatus::Pending, _) => "retried",
-                    (DeliveryStatus::Dead, Verdict::Gone(_)) => "gone",
-                    (DeliveryStatus::Dead, _) => "dead",
-                };
-                crate::observability::metrics::metrics().delivery(channel.as_str(), outcome);
-                if status == DeliveryStatus::Pending {
-                    worker
-                        .soonest
-                        .fetch_min(next.timestamp_millis(), Ordering::Relaxed);
-                    worker.claimer.notify_one();
+        match deliveries::record(db, &settled, retry).await {
+            Ok(outcomes) => {
+                for (s, (status, next)) in batch.iter().zip(outcomes) {
+                    let outcome = match (status, &s.attempt.verdict) {
+                        (DeliveryStatus::Delivered, _) => "delivered",
+                        (DeliveryStatus::Pending, _) => "retried",
+                        (DeliveryStatus::Dead, Verdict::Gone(_)) => "gone",
+                        (DeliveryStatus::Dead, _) => "dead",
+                    };
+                    crate::observability::metrics::metrics().delivery(s.channel.as_str(), outcome);
+                    if status == DeliveryStatus::Pending {
+                        worker
+                            .soonest
+                            .fetch_min(next.timestamp_millis(), Ordering::Relaxed);
+                    }
                 }
                 return;
             }
             Err(e) => {
-                tracing::warn!(delivery = d.id, error = %e, "recording a delivery attempt failed; retrying");
+                tracing::warn!(deliveries = batch.len(), error = %e, "recording delivery attempts failed; retrying");
                 tokio::time::sleep(wait).await;
                 wait *= 2;
             }
         }
     }
     tracing::error!(
-        delivery = d.id,
-        "could not record a delivery attempt; it will be sent again when its lease expires"
+        deliveries = batch.len(),
+        "could not record delivery attempts; they will be sent again when their leases expire"
     );
 }
 

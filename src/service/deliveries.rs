@@ -241,15 +241,24 @@ pub async fn expand(
     })
 }
 
-/// Claims up to `limit` due pending deliveries of `channels` for `lease` (one statement; see the
-/// module's doc) and answers them.
+/// Claims up to `limit` due pending deliveries of `channels` for `lease`, keeping each endpoint
+/// (the SMTP server counts as one) under `per_endpoint` deliveries in flight, and answers them.
+/// One statement (see the module's doc for why no delivery is held twice).
+///
+/// In flight means pending with a lease still running, whichever instance holds it, so the bound
+/// is shared by all gateway instances (two claims racing on two PostgreSQL instances may each fill
+/// the same free slots once; on SQLite claims take turns). Endpoints at their bound are left out
+/// before the scan for due rows, so one slow endpoint's backlog neither takes the batch nor hides
+/// the other endpoints' deliveries behind it; the scan is bounded (`CLAIM_SCAN`), and the oldest
+/// due deliveries go first.
 pub async fn claim(
     db: &DatabaseConnection,
     channels: &[DeliveryChannel],
     limit: u64,
+    per_endpoint: u64,
     lease: Duration,
 ) -> AppResult<Vec<delivery::Model>> {
-    if channels.is_empty() || limit == 0 {
+    if channels.is_empty() || limit == 0 || per_endpoint == 0 {
         return Ok(Vec::new());
     }
     // The channel names are the domain's constants, not client input.
@@ -262,24 +271,69 @@ pub async fn claim(
     let until = later(at, lease);
     let backend = db.get_database_backend();
     let pending = DeliveryStatus::Pending.as_str();
-    let (sql, lock) = match backend {
-        DbBackend::Postgres => (("$1", "$2", "$3"), " FOR UPDATE SKIP LOCKED"),
-        _ => (("?", "?", "?"), ""),
+    let postgres = backend == DbBackend::Postgres;
+    // Parameters by name, numbered per engine: PostgreSQL's $n may repeat, SQLite's ? may not
+    // (so on SQLite the values follow the placeholders' order in the text).
+    let names = ["now", "until", "per", "scan", "limit"];
+    let value = |name: &str| -> sea_orm::Value {
+        match name {
+            "now" => at.into(),
+            "until" => until.into(),
+            "per" => (per_endpoint as i64).into(),
+            "scan" => (CLAIM_SCAN as i64).into(),
+            _ => (limit as i64).into(),
+        }
     };
-    let (p_until, p_now, p_limit) = sql;
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut p = |name: &str| -> String {
+        if postgres {
+            let n = names.iter().position(|n| *n == name).unwrap_or(0) + 1;
+            format!("${n}")
+        } else {
+            values.push(value(name));
+            "?".to_owned()
+        }
+    };
+    let lock = if postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
     let statement = format!(
-        "UPDATE deliveries SET lease_until = {p_until} WHERE id IN (\
-           SELECT id FROM deliveries WHERE status = '{pending}' AND channel IN ({channels}) \
-           AND next_attempt_at <= {p_now} AND (lease_until IS NULL OR lease_until < {p_now}) \
-           ORDER BY next_attempt_at LIMIT {p_limit}{lock}) \
-         RETURNING *"
+        "WITH busy AS (\
+           SELECT channel, COALESCE(endpoint_id, 0) AS target, COUNT(*) AS n FROM deliveries \
+           WHERE status = '{pending}' AND lease_until >= {now1} GROUP BY channel, COALESCE(endpoint_id, 0)), \
+         due AS (\
+           SELECT d.id, d.channel, COALESCE(d.endpoint_id, 0) AS target, d.next_attempt_at, \
+             COALESCE(b.n, 0) AS n FROM deliveries d \
+           LEFT JOIN busy b ON b.channel = d.channel AND b.target = COALESCE(d.endpoint_id, 0) \
+           WHERE d.status = '{pending}' AND d.channel IN ({channels}) AND d.next_attempt_at <= {now2} \
+             AND (d.lease_until IS NULL OR d.lease_until < {now3}) AND COALESCE(b.n, 0) < {per1} \
+           ORDER BY d.next_attempt_at LIMIT {scan}), \
+         ranked AS (\
+           SELECT id, next_attempt_at, n + ROW_NUMBER() OVER (\
+             PARTITION BY channel, target ORDER BY next_attempt_at, id) AS slot FROM due) \
+         UPDATE deliveries SET lease_until = {until} WHERE id IN (\
+           SELECT id FROM deliveries WHERE id IN (\
+             SELECT id FROM ranked WHERE slot <= {per2} ORDER BY next_attempt_at, id LIMIT {limit}) \
+           AND status = '{pending}' AND (lease_until IS NULL OR lease_until < {now4}){lock}) \
+         RETURNING *",
+        // In the order they appear in the text.
+        now1 = p("now"),
+        now2 = p("now"),
+        now3 = p("now"),
+        per1 = p("per"),
+        scan = p("scan"),
+        until = p("until"),
+        per2 = p("per"),
+        limit = p("limit"),
+        now4 = p("now"),
     );
-    let values: Vec<sea_orm::Value> = match backend {
-        DbBackend::Postgres => vec![until.into(), at.into(), (limit as i64).into()],
-        _ => vec![until.into(), at.into(), at.into(), (limit as i64).into()],
-    };
+    if postgres {
+        values = names.iter().map(|name| value(name)).collect();
+    }
     let statement = Statement::from_sql_and_values(backend, statement, values);
-    if backend == DbBackend::Postgres {
+    if postgres {
         return Ok(delivery::Entity::find()
             .from_raw_sql(statement)
             .all(db)
@@ -294,6 +348,9 @@ pub async fn claim(
     txn.commit().await?;
     Ok(rows)
 }
+
+/// Due deliveries one claim looks at, at most (of endpoints under their bound, oldest first).
+const CLAIM_SCAN: u64 = 2_000;
 
 /// How a failed delivery is retried.
 #[derive(Clone, Copy, Debug)]
@@ -321,76 +378,93 @@ pub struct Attempt {
     pub verdict: Verdict,
 }
 
-/// Records an attempt and settles or reschedules its delivery (one transaction); on
-/// [`Verdict::Gone`] also disables the delivery's endpoint with the reason. Answers the
-/// delivery's new status and when its next attempt is due.
+/// Records attempts and settles or reschedules their deliveries, all in one transaction (the
+/// worker gathers the attempts that end together: one commit for many); on [`Verdict::Gone`]
+/// also disables the delivery's endpoint with the reason. Answers each delivery's new status and
+/// when its next attempt is due, in the order given.
 pub async fn record(
     db: &DatabaseConnection,
-    d: &delivery::Model,
-    attempt: Attempt,
+    settled: &[(delivery::Model, Attempt)],
     policy: &RetryPolicy,
-) -> AppResult<(DeliveryStatus, DateTime<Utc>)> {
-    let attempts = d.attempts + 1;
-    let used = (attempts - d.attempt_base).max(1) as u32;
+) -> AppResult<Vec<(DeliveryStatus, DateTime<Utc>)>> {
+    if settled.is_empty() {
+        return Ok(Vec::new());
+    }
     let at = now();
-    let (status, next) = match &attempt.verdict {
-        Verdict::Delivered => (DeliveryStatus::Delivered, at),
-        Verdict::Retry(_) if used >= policy.max_attempts => (DeliveryStatus::Dead, at),
-        Verdict::Retry(after) => {
-            let wait = after.unwrap_or_else(|| {
-                webhooks::backoff(used, policy.base, policy.cap, rand::random::<f64>())
-            });
-            (DeliveryStatus::Pending, later(at, wait))
-        }
-        Verdict::Dead | Verdict::Gone(_) => (DeliveryStatus::Dead, at),
-    };
-    let error = attempt.error.as_deref().map(webhooks::bounded_error);
+    let outcomes: Vec<(DeliveryStatus, DateTime<Utc>)> = settled
+        .iter()
+        .map(|(d, attempt)| {
+            let used = (d.attempts + 1 - d.attempt_base).max(1) as u32;
+            match &attempt.verdict {
+                Verdict::Delivered => (DeliveryStatus::Delivered, at),
+                Verdict::Retry(_) if used >= policy.max_attempts => (DeliveryStatus::Dead, at),
+                Verdict::Retry(after) => {
+                    let wait = after.unwrap_or_else(|| {
+                        webhooks::backoff(used, policy.base, policy.cap, rand::random::<f64>())
+                    });
+                    (DeliveryStatus::Pending, later(at, wait))
+                }
+                Verdict::Dead | Verdict::Gone(_) => (DeliveryStatus::Dead, at),
+            }
+        })
+        .collect();
     let txn = begin_write(db).await?;
-    delivery_attempt::Entity::insert(delivery_attempt::ActiveModel {
-        delivery_id: Set(d.id),
-        attempted_at: Set(attempt.at),
-        status_code: Set(attempt.status_code.map(i32::from)),
-        latency_ms: Set(attempt.latency.as_millis().min(i32::MAX as u128) as i32),
-        error: Set(error.clone()),
-        ..Default::default()
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
-        .col_expr(delivery::Column::Attempts, Expr::value(attempts))
-        .col_expr(delivery::Column::NextAttemptAt, Expr::value(next))
-        .col_expr(
-            delivery::Column::LeaseUntil,
-            Expr::value(None::<DateTime<Utc>>),
-        )
-        .col_expr(delivery::Column::LastError, Expr::value(error))
-        .col_expr(
-            delivery::Column::LastStatusCode,
-            Expr::value(attempt.status_code.map(i32::from)),
-        )
-        .col_expr(delivery::Column::UpdatedAt, Expr::value(at))
-        .col_expr(
-            delivery::Column::DeliveredAt,
-            Expr::value((status == DeliveryStatus::Delivered).then_some(at)),
-        )
-        .filter(delivery::Column::Id.eq(d.id))
-        .exec(&txn)
-        .await?;
-    if let (Verdict::Gone(reason), Some(endpoint_id)) = (&attempt.verdict, d.endpoint_id) {
-        endpoint::Entity::update_many()
-            .col_expr(endpoint::Column::Enabled, Expr::value(false))
-            .col_expr(
-                endpoint::Column::DisabledReason,
-                Expr::value(reason.clone()),
-            )
-            .col_expr(endpoint::Column::UpdatedAt, Expr::value(at))
-            .filter(endpoint::Column::Id.eq(endpoint_id))
-            .exec(&txn)
+    let rows: Vec<delivery_attempt::ActiveModel> = settled
+        .iter()
+        .map(|(d, attempt)| delivery_attempt::ActiveModel {
+            delivery_id: Set(d.id),
+            attempted_at: Set(attempt.at),
+            status_code: Set(attempt.status_code.map(i32::from)),
+            latency_ms: Set(attempt.latency.as_millis().min(i32::MAX as u128) as i32),
+            error: Set(attempt.error.as_deref().map(webhooks::bounded_error)),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        delivery_attempt::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
             .await?;
     }
+    for ((d, attempt), (status, next)) in settled.iter().zip(&outcomes) {
+        delivery::Entity::update_many()
+            .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
+            .col_expr(delivery::Column::Attempts, Expr::value(d.attempts + 1))
+            .col_expr(delivery::Column::NextAttemptAt, Expr::value(*next))
+            .col_expr(
+                delivery::Column::LeaseUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .col_expr(
+                delivery::Column::LastError,
+                Expr::value(attempt.error.as_deref().map(webhooks::bounded_error)),
+            )
+            .col_expr(
+                delivery::Column::LastStatusCode,
+                Expr::value(attempt.status_code.map(i32::from)),
+            )
+            .col_expr(delivery::Column::UpdatedAt, Expr::value(at))
+            .col_expr(
+                delivery::Column::DeliveredAt,
+                Expr::value((*status == DeliveryStatus::Delivered).then_some(at)),
+            )
+            .filter(delivery::Column::Id.eq(d.id))
+            .exec(&txn)
+            .await?;
+        if let (Verdict::Gone(reason), Some(endpoint_id)) = (&attempt.verdict, d.endpoint_id) {
+            endpoint::Entity::update_many()
+                .col_expr(endpoint::Column::Enabled, Expr::value(false))
+                .col_expr(
+                    endpoint::Column::DisabledReason,
+                    Expr::value(reason.clone()),
+                )
+                .col_expr(endpoint::Column::UpdatedAt, Expr::value(at))
+                .filter(endpoint::Column::Id.eq(endpoint_id))
+                .exec(&txn)
+                .await?;
+        }
+    }
     txn.commit().await?;
-    Ok((status, next))
+    Ok(outcomes)
 }
 
 /// Puts a delivery back to pending, due now, whatever its status (a delivered or dead one is

@@ -11,6 +11,7 @@ Control (JSON over HTTP, under /_control):
         previous one); they are answered with the
         queued responses in turn, then with `then` (default 200).
     GET  /_control/received?path=/a   what was received, oldest first.
+    GET  /_control/concurrency?path=/a  {"max": the most requests to `path` answered at once}.
 """
 
 import json
@@ -25,6 +26,8 @@ from standardwebhooks import Webhook
 LOCK = threading.Lock()
 CONFIG = {}  # path -> {"secrets": {...}, "responses": [...], "then": {...}}
 RECEIVED = []
+IN_FLIGHT = {}  # path -> requests being answered now
+MOST_IN_FLIGHT = {}  # path -> the most answered at once
 
 
 def config_of(path):
@@ -51,9 +54,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         url = urlparse(self.path)
+        path = parse_qs(url.query).get("path", [None])[0]
+        if url.path == "/_control/concurrency":
+            with LOCK:
+                body = json.dumps({"max": MOST_IN_FLIGHT.get(path, 0)}).encode()
+            return self.answer(200, body, {"Content-Type": "application/json"})
         if url.path != "/_control/received":
             return self.answer(404)
-        path = parse_qs(url.query).get("path", [None])[0]
         with LOCK:
             items = [r for r in RECEIVED if path is None or r["path"] == path]
             body = json.dumps(items).encode()
@@ -75,6 +82,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(204)
         headers = {k.lower(): v for k, v in self.headers.items()}
         with LOCK:
+            IN_FLIGHT[url.path] = IN_FLIGHT.get(url.path, 0) + 1
+            MOST_IN_FLIGHT[url.path] = max(MOST_IN_FLIGHT.get(url.path, 0), IN_FLIGHT[url.path])
             config = config_of(url.path)
             secrets = dict(config["secrets"])
             response = config["responses"].pop(0) if config["responses"] else config["then"]
@@ -109,7 +118,11 @@ class Handler(BaseHTTPRequestHandler):
         extra = {}
         if "retryAfter" in response:
             extra["Retry-After"] = str(response["retryAfter"])
-        self.answer(status, b"ok", extra)
+        try:
+            self.answer(status, b"ok", extra)
+        finally:
+            with LOCK:
+                IN_FLIGHT[url.path] -= 1
 
 
 class Server(ThreadingHTTPServer):

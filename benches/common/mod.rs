@@ -1,0 +1,163 @@
+//! What the benchmarks share: the gateway's release binary started on a database, a throwaway
+//! PostgreSQL, GraphQL over HTTP, a process's CPU and memory, percentiles.
+
+#![allow(dead_code)] // each benchmark uses its part
+
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+pub(crate) async fn gql(
+    client: &reqwest::Client,
+    url: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let body: Value = client
+        .post(format!("{url}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+pub(crate) fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The process's user + system CPU time, in clock ticks (1/100 s on Linux).
+pub(crate) fn cpu_ticks(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            // The command name may hold spaces: fields count from after its ')'.
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0)
+}
+
+pub(crate) fn open_files_limit() -> u64 {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(1024)
+}
+
+/// The `p` quantile of sorted values (nearest rank).
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// A gateway process.
+pub(crate) struct Gateway {
+    _child: tokio::process::Child,
+    /// `http://HOST:PORT`.
+    pub(crate) url: String,
+    /// Its process id.
+    pub(crate) pid: u32,
+}
+
+/// Starts the gateway on `database_url` with these extra `serve` flags.
+pub(crate) async fn start_gateway(database_url: &str, flags: &[&str]) -> Gateway {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the gateway");
+    let pid = child.id().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("the gateway started");
+        if let Some(rest) = line.split("serving GraphQL and GraphiQL at ").nth(1) {
+            break rest.trim().trim_end_matches("/graphql").to_owned();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Gateway {
+        _child: child,
+        url,
+        pid,
+    }
+}
+
+/// A throwaway PostgreSQL server (scripts/postgres), stopped when dropped.
+pub(crate) struct Postgres {
+    dir: std::path::PathBuf,
+    /// Its admin URL.
+    pub(crate) url: String,
+}
+
+impl Postgres {
+    /// Starts one (`None`, said on stderr, when it cannot).
+    pub(crate) fn start() -> Option<Self> {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
+        let dir =
+            std::env::temp_dir().join(format!("bench-pg-{}-{}", std::process::id(), rand_suffix()));
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let out = std::process::Command::new(script)
+            .args(["start", dir.to_str()?, &port.to_string()])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            eprintln!(
+                "PostgreSQL did not start: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        Some(Self { dir, url })
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
+        let _ = std::process::Command::new(script)
+            .args(["stop", &self.dir.to_string_lossy()])
+            .output();
+    }
+}
+
+/// Tells two servers started by one process apart.
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
