@@ -425,31 +425,14 @@ pub async fn record(
             .exec_without_returning(&txn)
             .await?;
     }
-    for ((d, attempt), (status, next)) in settled.iter().zip(&outcomes) {
-        delivery::Entity::update_many()
-            .col_expr(delivery::Column::Status, Expr::value(status.as_str()))
-            .col_expr(delivery::Column::Attempts, Expr::value(d.attempts + 1))
-            .col_expr(delivery::Column::NextAttemptAt, Expr::value(*next))
-            .col_expr(
-                delivery::Column::LeaseUntil,
-                Expr::value(None::<DateTime<Utc>>),
-            )
-            .col_expr(
-                delivery::Column::LastError,
-                Expr::value(attempt.error.as_deref().map(webhooks::bounded_error)),
-            )
-            .col_expr(
-                delivery::Column::LastStatusCode,
-                Expr::value(attempt.status_code.map(i32::from)),
-            )
-            .col_expr(delivery::Column::UpdatedAt, Expr::value(at))
-            .col_expr(
-                delivery::Column::DeliveredAt,
-                Expr::value((*status == DeliveryStatus::Delivered).then_some(at)),
-            )
-            .filter(delivery::Column::Id.eq(d.id))
-            .exec(&txn)
-            .await?;
+    // Every delivery's new state in one statement per chunk (bounded parameters).
+    for (chunk, outcomes) in settled
+        .chunks(SETTLE_CHUNK)
+        .zip(outcomes.chunks(SETTLE_CHUNK))
+    {
+        settle_rows(&txn, chunk, outcomes, at).await?;
+    }
+    for (d, attempt) in settled {
         if let (Verdict::Gone(reason), Some(endpoint_id)) = (&attempt.verdict, d.endpoint_id) {
             endpoint::Entity::update_many()
                 .col_expr(endpoint::Column::Enabled, Expr::value(false))
@@ -465,6 +448,62 @@ pub async fn record(
     }
     txn.commit().await?;
     Ok(outcomes)
+}
+
+/// Deliveries settled in one statement at most (six parameters each).
+const SETTLE_CHUNK: usize = 1_000;
+
+/// Writes the new state of settled deliveries (one `UPDATE … FROM (VALUES …)`).
+async fn settle_rows(
+    txn: &impl ConnectionTrait,
+    settled: &[(delivery::Model, Attempt)],
+    outcomes: &[(DeliveryStatus, DateTime<Utc>)],
+    at: DateTime<Utc>,
+) -> AppResult<()> {
+    let backend = txn.get_database_backend();
+    // The rows of a VALUES list joined by id (typed
+    // on PostgreSQL, where a bare parameter in VALUES would be text).
+    let postgres = backend == DbBackend::Postgres;
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(settled.len() * 6 + 2);
+    let mut rows_sql = Vec::with_capacity(settled.len());
+    let mut param = |value: sea_orm::Value, cast: &str| -> String {
+        values.push(value);
+        if postgres {
+            format!("${}::{cast}", values.len())
+        } else {
+            "?".to_owned()
+        }
+    };
+    for ((d, attempt), (status, next)) in settled.iter().zip(outcomes) {
+        let row = [
+            param(d.id.into(), "integer"),
+            param(status.as_str().into(), "text"),
+            param((d.attempts + 1).into(), "integer"),
+            param((*next).into(), "timestamptz"),
+            param(
+                attempt.error.as_deref().map(webhooks::bounded_error).into(),
+                "text",
+            ),
+            param(attempt.status_code.map(i32::from).into(), "integer"),
+        ];
+        rows_sql.push(format!("({})", row.join(", ")));
+    }
+    let updated_at = param(at.into(), "timestamptz");
+    let delivered_at = param(at.into(), "timestamptz");
+    let delivered = DeliveryStatus::Delivered.as_str();
+    let statement = format!(
+        "WITH v(id, status, attempts, next_attempt_at, last_error, last_status_code) AS (\
+           VALUES {rows}) \
+         UPDATE deliveries SET status = v.status, attempts = v.attempts, \
+           next_attempt_at = v.next_attempt_at, lease_until = NULL, last_error = v.last_error, \
+           last_status_code = v.last_status_code, updated_at = {updated_at}, \
+           delivered_at = CASE WHEN v.status = '{delivered}' THEN {delivered_at} ELSE NULL END \
+         FROM v WHERE deliveries.id = v.id",
+        rows = rows_sql.join(", "),
+    );
+    txn.execute_raw(Statement::from_sql_and_values(backend, statement, values))
+        .await?;
+    Ok(())
 }
 
 /// Puts a delivery back to pending, due now, whatever its status (a delivered or dead one is
