@@ -326,6 +326,10 @@ pub struct EmailConfig {
     #[arg(long, env = "SMTP_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub smtp_timeout_secs: u64,
+    /// CA certificates (a PEM file) trusted for the SMTP server's TLS besides the system's: a
+    /// mail relay whose certificate an internal CA issued. Needs a TLS --smtp-url.
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The dashboard's URL as the contacts reach it, for the links in alert emails (default:
     /// `http://ADDRESS/dashboard` with the address the gateway listens on).
     #[arg(long, env = "DASHBOARD_URL")]
@@ -344,6 +348,7 @@ impl Default for EmailConfig {
             smtp_url: None,
             smtp_from: None,
             smtp_timeout_secs: 30,
+            smtp_ca_file: None,
             dashboard_url: None,
             alert_digest_window_secs: 60,
         }

@@ -16,6 +16,7 @@ use lettre::{
         Mailbox,
         header::{ContentType, HeaderName, HeaderValue},
     },
+    transport::smtp::client::{Certificate, Tls, TlsParameters},
 };
 
 use crate::{
@@ -73,6 +74,9 @@ pub struct MailerSettings {
     pub from: Mailbox,
     /// How long one send may take (connecting, TLS, authentication and the transaction).
     pub timeout: Duration,
+    /// CA certificates (PEM) trusted for the server's TLS besides the system's: a relay whose
+    /// certificate an internal CA issued.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// One recipient of a message: a contact's name and address.
@@ -163,10 +167,13 @@ fn auto_submitted() -> HeaderValue {
 impl Mailer {
     /// The transport for `settings` (connections are opened when the first message is sent).
     pub fn new(settings: MailerSettings) -> Result<Self, String> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url.0)
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url.0)
             .map_err(|e| format!("--smtp-url {}: {e}", settings.url.redacted()))?
-            .timeout(Some(settings.timeout))
-            .build();
+            .timeout(Some(settings.timeout));
+        if let Some(pem) = &settings.ca_pem {
+            builder = builder.tls(tls_trusting(&settings.url, pem)?);
+        }
+        let transport = builder.build();
         Ok(Self {
             transport,
             settings,
@@ -269,16 +276,73 @@ impl AlertEmails {
                     .map_err(|e| format!("the dashboard's URL on {bound}: {e}"))?
             }
         };
+        let ca_pem = match &config.smtp_ca_file {
+            Some(path) => Some(read_bounded(path, MAX_CA_FILE_BYTES)?),
+            None => None,
+        };
         let mailer = Mailer::new(MailerSettings {
             url: url.clone(),
             from: from.clone(),
             timeout: Duration::from_secs(config.smtp_timeout_secs),
+            ca_pem,
         })?;
         Ok(Some(Self {
             mailer,
             links: DashboardLinks::new(dashboard),
             digest_window: Duration::from_secs(config.alert_digest_window_secs),
         }))
+    }
+}
+
+/// The largest `--smtp-ca-file` read (a bundle of a few hundred certificates).
+const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A file's bytes, refusing a file larger than `max`.
+fn read_bounded(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("--smtp-ca-file {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("--smtp-ca-file {}: {e}", path.display()))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "--smtp-ca-file {}: larger than {max} bytes",
+            path.display()
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The TLS mode `url` asks for (as lettre reads it), trusting the CA certificates of `pem` as
+/// well as the system's.
+fn tls_trusting(url: &SmtpUrl, pem: &[u8]) -> Result<Tls, String> {
+    let parsed = url::Url::parse(&url.0).map_err(|e| format!("--smtp-url: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default().to_owned();
+    // lettre reads PEM leniently: text without a certificate would trust nothing more, silently.
+    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err("--smtp-ca-file: no PEM certificate in it".into());
+    }
+    let certificate = Certificate::from_pem(pem)
+        .map_err(|e| format!("--smtp-ca-file: not PEM certificates: {e}"))?;
+    let parameters = TlsParameters::builder(host)
+        .add_root_certificate(certificate)
+        .build_rustls()
+        .map_err(|e| format!("--smtp-ca-file: {e}"))?;
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", _) => Ok(Tls::Wrapper(parameters)),
+        ("smtp", Some("required")) => Ok(Tls::Required(parameters)),
+        ("smtp", Some("opportunistic")) => Ok(Tls::Opportunistic(parameters)),
+        _ => Err(format!(
+            "--smtp-ca-file is for TLS, but --smtp-url {} is unencrypted (use smtps:// or \
+             ?tls=required)",
+            url.redacted()
+        )),
     }
 }
 
@@ -303,6 +367,7 @@ mod tests {
             url: "smtp://127.0.0.1:2525".parse().unwrap(),
             from: "Gateway <gateway@example.com>".parse().unwrap(),
             timeout: Duration::from_secs(5),
+            ca_pem: None,
         })
         .unwrap()
     }
@@ -338,6 +403,7 @@ mod tests {
             url,
             from: "g@example.com".parse().unwrap(),
             timeout: Duration::from_secs(1),
+            ca_pem: None,
         };
         assert!(!format!("{:?}", Mailer::new(settings).unwrap()).contains("s3cret"));
     }

@@ -12,7 +12,7 @@ use std::{net::SocketAddr, time::Duration};
 use chrono::{TimeZone, Utc};
 use common::{
     TestApp, fresh_database_url, gql_at,
-    smtp::{Received, SinkOptions, SmtpSink},
+    smtp::{Received, SinkOptions, SinkTls, SmtpSink},
     spawn_app_with, start_process_with,
 };
 use integration_gateway::{
@@ -28,14 +28,18 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 fn mailer(url: &str) -> Mailer {
+    mailer_trusting(url, None).expect("a mailer")
+}
+
+fn mailer_trusting(url: &str, ca_pem: Option<Vec<u8>>) -> Result<Mailer, String> {
     Mailer::new(MailerSettings {
         url: url.parse().expect("an SMTP URL"),
         from: "Integration gateway <gateway@example.com>"
             .parse()
             .expect("a mailbox"),
         timeout: Duration::from_secs(10),
+        ca_pem,
     })
-    .expect("a mailer")
 }
 
 fn sap() -> IntegrationLabel {
@@ -219,6 +223,73 @@ async fn the_urls_credentials_authenticate_and_a_wrong_password_is_refused_for_g
 }
 
 #[tokio::test]
+async fn starttls_and_implicit_tls_with_the_servers_ca_deliver_encrypted_and_an_unknown_ca_is_refused()
+ {
+    let text = compose(
+        &Digest {
+            integration: &sap(),
+            total: 1,
+            alerts: &alerts(1),
+        },
+        &links(),
+    );
+    let to = Recipient {
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+    };
+    // STARTTLS required by the server, AUTH only after it.
+    let sink = SmtpSink::start_with(SinkOptions {
+        auth: Some(("alerts".into(), "s3cret".into())),
+        tls: Some(SinkTls::StartTls),
+        ..SinkOptions::default()
+    })
+    .await;
+    assert!(sink.url().ends_with("?tls=required"), "{}", sink.url());
+    mailer_trusting(&sink.url(), Some(sink.ca_pem()))
+        .expect("a mailer")
+        .send(&to, &text)
+        .await
+        .expect("sent over STARTTLS");
+    let received = sink.wait_for(1, Duration::from_secs(10)).await;
+    assert!(
+        received[0].tls && received[0].authenticated,
+        "{:?}",
+        received[0]
+    );
+    // The same server, without its CA: the certificate is not trusted, nothing is sent (a TLS
+    // failure: retried, since the operator may fix the trust).
+    let err = mailer(&sink.url()).send(&to, &text).await.unwrap_err();
+    assert!(!err.is_permanent(), "{err}");
+    // Unencrypted to a server that requires STARTTLS: refused for good.
+    let plain = format!("smtp://127.0.0.1:{}", sink.port);
+    let err = mailer(&plain).send(&to, &text).await.unwrap_err();
+    assert!(err.is_permanent(), "{err}");
+    assert_eq!(sink.received().len(), 1);
+    // A CA file with an unencrypted URL is a configuration error, said at start.
+    let err = mailer_trusting(&plain, Some(sink.ca_pem())).unwrap_err();
+    assert!(err.contains("--smtp-ca-file is for TLS"), "{err}");
+    let err = mailer_trusting(&sink.url(), Some(b"not a certificate".to_vec())).unwrap_err();
+    assert!(err.contains("--smtp-ca-file"), "{err}");
+
+    // TLS from the first byte (smtps://).
+    let sink = SmtpSink::start_with(SinkOptions {
+        tls: Some(SinkTls::Implicit),
+        ..SinkOptions::default()
+    })
+    .await;
+    assert!(sink.url().starts_with("smtps://"), "{}", sink.url());
+    mailer_trusting(&sink.url(), Some(sink.ca_pem()))
+        .expect("a mailer")
+        .send(&to, &text)
+        .await
+        .expect("sent over implicit TLS");
+    let received = sink.wait_for(1, Duration::from_secs(10)).await;
+    assert!(received[0].tls, "{:?}", received[0]);
+    let err = mailer(&sink.url()).send(&to, &text).await.unwrap_err();
+    assert!(!err.is_permanent(), "{err}");
+}
+
+#[tokio::test]
 async fn an_unreachable_server_and_a_4xx_are_retried_a_5xx_is_not() {
     let mut sink = SmtpSink::start().await;
     let text = compose(
@@ -305,6 +376,21 @@ async fn email_is_off_without_an_smtp_url_and_needs_a_sender_with_one() {
         app.alert_emails().unwrap().links.run(5).as_str(),
         "https://ops.example.com/gw/dashboard/runs/5"
     );
+
+    // A CA file that cannot be read, or one for an unencrypted URL, stops the start.
+    let dir = tempfile::tempdir().unwrap();
+    with_url.email.smtp_ca_file = Some(dir.path().join("missing.pem"));
+    let err = build(&with_url).await.unwrap_err();
+    assert!(err.contains("--smtp-ca-file"), "{err}");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(
+        &ca,
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    with_url.email.smtp_ca_file = Some(ca);
+    let err = build(&with_url).await.unwrap_err();
+    assert!(err.contains("--smtp-ca-file"), "{err}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// aiosmtpd, pinned.
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// trustme (a throwaway CA and server certificates for TLS tests), pinned.
+const TRUSTME: &str = "trustme==1.2.1";
 
 /// A message the server accepted.
 #[derive(Clone, Debug, Deserialize)]
@@ -18,6 +20,8 @@ pub struct Received {
     pub rcpt_tos: Vec<String>,
     /// Whether the client authenticated.
     pub authenticated: bool,
+    /// Whether the message came over TLS (STARTTLS or implicit).
+    pub tls: bool,
     /// The decoded Subject.
     pub subject: String,
     /// The decoded From.
@@ -52,6 +56,17 @@ pub struct SinkOptions {
     pub auth: Option<(String, String)>,
     /// Listen on this port (0: any free one).
     pub port: u16,
+    /// Serve TLS with a certificate of a throwaway CA ([`SmtpSink::ca_pem`]).
+    pub tls: Option<SinkTls>,
+}
+
+/// How the server speaks TLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SinkTls {
+    /// STARTTLS, required before MAIL (and before AUTH).
+    StartTls,
+    /// TLS from the first byte (`smtps://`).
+    Implicit,
 }
 
 /// A running SMTP server and what it received.
@@ -83,9 +98,10 @@ impl SmtpSink {
     }
 
     async fn spawn(&mut self) {
-        let python = tokio::task::spawn_blocking(|| super::python::venv("smtp", &[AIOSMTPD]))
-            .await
-            .expect("make the aiosmtpd venv");
+        let python =
+            tokio::task::spawn_blocking(|| super::python::venv("smtp", &[AIOSMTPD, TRUSTME]))
+                .await
+                .expect("make the aiosmtpd venv");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/email/smtp_sink.py");
         let mut command = tokio::process::Command::new(python);
         command
@@ -100,6 +116,16 @@ impl SmtpSink {
             .kill_on_drop(true);
         if let Some((user, password)) = &self.options.auth {
             command.arg("--auth").arg(format!("{user}:{password}"));
+        }
+        if let Some(tls) = self.options.tls {
+            command
+                .arg("--tls")
+                .arg(match tls {
+                    SinkTls::StartTls => "starttls",
+                    SinkTls::Implicit => "implicit",
+                })
+                .arg("--tls-dir")
+                .arg(self.dir.path());
         }
         let mut child = command.spawn().expect("start the SMTP sink");
         let stdout = child.stdout.take().expect("the sink's output");
@@ -122,12 +148,25 @@ impl SmtpSink {
         self.dir.path().join("reply")
     }
 
-    /// `smtp://127.0.0.1:PORT`, with the credentials when the server requires them.
+    /// The server's URL: `smtp://127.0.0.1:PORT` (`?tls=required` with STARTTLS, `smtps://`
+    /// with implicit TLS), with the credentials when the server requires them.
     pub fn url(&self) -> String {
-        match &self.options.auth {
-            Some((user, password)) => format!("smtp://{user}:{password}@127.0.0.1:{}", self.port),
-            None => format!("smtp://127.0.0.1:{}", self.port),
+        let user = match &self.options.auth {
+            Some((user, password)) => format!("{user}:{password}@"),
+            None => String::new(),
+        };
+        match self.options.tls {
+            None => format!("smtp://{user}127.0.0.1:{}", self.port),
+            Some(SinkTls::StartTls) => {
+                format!("smtp://{user}127.0.0.1:{}?tls=required", self.port)
+            }
+            Some(SinkTls::Implicit) => format!("smtps://{user}127.0.0.1:{}", self.port),
         }
+    }
+
+    /// The PEM certificate of the CA that issued the server's certificate (with TLS).
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join("ca.pem")).expect("the sink's CA certificate")
     }
 
     /// Answers every DATA with `reply` (an SMTP reply line such as `451 4.3.0 try later`),

@@ -5,11 +5,15 @@ ends as \n), so the tests judge the messages with a reference parser rather than
 gateway's code.
 
     smtp_sink.py --out FILE [--port N] [--auth USER:PASSWORD] [--reply-file FILE]
+                 [--tls starttls|implicit --tls-dir DIR]
 
 It listens on 127.0.0.1 (port 0 picks a free one) and prints {"port": N} on its first line of
 output once it accepts connections. With --auth, AUTH PLAIN/LOGIN with those credentials is
 required (over the unencrypted connection: this is a test). With --reply-file, while that file
 holds an SMTP reply (`451 4.3.0 try later`), DATA is answered with it and nothing is recorded.
+With --tls, a certificate for 127.0.0.1 and localhost issued by a throwaway CA (`trustme`) is
+served — STARTTLS required before MAIL, or TLS from the first byte — and the CA's certificate is
+written to DIR/ca.pem for the client to trust.
 """
 
 import argparse
@@ -43,6 +47,7 @@ class Sink:
             "mail_from": envelope.mail_from,
             "rcpt_tos": list(envelope.rcpt_tos),
             "authenticated": bool(session.authenticated),
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "subject": str(message["subject"]),
             "from": str(message["from"]),
             "to": str(message["to"]),
@@ -83,6 +88,8 @@ async def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--auth")
     parser.add_argument("--reply-file")
+    parser.add_argument("--tls", choices=["starttls", "implicit"])
+    parser.add_argument("--tls-dir")
     args = parser.parse_args()
     sink = Sink(args.out, args.reply_file)
     options = {}
@@ -93,9 +100,28 @@ async def main():
             "auth_required": True,
             "auth_require_tls": False,
         }
+    ssl_context = None
+    if args.tls:
+        import ssl
+
+        import trustme
+
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(os.path.join(args.tls_dir, "ca.pem"))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        if args.tls == "starttls":
+            options.update({"tls_context": context, "require_starttls": True})
+            if args.auth:
+                options["auth_require_tls"] = True
+        else:
+            ssl_context = context
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(sink, hostname="sink.test", **options), "127.0.0.1", args.port
+        lambda: SMTP(sink, hostname="sink.test", **options),
+        "127.0.0.1",
+        args.port,
+        ssl=ssl_context,
     )
     port = server.sockets[0].getsockname()[1]
     print(json.dumps({"port": port}), flush=True)
