@@ -245,6 +245,30 @@ pub const OUTBOX_COLUMNS: &str = "event_type, object_id, integration_id, integra
      document_type, document_id, previous_status, new_status, action, contact_alert_type, \
      principal_id, created_at";
 
+/// PostgreSQL, for a write done in one statement: the data-modifying CTE that writes one event
+/// per row of the CTE `source` to the outbox (`columns`: outbox column → SQL expression over
+/// `source`'s row), and the join that announces it at commit, to put after the final `SELECT …
+/// FROM <source>`. `p` binds a parameter and answers its placeholder.
+pub fn outbox_cte(
+    source: &str,
+    columns: &[(&str, String)],
+    p: &mut impl FnMut(sea_orm::Value) -> String,
+) -> (String, String) {
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let exprs: Vec<&str> = columns.iter().map(|(_, expr)| expr.as_str()).collect();
+    let event = format!(
+        "event AS (INSERT INTO integration_event_outbox ({}) SELECT {} FROM {source})",
+        names.join(", "),
+        exprs.join(", ")
+    );
+    let announce = format!(
+        "CROSS JOIN LATERAL (SELECT pg_notify({}, {})) AS announced",
+        p(PENDING_CHANNEL.into()),
+        p(instance_id().into())
+    );
+    (event, announce)
+}
+
 /// PostgreSQL: writes events to the outbox, unnumbered, and announces them at commit, in one
 /// statement per chunk.
 async fn stage<C: ConnectionTrait>(db: &C, actor: Actor, events: Vec<NewEvent>) -> AppResult<()> {

@@ -313,19 +313,28 @@ async fn create_in_one_statement(
             rows.join(", ")
         )
     };
-    let channel = p(events::PENDING_CHANNEL.into());
-    let announcer = p(events::instance_id().into());
+    let (event, announce) = events::outbox_cte(
+        "rec",
+        &[
+            ("event_type", p(EventType::RecordCreated.as_str().into())),
+            ("object_id", "rec.id".into()),
+            ("integration_id", "rec.integration_id".into()),
+            ("integration_run_id", "rec.integration_run_id".into()),
+            ("document_type", "rec.document_type".into()),
+            ("document_id", "rec.document_id".into()),
+            ("new_status", "rec.status".into()),
+            ("principal_id", by.clone()),
+            ("created_at", at.clone()),
+        ],
+        &mut p,
+    );
     let sql = format!(
         "WITH link AS ({link}), rec AS ({record}), {responses}\
          tracked AS (INSERT INTO document_exports (document_type, document_id, exported, \
            created_at, updated_at) SELECT rec.document_type, rec.document_id, false, {at}, {at} \
            FROM rec ON CONFLICT (document_type, document_id) DO NOTHING), \
-         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
-           integration_run_id, document_type, document_id, new_status, principal_id, created_at) \
-           SELECT '{created}', rec.id, rec.integration_id, rec.integration_run_id, \
-           rec.document_type, rec.document_id, rec.status, {by}, {at} FROM rec) \
-         SELECT rec.* FROM rec CROSS JOIN (SELECT pg_notify({channel}, {announcer})) AS announced",
-        created = EventType::RecordCreated.as_str(),
+         {event} \
+         SELECT rec.* FROM rec {announce}"
     );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(

@@ -326,6 +326,21 @@ async fn apply_action_at_once<C: ConnectionTrait>(
     } else {
         ""
     };
+    let (event, announce) = events::outbox_cte(
+        "changed",
+        &[
+            ("event_type", p(EventType::RunStatusChanged.as_str().into())),
+            ("object_id", "changed.id".into()),
+            ("integration_id", "changed.integration_id".into()),
+            ("integration_run_id", "changed.id".into()),
+            ("previous_status", "changed.previous_status".into()),
+            ("new_status", to_p.clone()),
+            ("action", p(action.as_str().into())),
+            ("principal_id", by_p.clone()),
+            ("created_at", at_p.clone()),
+        ],
+        &mut p,
+    );
     let sql = format!(
         "WITH old AS (SELECT id, status FROM integration_runs WHERE id = {id_p} FOR UPDATE), \
          changed AS (UPDATE integration_runs r SET status = {to_p}, updated_at = {at_p}, \
@@ -333,15 +348,8 @@ async fn apply_action_at_once<C: ConnectionTrait>(
            FROM old WHERE r.id = old.id AND old.status = ANY({from_p}) \
            AND ({start} IS NULL OR {end} IS NULL OR {end} >= {start}){open_errors} \
            RETURNING r.*, old.status AS previous_status), \
-         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
-           integration_run_id, previous_status, new_status, action, principal_id, created_at) \
-           SELECT {}, changed.id, changed.integration_id, changed.id, changed.previous_status, \
-           {to_p}, {}, {by_p}, {at_p} FROM changed) \
-         SELECT changed.* FROM changed CROSS JOIN LATERAL (SELECT pg_notify({}, {})) AS announced",
-        p(EventType::RunStatusChanged.as_str().into()),
-        p(action.as_str().into()),
-        p(events::PENDING_CHANNEL.into()),
-        p(events::instance_id().into()),
+         {event} \
+         SELECT changed.* FROM changed {announce}"
     );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -513,27 +521,29 @@ fn with_event(
         values.push(v);
         format!("${}", values.len())
     };
-    let sql = format!(
-        "WITH changed AS ({sql}), \
-         event AS (INSERT INTO integration_event_outbox (event_type, object_id, integration_id, \
-           integration_run_id, previous_status, new_status, action, principal_id, created_at) \
-           SELECT {}, changed.id, changed.integration_id, changed.id, {}, {}, {}, {}, {} \
-           FROM changed) \
-         SELECT changed.* FROM changed CROSS JOIN LATERAL \
-           (SELECT pg_notify({}, {})) AS announced",
-        p(event
-            .event_type
-            .map(|t| t.as_str())
-            .unwrap_or("unknown")
-            .into()),
-        p(event.previous_status.clone().into()),
-        p(event.new_status.clone().into()),
-        p(event.action.clone().into()),
-        p(actor.user_id.into()),
-        p(at.into()),
-        p(events::PENDING_CHANNEL.into()),
-        p(events::instance_id().into()),
+    let (event, announce) = events::outbox_cte(
+        "changed",
+        &[
+            (
+                "event_type",
+                p(event
+                    .event_type
+                    .map(|t| t.as_str())
+                    .unwrap_or("unknown")
+                    .into()),
+            ),
+            ("object_id", "changed.id".into()),
+            ("integration_id", "changed.integration_id".into()),
+            ("integration_run_id", "changed.id".into()),
+            ("previous_status", p(event.previous_status.clone().into())),
+            ("new_status", p(event.new_status.clone().into())),
+            ("action", p(event.action.clone().into())),
+            ("principal_id", p(actor.user_id.into())),
+            ("created_at", p(at.into())),
+        ],
+        &mut p,
     );
+    let sql = format!("WITH changed AS ({sql}), {event} SELECT changed.* FROM changed {announce}");
     Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
 }
 
