@@ -633,12 +633,13 @@ async fn run_durations_agree_with_percentile_cont() {
             let start = base()
                 + Duration::seconds(next(86_400))
                 + Duration::nanoseconds(next(1_000_000_000));
-            // Durations from under a second to hours, sub-microsecond digits included (they
-            // are truncated as PostgreSQL truncates them), and one tie.
+            // Durations from under a second to hours, and one tie. Start and end have their
+            // own sub-microsecond digits: each timestamp is truncated to the microsecond (as
+            // PostgreSQL stores it) before the difference is taken.
             let length = if i == 3 {
                 Duration::seconds(90)
             } else {
-                Duration::microseconds(next(10_000_000_000))
+                Duration::nanoseconds(next(10_000_000_000_000))
             };
             time_run(&app, id, Some(start), Some(start + length)).await;
         }

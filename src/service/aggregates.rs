@@ -461,12 +461,14 @@ pub async fn run_durations<C: ConnectionTrait>(
     let backend = db.get_database_backend();
     let dims = unique(group_by);
     let table = run::Entity.table_name();
-    let aliases: Vec<&str> = dims
+    // The grouped columns of the runs, under the aliases the outer queries group by.
+    let grouped: Vec<(run::Column, &str)> = dims
         .iter()
         .map(|d| match d {
-            DurationDimension::Integration => "integration_id",
+            DurationDimension::Integration => (run::Column::IntegrationId, "integration_id"),
         })
         .collect();
+    let aliases: Vec<&str> = grouped.iter().map(|(_, alias)| *alias).collect();
 
     // The timed runs: their grouped columns and their duration in microseconds.
     let mut timed = Query::select();
@@ -476,13 +478,8 @@ pub async fn run_durations<C: ConnectionTrait>(
             .add(run::Column::StartTime.is_not_null())
             .add(run::Column::EndTime.is_not_null()),
     );
-    for d in &dims {
-        match d {
-            DurationDimension::Integration => timed.expr_as(
-                Expr::col((run::Entity, run::Column::IntegrationId)),
-                Alias::new("integration_id"),
-            ),
-        };
+    for (col, alias) in &grouped {
+        timed.expr_as(Expr::col((run::Entity, *col)), Alias::new(*alias));
     }
     timed.expr_as(
         micros_between(backend, table, "start_time", "end_time"),
