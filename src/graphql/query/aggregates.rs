@@ -1,14 +1,15 @@
-//! Dashboard aggregates: one GROUP BY each.
+//! Dashboard aggregates: one SQL statement (a GROUP BY) each.
 
 use async_graphql::{Context, Object, Result};
 use sea_orm::{Condition, DatabaseConnection};
 
 use crate::{
     graphql::types::{
-        IntegrationHistoryRecordFilter, IntegrationRunFilter,
+        IntegrationAlertFilter, IntegrationHistoryRecordFilter, IntegrationRunFilter,
         aggregate::{
-            IntegrationHistoryRecordCount, IntegrationHistoryRecordGroupBy, IntegrationRunCount,
-            IntegrationRunGroupBy,
+            IntegrationAlertCount, IntegrationAlertGroupBy, IntegrationHistoryRecordCount,
+            IntegrationHistoryRecordGroupBy, IntegrationRunCount, IntegrationRunDurationGroupBy,
+            IntegrationRunDurations, IntegrationRunGroupBy,
         },
     },
     service::aggregates,
@@ -63,5 +64,48 @@ impl AggregateQueries {
             .into_iter()
             .map(IntegrationHistoryRecordCount)
             .collect())
+    }
+
+    /// Alerts matching the filter, counted per group; no groupBy gives one group for all.
+    async fn integration_alert_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only alerts matching this filter.")] filter: Option<
+            IntegrationAlertFilter,
+        >,
+        #[graphql(desc = "The dimensions to group by, in this order.", default)] group_by: Vec<
+            IntegrationAlertGroupBy,
+        >,
+    ) -> Result<Vec<IntegrationAlertCount>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
+        let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
+        let groups = aggregates::alert_counts(db, condition, &dims).await?;
+        Ok(groups.into_iter().map(IntegrationAlertCount).collect())
+    }
+
+    /// Statistics of the durations (`endTime - startTime`) of the runs matching the filter, per
+    /// group: how many, the median, the 95th percentile and the longest, in seconds. Runs
+    /// without a startTime or an endTime are left out; no groupBy gives one group for all
+    /// (with count 0 and null statistics when no run is timed).
+    async fn integration_run_durations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only runs matching this filter.")] filter: Option<IntegrationRunFilter>,
+        #[graphql(desc = "The dimensions to group by, in this order.", default)] group_by: Vec<
+            IntegrationRunDurationGroupBy,
+        >,
+    ) -> Result<Vec<IntegrationRunDurations>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let backend = crate::graphql::filter::backend(ctx)?;
+        let condition = filter
+            .map(|f| f.condition(backend))
+            .unwrap_or_else(Condition::all);
+        let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
+        let groups = aggregates::run_durations(db, condition, &dims).await?;
+        Ok(groups.into_iter().map(IntegrationRunDurations).collect())
     }
 }

@@ -1,15 +1,20 @@
-//! Dashboard aggregates: groups of runs and history records with their counts.
+//! Dashboard aggregates: groups of runs, history records and alerts with their counts, and
+//! groups of runs with statistics of their durations.
 
 use async_graphql::{Context, Enum, Object, Result};
+use chrono::{DateTime, Utc};
 
 use super::{Integration, stored};
 use crate::{
     domain,
     graphql::{
-        enums::{DocumentType, RunStatus},
+        enums::{ContactAlertType, DocumentType, RunStatus},
         loaders,
     },
-    service::aggregates::{RecordDimension, RecordGroup, RunDimension, RunGroup},
+    service::aggregates::{
+        AlertDimension, AlertGroup, DurationDimension, DurationGroup, RecordDimension, RecordGroup,
+        RunDimension, RunGroup,
+    },
 };
 
 /// What runs can be grouped by.
@@ -22,6 +27,8 @@ pub enum IntegrationRunGroupBy {
     Integration,
     /// The UTC day the run was created.
     Day,
+    /// The UTC hour the run was created.
+    Hour,
 }
 
 /// What history records can be grouped by.
@@ -38,6 +45,30 @@ pub enum IntegrationHistoryRecordGroupBy {
     Integration,
     /// The UTC day the record was created.
     Day,
+    /// The UTC hour the record was created.
+    Hour,
+}
+
+/// What alerts can be grouped by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "AlertDimension")]
+pub enum IntegrationAlertGroupBy {
+    /// The integration whose contacts are alerted.
+    Integration,
+    /// Which contacts are alerted.
+    ContactAlertType,
+    /// The UTC day the alert was raised.
+    Day,
+    /// The UTC hour the alert was raised.
+    Hour,
+}
+
+/// What run durations can be grouped by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "DurationDimension")]
+pub enum IntegrationRunDurationGroupBy {
+    /// The run's integration.
+    Integration,
 }
 
 async fn integration(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Integration>> {
@@ -75,6 +106,11 @@ impl IntegrationRunCount {
     /// The group's day, `YYYY-MM-DD` in UTC (when grouped by DAY).
     async fn day(&self) -> Option<&str> {
         self.0.day.as_deref()
+    }
+
+    /// The start of the group's hour, in UTC (when grouped by HOUR).
+    async fn hour(&self) -> Option<DateTime<Utc>> {
+        self.0.hour
     }
 
     /// How many runs the group holds.
@@ -133,8 +169,98 @@ impl IntegrationHistoryRecordCount {
         self.0.day.as_deref()
     }
 
+    /// The start of the group's hour, in UTC (when grouped by HOUR).
+    async fn hour(&self) -> Option<DateTime<Utc>> {
+        self.0.hour
+    }
+
     /// How many records the group holds.
     async fn count(&self) -> i64 {
         self.0.count
+    }
+}
+
+/// A group of alerts with its count; the fields not grouped by are null.
+#[derive(Clone, Debug)]
+pub struct IntegrationAlertCount(pub AlertGroup);
+
+/// A group of alerts with its count; the fields not grouped by are null.
+#[Object]
+impl IntegrationAlertCount {
+    /// The group's integration id (when grouped by INTEGRATION; null also for the alerts that
+    /// name no integration).
+    async fn integration_id(&self) -> Option<i32> {
+        self.0.integration_id
+    }
+
+    /// The group's integration (when grouped by INTEGRATION).
+    async fn integration(&self, ctx: &Context<'_>) -> Result<Option<Integration>> {
+        integration(ctx, self.0.integration_id).await
+    }
+
+    /// Which contacts the group's alerts reach (when grouped by CONTACT_ALERT_TYPE).
+    async fn contact_alert_type(&self) -> Result<Option<ContactAlertType>> {
+        match &self.0.contact_alert_type {
+            Some(t) => Ok(Some(stored::<domain::ContactAlertType>(t)?.into())),
+            None => Ok(None),
+        }
+    }
+
+    /// The group's day, `YYYY-MM-DD` in UTC (when grouped by DAY).
+    async fn day(&self) -> Option<&str> {
+        self.0.day.as_deref()
+    }
+
+    /// The start of the group's hour, in UTC (when grouped by HOUR).
+    async fn hour(&self) -> Option<DateTime<Utc>> {
+        self.0.hour
+    }
+
+    /// How many alerts the group holds.
+    async fn count(&self) -> i64 {
+        self.0.count
+    }
+}
+
+/// A group of runs with statistics of their durations (`endTime - startTime`, in seconds, over
+/// the runs that have both); the fields not grouped by are null.
+#[derive(Clone, Debug)]
+pub struct IntegrationRunDurations(pub DurationGroup);
+
+/// A group of runs with statistics of their durations (`endTime - startTime`, in seconds, over
+/// the runs that have both); the fields not grouped by are null.
+#[Object]
+impl IntegrationRunDurations {
+    /// The group's integration id (when grouped by INTEGRATION).
+    async fn integration_id(&self) -> Option<i32> {
+        self.0.integration_id
+    }
+
+    /// The group's integration (when grouped by INTEGRATION).
+    async fn integration(&self, ctx: &Context<'_>) -> Result<Option<Integration>> {
+        integration(ctx, self.0.integration_id).await
+    }
+
+    /// How many runs of the group have both a startTime and an endTime (the others are not
+    /// counted).
+    async fn count(&self) -> i64 {
+        self.0.count
+    }
+
+    /// The median duration in seconds (`percentile_cont(0.5)`: interpolated between the two
+    /// middle runs of an even count); null when count is 0.
+    async fn median_seconds(&self) -> Option<f64> {
+        self.0.median_seconds
+    }
+
+    /// The 95th percentile of the durations in seconds (`percentile_cont(0.95)`, interpolated
+    /// like the median); null when count is 0.
+    async fn p95_seconds(&self) -> Option<f64> {
+        self.0.p95_seconds
+    }
+
+    /// The longest duration in seconds; null when count is 0.
+    async fn max_seconds(&self) -> Option<f64> {
+        self.0.max_seconds
     }
 }
