@@ -34,6 +34,8 @@ export interface BarChartProps {
   /** The series; with `stacked`, listed from the bottom of each bar up. */
   series: BarSeries[];
   stacked?: boolean;
+  /** The steps the value axis may take (e.g. whole minutes for durations); uPlot's decimal ones by default. */
+  steps?: number[];
   /** How a value reads (axis, table). */
   format?: (value: number) => string;
   /** Where a click on category `index` (of series `series`, or of the whole bar) goes. */
@@ -160,13 +162,18 @@ function Plot(props: BarChartProps & { format: (value: number) => string }) {
       },
       axes: [
         time
-          ? {}
+          ? { values: (_u, splits) => timeLabels(splits, latest.current.times ?? []) }
           : {
               splits: () => names().map((_, i) => i),
               values: (_u, splits) => splits.map((i) => names()[i] ?? ''),
               grid: { show: false },
             },
-        { values: (_u, splits) => splits.map((v) => latest.current.format(v)), size: 60 },
+        {
+          values: (_u, splits) => splits.map((v) => latest.current.format(v)),
+          // Wide enough for the longest label (`1 h 05 min`), at about 8 px a character.
+          size: (_u, values) => Math.max(40, ...(values ?? []).map((v) => String(v).length * 8 + 18)),
+          ...(props.steps ? { incrs: props.steps } : {}),
+        },
       ],
       legend: { show: layers.length > 1, live: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
@@ -232,6 +239,23 @@ function Plot(props: BarChartProps & { format: (value: number) => string }) {
   });
 
   return <div ref={host} class="plot" />;
+}
+
+/**
+ * Labels of a time axis in UTC, 24-hour clock: `HH:MM` within a day (the date where it changes),
+ * `MM-DD` for days.
+ */
+function timeLabels(splits: number[], times: number[]): string[] {
+  const hourly = times.length > 1 && times[1] - times[0] < 86_400;
+  let lastDay = '';
+  return splits.map((ts) => {
+    const iso = new Date(ts * 1000).toISOString();
+    if (!hourly) return iso.slice(5, 10);
+    const day = iso.slice(5, 10);
+    const label = day !== lastDay ? `${iso.slice(11, 16)}\n${day}` : iso.slice(11, 16);
+    lastDay = day;
+    return label;
+  });
 }
 
 /** The x range of a time axis: half a period beyond the first and last bars. */

@@ -133,6 +133,8 @@ async function trends(page, notReloaded, shot) {
     runs: ['#2e9d48', '#d64545'],
     'failure-rate': ['#d64545'],
     records: ['#2557d6'],
+    durations: ['#1f4fc4', '#9db7ef'],
+    alerts: ['#7b4fc9', '#e07b00'],
   };
   await page.getByRole('link', { name: 'Overview' }).click();
   await page.getByTestId('trends-link').click();
@@ -231,6 +233,36 @@ async function trends(page, notReloaded, shot) {
   );
   console.log(`trends: the ${worst} bar lists its ${failed} failed runs`);
   await shot('trends-runs');
+
+  // The last 24 hours, by hour: every chart again, and the runs per hour as the API counts them.
+  await page.getByRole('link', { name: 'Trends' }).click();
+  await page.getByTestId('trends-window').selectOption('24h');
+  await page.waitForURL(/window=24h/);
+  const HOUR = 3_600_000;
+  const since = new Date(Math.floor(Date.now() / HOUR) * HOUR - 23 * HOUR).toISOString();
+  await eventually(() => tableRows(page, 'runs'), (rows) => rows.length === 24 && rows[0][0] === `${since.slice(0, 10)} ${since.slice(11, 16)}`, 'the 24-hour window by hour');
+  for (const [chart, colors] of Object.entries(charts)) {
+    await eventually(() => barPixels(page, chart, colors), (n) => n > 50, `the ${chart} chart's bars over 24 hours`);
+  }
+  const perHour = await api(
+    `query ($from: DateTime!) {
+      integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [HOUR, STATUS]) { hour status count }
+    }`,
+    { from: since },
+  );
+  const hourRows = await tableRows(page, 'runs');
+  const hourHeader = await page.getByTestId('runs-table').locator('thead th').allTextContents();
+  let hours = 0;
+  for (const group of perHour.integrationRunCounts) {
+    const at = new Date(group.hour).toISOString();
+    const row = hourRows.find((r) => r[0] === `${at.slice(0, 10)} ${at.slice(11, 16)}`);
+    const column = hourHeader.indexOf(group.status);
+    check(row && column > 0 && row[column] === String(group.count), `runs of ${group.hour} ${group.status}: the API says ${group.count}, the table ${row?.[column]}`);
+    hours += 1;
+  }
+  check(hours >= 20, `the API counts runs in only ${hours} hour and status groups`);
+  console.log(`trends: 24 hours by hour, ${hours} hour and status groups as the API counts them`);
+  await shot('trends-24h');
 }
 
 const browser = await chromium.launch({

@@ -6,13 +6,18 @@ import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
 import { BarChart } from '../chart';
-import { graphql, type RunStatus } from '../graphql';
+import { graphql, type ContactAlertType, type RunStatus } from '../graphql';
 import { useQuery, useSubscription } from '../hooks';
 import { href, navigate, type Location } from '../router';
 import { ErrorLine } from '../ui';
 
 const TrendsQuery = graphql(`
-  query DashboardTrends($filter: IntegrationRunFilter, $perPeriod: [IntegrationRunGroupBy!]!) {
+  query DashboardTrends(
+    $filter: IntegrationRunFilter
+    $alertFilter: IntegrationAlertFilter
+    $perPeriod: [IntegrationRunGroupBy!]!
+    $alertsPerPeriod: [IntegrationAlertGroupBy!]!
+  ) {
     integrations(first: 200) {
       nodes {
         code
@@ -20,6 +25,7 @@ const TrendsQuery = graphql(`
     }
     perPeriod: integrationRunCounts(filter: $filter, groupBy: $perPeriod) {
       day
+      hour
       status
       count
       recordsProcessed
@@ -29,6 +35,21 @@ const TrendsQuery = graphql(`
         code
       }
       status
+      count
+    }
+    durations: integrationRunDurations(filter: $filter, groupBy: [INTEGRATION]) {
+      integration {
+        code
+      }
+      count
+      medianSeconds
+      p95Seconds
+      maxSeconds
+    }
+    alerts: integrationAlertCounts(filter: $alertFilter, groupBy: $alertsPerPeriod) {
+      day
+      hour
+      contactAlertType
       count
     }
   }
@@ -93,10 +114,30 @@ function periodName(start: number, unit: 'HOUR' | 'DAY'): string {
   return unit === 'DAY' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
-/** The key the API gives a period: `YYYY-MM-DD` for a day. */
-function periodKey(start: number): string {
-  return new Date(start).toISOString().slice(0, 10);
+/** The start of the period the API names (a `day`, or an `hour`'s DateTime), in milliseconds. */
+function periodStart(group: { day?: string | null; hour?: string | null }): number {
+  if (group.hour) return Date.parse(group.hour);
+  if (group.day) return Date.parse(`${group.day}T00:00:00Z`);
+  return Number.NaN;
 }
+
+/** Seconds as a person reads a duration: `45 s`, `4 min 05 s`, `1 h 02 min`. */
+export function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Steps of a duration axis, in seconds: round seconds, minutes and hours. */
+const DURATION_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
+/** Alerts by whom they reach, stacked in this order. */
+const AUDIENCES: { type: ContactAlertType; label: string; color: string }[] = [
+  { type: 'TECHNICAL', label: 'Technical', color: '#7b4fc9' },
+  { type: 'FUNCTIONAL', label: 'Functional', color: '#e07b00' },
+  { type: 'BOTH', label: 'Both', color: '#8a93a6' },
+];
 
 /** Calls `fn` once, `ms` after the last of a burst of calls. */
 function useDebounced(fn: () => void, ms: number): () => void {
@@ -132,7 +173,9 @@ export function Trends(props: { location: Location }) {
   ];
   const trends = useQuery(TrendsQuery, {
     filter: { createdAt: { gte: from }, ...scope },
-    perPeriod: ['DAY', 'STATUS'],
+    alertFilter: { createdAt: { gte: from }, ...scope },
+    perPeriod: [unit, 'STATUS'],
+    alertsPerPeriod: [unit, 'CONTACT_ALERT_TYPE'],
   });
   again.current = trends.refetch;
 
@@ -143,13 +186,13 @@ export function Trends(props: { location: Location }) {
   };
 
   const data = trends.data;
-  const index = new Map(starts.map((start, i) => [periodKey(start), i]));
+  const index = new Map(starts.map((start, i) => [start, i]));
   const categories = starts.map((start) => periodName(start, unit));
   const times = starts.map((start) => start / 1000);
   const perStatus = new Map(STACK.map(({ status }) => [status, starts.map(() => 0)]));
   const records = starts.map(() => 0);
   for (const group of data?.perPeriod ?? []) {
-    const i = index.get(group.day ?? '');
+    const i = index.get(periodStart(group));
     if (i === undefined || !group.status) continue;
     perStatus.get(group.status)![i] += group.count;
     records[i] += group.recordsProcessed;
@@ -172,6 +215,19 @@ export function Trends(props: { location: Location }) {
   const ranked = [...finished.entries()]
     .map(([code, n]) => ({ code, ...n, rate: (100 * n.failed) / n.finished }))
     .sort((a, b) => b.rate - a.rate || a.code.localeCompare(b.code));
+
+  // Durations: the slowest (by p95) first.
+  const durations = (data?.durations ?? [])
+    .filter((d) => d.integration && d.count > 0)
+    .map((d) => ({ code: d.integration!.code, ...d }))
+    .sort((a, b) => (b.p95Seconds ?? 0) - (a.p95Seconds ?? 0) || a.code.localeCompare(b.code));
+
+  const perAudience = new Map(AUDIENCES.map(({ type }) => [type, starts.map(() => 0)]));
+  for (const group of data?.alerts ?? []) {
+    const i = index.get(periodStart(group));
+    if (i === undefined || !group.contactAlertType) continue;
+    perAudience.get(group.contactAlertType)![i] += group.count;
+  }
 
   return (
     <div class="trends">
@@ -236,6 +292,35 @@ export function Trends(props: { location: Location }) {
             categories={categories}
             times={times}
             series={[{ label: 'Records processed', color: '#2557d6', values: records }]}
+            link={(i) => href('/runs', { integration, ...periodRange(i) })}
+          />
+          <BarChart
+            title="Run duration per integration"
+            description="Median (dark) and 95th percentile (light) of endTime − startTime of the runs created in the window, the slowest first."
+            testid="durations"
+            categoryHeader="Integration"
+            categories={durations.map((d) => d.code)}
+            series={[
+              { label: '95th percentile', color: '#9db7ef', values: durations.map((d) => d.p95Seconds), size: 0.7 },
+              { label: 'Median', color: '#1f4fc4', values: durations.map((d) => d.medianSeconds), size: 0.35 },
+            ]}
+            extra={[
+              { label: 'Longest', values: durations.map((d) => (d.maxSeconds === null ? '—' : duration(d.maxSeconds))) },
+              { label: 'Timed runs', values: durations.map((d) => d.count) },
+            ]}
+            format={duration}
+            steps={DURATION_STEPS}
+            link={(i) => href('/runs', { integration: durations[i].code, from })}
+          />
+          <BarChart
+            title={`Alerts per ${unit === 'HOUR' ? 'hour' : 'day'} by contact type`}
+            description="Alerts raised in each period, stacked by the contacts they reach; a bar leads to the runs of its period."
+            testid="alerts"
+            categoryHeader={unit === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)'}
+            categories={categories}
+            times={times}
+            stacked
+            series={AUDIENCES.map(({ type, label, color }) => ({ label, color, values: perAudience.get(type)! }))}
             link={(i) => href('/runs', { integration, ...periodRange(i) })}
           />
         </div>
