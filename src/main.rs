@@ -154,6 +154,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 runs = report.runs,
                 records = report.records,
                 errors = report.errors,
+                past_alerts = report.past_alerts,
                 "demo data loaded"
             );
             Ok(())

@@ -42,25 +42,55 @@ fn migrate_then_seed_demo_loads_every_state_and_can_be_repeated() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         use entity::{integration, integration_run};
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
         let db = sea_orm::Database::connect(&url).await.unwrap();
         assert_eq!(integration::Entity::find().count(&db).await.unwrap(), 3);
-        for status in ["pending", "running", "paused", "successful", "failed"] {
-            let n = integration_run::Entity::find()
+        let runs = |status: &'static str| {
+            integration_run::Entity::find()
                 .filter(integration_run::Column::Status.eq(status))
                 .count(&db)
-                .await
-                .unwrap();
-            assert_eq!(n, 6, "{status}: 3 integrations × 2 seeds");
+        };
+        for status in ["pending", "running", "paused"] {
+            assert_eq!(
+                runs(status).await.unwrap(),
+                6,
+                "{status}: 3 integrations × 2 seeds"
+            );
         }
-        use entity::{document_export, integration_error, integration_history_record};
+        // The 30 days of history are finished runs, successful or failed.
+        for status in ["successful", "failed"] {
+            assert!(runs(status).await.unwrap() > 6 + 30, "{status}");
+        }
+        let oldest = integration_run::Entity::find()
+            .order_by_asc(integration_run::Column::CreatedAt)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let age = chrono::Utc::now() - oldest.created_at;
+        assert!(
+            age > chrono::Duration::days(29)
+                && age <= chrono::Duration::days(30) + chrono::Duration::hours(1),
+            "{age}"
+        );
+        use entity::{
+            document_export, integration_alert, integration_error, integration_history_record,
+        };
         let records = integration_history_record::Entity::find()
             .count(&db)
             .await
             .unwrap();
+        // Each past alert to functional contacts came with its document's record.
+        let functional = integration_alert::Entity::find()
+            .filter(integration_alert::Column::ContactAlertType.eq("Functional"))
+            .count(&db)
+            .await
+            .unwrap();
+        assert!(functional > 20, "{functional} functional alerts");
         assert_eq!(
-            records, 150,
-            "5 records × 5 runs × 3 integrations × 2 seeds"
+            records,
+            150 + functional,
+            "5 records × 5 runs × 3 integrations × 2 seeds, and the records of the past alerts"
         );
         let open_errors = integration_error::Entity::find()
             .filter(integration_error::Column::Resolved.eq(false))

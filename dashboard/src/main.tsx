@@ -17,6 +17,7 @@ import { Overview } from './views/overview';
 import { Records } from './views/records';
 import { RunDetail } from './views/run';
 import { Runs } from './views/runs';
+import { Trends } from './views/trends';
 
 const root = document.getElementById('dashboard');
 // The server writes its GraphQL path into the page; the socket goes to the same host.
@@ -45,6 +46,7 @@ function App() {
         </h1>
         <nav>
           <NavLink location={location} path="/" label="Overview" />
+          <NavLink location={location} path="/trends" label="Trends" />
           <NavLink location={location} path="/runs" label="Runs" />
           <NavLink location={location} path="/records" label="Open records" />
           <NavLink location={location} path="/exports" label="Not exported" />
@@ -83,6 +85,7 @@ function NavLink(props: { location: Location; path: string; label: string }) {
 function View(props: { location: Location }) {
   const { path } = props.location;
   if (path === '/') return <Overview />;
+  if (path === '/trends' || path === '/trends/') return <Trends location={props.location} />;
   if (path === '/runs' || path === '/runs/') return <Runs location={props.location} />;
   const run = /^\/runs\/(\d+)\/?$/.exec(path);
   if (run) return <RunDetail id={Number(run[1])} location={props.location} />;

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::integration_alert;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 
-use super::Actor;
+use super::{Actor, sql::INSERT_CHUNK};
 use crate::{domain::ContactAlertType, error::AppResult};
 
 /// What an alert is about.
@@ -34,7 +34,36 @@ pub async fn raise<C: ConnectionTrait>(
     source: AlertSource,
     at: DateTime<Utc>,
 ) -> AppResult<integration_alert::Model> {
-    Ok(integration_alert::ActiveModel {
+    Ok(row(actor, audience, source, at).insert(db).await?)
+}
+
+/// Stores alerts raised in the past, each at its own time, in multi-row statements (the demo's
+/// history; see [`super::backfill`]).
+pub(crate) async fn raise_many<C: ConnectionTrait>(
+    db: &C,
+    actor: Actor,
+    alerts: Vec<(ContactAlertType, AlertSource, DateTime<Utc>)>,
+) -> AppResult<()> {
+    let rows: Vec<_> = alerts
+        .into_iter()
+        .map(|(audience, source, at)| row(actor, audience, source, at))
+        .collect();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        integration_alert::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The row of an alert.
+fn row(
+    actor: Actor,
+    audience: ContactAlertType,
+    source: AlertSource,
+    at: DateTime<Utc>,
+) -> integration_alert::ActiveModel {
+    integration_alert::ActiveModel {
         integration_id: Set(source.integration_id),
         contact_alert_type: Set(audience.as_str().to_owned()),
         integration_history_record_id: Set(source.record_id),
@@ -47,8 +76,6 @@ pub async fn raise<C: ConnectionTrait>(
         created_by_id: Set(actor.user_id),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
 }
 
 /// The event of a raised alert.

@@ -2,6 +2,7 @@
 
 pub mod aggregates;
 pub mod alerts;
+pub mod backfill;
 pub mod checks;
 pub mod columns;
 pub mod contacts;

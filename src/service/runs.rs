@@ -484,18 +484,26 @@ async fn raise_failed_alert<C: ConnectionTrait>(
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     let integration = integrations::find_by_id(db, run.integration_id).await?;
-    let source = alerts::AlertSource {
-        integration_id: Some(integration.id),
-        run_id: Some(run.id),
-        message: Some(format!(
-            "run {} of integration {} ({}) failed",
-            run.id, integration.code, integration.name
-        )),
-        ..Default::default()
-    };
+    let source = failed_alert_source(run.id, &integration);
     let system = Actor::default();
     let alert = alerts::raise(db, system, ContactAlertType::Technical, source, at).await?;
     events::record(db, system, vec![alerts::alert_event(&alert)]).await
+}
+
+/// What the alert of a failed run says (also what the demo's past failures raised).
+pub(crate) fn failed_alert_source(
+    run_id: i32,
+    integration: &entity::integration::Model,
+) -> alerts::AlertSource {
+    alerts::AlertSource {
+        integration_id: Some(integration.id),
+        run_id: Some(run_id),
+        message: Some(format!(
+            "run {run_id} of integration {} ({}) failed",
+            integration.code, integration.name
+        )),
+        ..Default::default()
+    }
 }
 
 /// `event` completed with the run's integration (as [`run_event`] makes it).

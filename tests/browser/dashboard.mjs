@@ -9,7 +9,11 @@
 // that the page never talked to any host but the gateway. The token needs the admin scope (the
 // deliveries) and the gateway `--allow-private-webhook-targets` (the receiver is on loopback).
 //
+// Before all that, on a second gateway over an empty database (no authentication), the overview
+// says there is no data yet and shows the command that loads the demo data.
+//
 // Usage: node dashboard.mjs <base URL> <bearer token (read and write)> <artifacts directory>
+//        <base URL of a gateway over an empty database>
 // Screenshots land in <artifacts>/dashboard-*.png. CHROMIUM overrides the browser binary.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -17,9 +21,9 @@ import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-const [baseUrl, token, artifacts] = process.argv.slice(2);
-if (!baseUrl || !token || !artifacts) {
-  console.error('usage: node dashboard.mjs <base URL> <bearer token> <artifacts directory>');
+const [baseUrl, token, artifacts, emptyUrl] = process.argv.slice(2);
+if (!baseUrl || !token || !artifacts || !emptyUrl) {
+  console.error('usage: node dashboard.mjs <base URL> <bearer token> <artifacts directory> <base URL of an empty gateway>');
   process.exit(2);
 }
 mkdirSync(artifacts, { recursive: true });
@@ -71,6 +75,196 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+/** The rows of a chart's text alternative, each as the texts of its cells. */
+async function tableRows(page, chart) {
+  return page
+    .getByTestId(`${chart}-table`)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent.trim())));
+}
+
+/** How many pixels of a chart's canvas have one of its series' colours: bars were drawn. */
+async function barPixels(page, chart, colors) {
+  return page
+    .getByTestId(`chart-${chart}`)
+    .locator('canvas')
+    .evaluate((canvas, colors) => {
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const rgb = colors.map((hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)));
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] < 200) continue;
+        if (rgb.some(([r, g, b]) => Math.abs(data[i] - r) < 8 && Math.abs(data[i + 1] - g) < 8 && Math.abs(data[i + 2] - b) < 8)) n++;
+      }
+      return n;
+    }, colors);
+}
+
+/** Waits until `read()` satisfies `ok`, or fails with what it last read. */
+async function eventually(read, ok, what) {
+  let last;
+  for (const deadline = Date.now() + TIMEOUT; Date.now() < deadline; ) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what}: last read ${JSON.stringify(last)}`);
+}
+
+/** The failure-rate table as the API's counts make it: code, rate, failed, finished; worst first. */
+function failureRows(groups) {
+  const byCode = new Map();
+  for (const group of groups) {
+    if (group.status !== 'FAILED' && group.status !== 'SUCCESSFUL') continue;
+    const entry = byCode.get(group.integration.code) ?? { failed: 0, finished: 0 };
+    entry.finished += group.count;
+    if (group.status === 'FAILED') entry.failed += group.count;
+    byCode.set(group.integration.code, entry);
+  }
+  return [...byCode.entries()]
+    .map(([code, n]) => ({ code, ...n, rate: (100 * n.failed) / n.finished }))
+    .sort((a, b) => b.rate - a.rate || a.code.localeCompare(b.code))
+    .map((r) => [r.code, `${(Math.round(r.rate * 10) / 10).toFixed(1)} %`, String(r.failed), String(r.finished)]);
+}
+
+/** The trends view over the demo data (see the call). */
+async function trends(page, notReloaded, shot) {
+  const charts = {
+    runs: ['#2e9d48', '#d64545'],
+    'failure-rate': ['#d64545'],
+    records: ['#2557d6'],
+    durations: ['#1f4fc4', '#9db7ef'],
+    alerts: ['#7b4fc9', '#e07b00'],
+  };
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('trends-link').click();
+  await page.waitForURL(/\/dashboard\/trends$/);
+  for (const [chart, colors] of Object.entries(charts)) {
+    await page.getByTestId(`chart-${chart}`).locator('canvas').waitFor();
+    const pixels = await eventually(() => barPixels(page, chart, colors), (n) => n > 100, `the ${chart} chart's bars`);
+    console.log(`trends: the ${chart} chart drew ${pixels} pixels of bars`);
+  }
+  // Seven days by day: a row per day in the runs chart's table.
+  check((await tableRows(page, 'runs')).length === 7, 'the 7-day window has not 7 days');
+
+  // The failure rates' text alternative, behind its toggle, holds the API's numbers.
+  const toggle = page.getByTestId('failure-rate-toggle');
+  check((await toggle.getAttribute('aria-expanded')) === 'false', 'the table is shown before the toggle');
+  await toggle.click();
+  check((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle does not say the table is shown');
+  await page.getByTestId('failure-rate-table').waitFor();
+  const DAY = 86_400_000;
+  const from = new Date(Math.floor(Date.now() / DAY) * DAY - 6 * DAY).toISOString();
+  const perIntegration = async () =>
+    failureRows(
+      (
+        await api(
+          `query ($from: DateTime!) {
+            integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [INTEGRATION, STATUS]) { integration { code } status count }
+          }`,
+          { from },
+        )
+      ).integrationRunCounts,
+    );
+  const expected = await perIntegration();
+  check(expected.length === 3, `the API ranks ${JSON.stringify(expected)}`);
+  await eventually(
+    () => tableRows(page, 'failure-rate'),
+    (rows) => JSON.stringify(rows) === JSON.stringify(expected),
+    `the failure-rate table should be ${JSON.stringify(expected)}`,
+  );
+  console.log(`trends: failure rates as the API counts them: ${expected.map((r) => `${r[0]} ${r[1]}`).join(', ')}`);
+  // So do the runs per day, status by status.
+  const perDay = await api(
+    `query ($from: DateTime!) {
+      integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [DAY, STATUS]) { day status count }
+    }`,
+    { from },
+  );
+  const runRows = await tableRows(page, 'runs');
+  const header = await page.getByTestId('runs-table').locator('thead th').allTextContents();
+  for (const group of perDay.integrationRunCounts) {
+    const row = runRows.find((r) => r[0] === group.day);
+    const column = header.indexOf(group.status);
+    check(row && column > 0 && row[column] === String(group.count), `runs of ${group.day} ${group.status}: the API says ${group.count}, the table ${row?.[column]}`);
+  }
+
+  // A run of the steadiest integration fails through the API: its rate changes, live.
+  const before = expected.find((r) => r[0] === 'WORKDAY-USERS');
+  const run = await api('mutation { createIntegrationRun(input: {integration: {code: "WORKDAY-USERS"}}) { id } }');
+  const id = run.createIntegrationRun.id;
+  await api('mutation ($id: Int!) { runIntegrationRun(id: $id) { status } }', { id });
+  await api('mutation ($id: Int!) { failIntegrationRun(id: $id) { status } }', { id });
+  const changed = await perIntegration();
+  const after = changed.find((r) => r[0] === 'WORKDAY-USERS');
+  check(
+    Number(after[2]) === Number(before[2]) + 1 && Number(after[3]) === Number(before[3]) + 1,
+    `after a failure the API counts ${after} (before: ${before})`,
+  );
+  await eventually(
+    () => tableRows(page, 'failure-rate'),
+    (rows) => JSON.stringify(rows) === JSON.stringify(changed),
+    `the failure-rate table after run #${id} failed should be ${JSON.stringify(changed)}`,
+  );
+  await notReloaded('while the trends changed');
+  console.log(`trends: run #${id} failed through the API; WORKDAY-USERS went from ${before[1]} to ${after[1]} without a reload`);
+  await shot('trends');
+
+  // A click on the worst integration's bar lists its failed runs of the window.
+  const [worst, , failed] = changed[0];
+  const over = await page.getByTestId('chart-failure-rate').locator('.u-over').boundingBox();
+  await page.mouse.move(over.x + over.width / 6, over.y + over.height - 4);
+  await page.mouse.click(over.x + over.width / 6, over.y + over.height - 4);
+  await page.waitForURL(/\/dashboard\/runs\?/);
+  const params = new URL(page.url()).searchParams;
+  check(
+    params.get('integration') === worst && params.get('status') === 'FAILED' && params.get('from') === from,
+    `the bar of ${worst} led to ${page.url()}`,
+  );
+  await page.getByTestId('filter-range').waitFor();
+  await page.locator('table[data-testid="runs"][aria-busy="false"]').waitFor();
+  await page.getByText(new RegExp(`shown of ${failed}$`)).waitFor();
+  const listed = await page.getByTestId('runs').locator('tbody tr').evaluateAll((rows) =>
+    rows.map((row) => [row.children[1].textContent.trim(), row.children[2].textContent.trim()]),
+  );
+  check(
+    listed.length > 0 && listed.every(([code, status]) => code === worst && status === 'FAILED'),
+    `the runs list shows ${JSON.stringify(listed)}`,
+  );
+  console.log(`trends: the ${worst} bar lists its ${failed} failed runs`);
+  await shot('trends-runs');
+
+  // The last 24 hours, by hour: every chart again, and the runs per hour as the API counts them.
+  await page.getByRole('link', { name: 'Trends' }).click();
+  await page.getByTestId('trends-window').selectOption('24h');
+  await page.waitForURL(/window=24h/);
+  const HOUR = 3_600_000;
+  const since = new Date(Math.floor(Date.now() / HOUR) * HOUR - 23 * HOUR).toISOString();
+  await eventually(() => tableRows(page, 'runs'), (rows) => rows.length === 24 && rows[0][0] === `${since.slice(0, 10)} ${since.slice(11, 16)}`, 'the 24-hour window by hour');
+  for (const [chart, colors] of Object.entries(charts)) {
+    await eventually(() => barPixels(page, chart, colors), (n) => n > 50, `the ${chart} chart's bars over 24 hours`);
+  }
+  const perHour = await api(
+    `query ($from: DateTime!) {
+      integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [HOUR, STATUS]) { hour status count }
+    }`,
+    { from: since },
+  );
+  const hourRows = await tableRows(page, 'runs');
+  const hourHeader = await page.getByTestId('runs-table').locator('thead th').allTextContents();
+  let hours = 0;
+  for (const group of perHour.integrationRunCounts) {
+    const at = new Date(group.hour).toISOString();
+    const row = hourRows.find((r) => r[0] === `${at.slice(0, 10)} ${at.slice(11, 16)}`);
+    const column = hourHeader.indexOf(group.status);
+    check(row && column > 0 && row[column] === String(group.count), `runs of ${group.hour} ${group.status}: the API says ${group.count}, the table ${row?.[column]}`);
+    hours += 1;
+  }
+  check(hours >= 20, `the API counts runs in only ${hours} hour and status groups`);
+  console.log(`trends: 24 hours by hour, ${hours} hour and status groups as the API counts them`);
+  await shot('trends-24h');
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   // Chromium's sandbox refuses to run as root, which CI containers are.
@@ -108,6 +302,19 @@ try {
     }
   });
 
+  // 0. A first start: the overview of an empty gateway says so, with the demo data's command.
+  const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  fresh.setDefaultTimeout(TIMEOUT);
+  fresh.on('pageerror', (error) => problems.push(`page error (empty gateway): ${error.message}`));
+  await fresh.goto(new URL('/dashboard', emptyUrl).href);
+  await fresh.getByTestId('first-start').getByText('This gateway holds no data yet').waitFor();
+  const command = (await fresh.getByTestId('first-start-command').textContent()).trim();
+  check(command === 'cargo run --release -- seed --demo', `the first start shows ${JSON.stringify(command)}`);
+  check((await fresh.getByTestId('run-counts').count()) === 0, 'the empty overview shows a table of zeros');
+  await fresh.screenshot({ path: join(artifacts, 'dashboard-first-start.png'), fullPage: true });
+  console.log(`first start: the empty overview shows \`${command}\``);
+  await fresh.close();
+
   // 1. The page is public; the data is not, so the app asks for a token.
   const response = await page.goto(new URL('/dashboard', gateway).href);
   check(response?.status() === 200, `GET /dashboard answered ${response?.status()}`);
@@ -132,11 +339,19 @@ try {
   await expectText(cell('SAP-INVOICES', 'PENDING'), '1', 'SAP-INVOICES pending runs');
   await expectText(cell('SAP-INVOICES', 'RUNNING'), '1', 'SAP-INVOICES running runs');
   await expectText(page.getByTestId('count-all-RUNNING'), '3', 'running runs of all integrations');
-  await expectText(page.getByTestId('count-all-FAILED'), '3', 'failed runs of all integrations');
-  // 15 alerts of the demo's records plus the 3 the gateway raised itself for the failed runs.
-  await expectText(page.getByTestId('alert-total'), '18', 'alerts');
+  // The demo's history adds finished runs and their alerts; the API says how many.
+  const totals = await api(`{
+    failed: integrationRunCounts(filter: {status: {eq: FAILED}}) { count }
+    integrationAlerts { totalCount }
+  }`);
+  const failedRuns = totals.failed[0].count;
+  const alertCount = totals.integrationAlerts.totalCount;
+  // At least the present's: one failed run per integration, 15 alerts of its records and 3 of its failures.
+  check(failedRuns > 3 && alertCount > 18, `the demo has ${failedRuns} failed runs and ${alertCount} alerts`);
+  await expectText(page.getByTestId('count-all-FAILED'), String(failedRuns), 'failed runs of all integrations');
+  await expectText(page.getByTestId('alert-total'), String(alertCount), 'alerts');
   check(sockets.length > 0, 'the dashboard opened no WebSocket');
-  console.log('counts: 1 pending and 1 running run of SAP-INVOICES, 3 running in all, 18 alerts');
+  console.log(`counts: 1 pending and 1 running run of SAP-INVOICES, 3 running in all, ${failedRuns} failed, ${alertCount} alerts`);
   await shot('overview-before');
 
   // 3. Another client starts the pending SAP-INVOICES run; the counts follow without a reload.
@@ -175,10 +390,14 @@ try {
   );
   const alertItem = page.getByTestId('alert-feed').locator('li').first();
   await alertItem.filter({ hasText: `INVOICE_HEADER ${documentId}` }).waitFor();
-  await expectText(page.getByTestId('alert-total'), '19', 'alerts after one was raised');
+  await expectText(page.getByTestId('alert-total'), String(alertCount + 1), 'alerts after one was raised');
   await notReloaded('while the counts and alerts changed');
   console.log(`alert for INVOICE_HEADER ${documentId} arrived live`);
   await shot('overview');
+
+  // 3b. Trends over the demo's 30 days: every chart drawn, its text alternative the API's numbers,
+  // a failure through the API showing up without a reload, a bar leading to the runs it counts.
+  await trends(page, notReloaded, shot);
 
   // 4. The runs list, filtered in the URL, and a run's detail with its errors and records.
   await page.getByRole('link', { name: 'Runs', exact: true }).click();
@@ -199,7 +418,13 @@ try {
 
   // 5. The open records of the alerted document (the alert's link), resolved from the UI.
   await page.getByRole('link', { name: 'Overview' }).click();
-  await alertItem.getByRole('link', { name: `INVOICE_HEADER ${documentId}` }).click();
+  // (The trends' failed run has raised a newer alert since: the item is found by its document.)
+  await page
+    .getByTestId('alert-feed')
+    .locator('li')
+    .filter({ hasText: `INVOICE_HEADER ${documentId}` })
+    .getByRole('link', { name: `INVOICE_HEADER ${documentId}` })
+    .click();
   await page.waitForURL(/\/dashboard\/records\?/);
   const params = new URL(page.url()).searchParams;
   check(

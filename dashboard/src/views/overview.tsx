@@ -1,5 +1,6 @@
 // The overview: runs by status per integration (integrationRunCounts grouped by integration and
-// status), re-counted on every run status change, and the alert feed, live.
+// status), re-counted on every run status change, and the alert feed, live. On an empty
+// database (no integration yet) it says so and shows the command that loads the demo data.
 import { useState } from 'preact/hooks';
 
 import { graphql, RUN_STATUSES, type ResultOf, type RunStatus } from '../graphql';
@@ -117,9 +118,36 @@ function RunCounts() {
   const columnTotal = (status: RunStatus) =>
     integrations.reduce((sum, integration) => sum + (cell.get(`${integration.id}:${status}`) ?? 0), 0);
 
+  // A first start: nothing to count yet, so say so and how to load the demo data, not zeros.
+  if (counts.data && integrations.length === 0) {
+    return (
+      <section class="card first-start" data-testid="first-start">
+        <h2>This gateway holds no data yet</h2>
+        <p>
+          No integration has reported to it yet. To look around with thirty days of demo data (three integrations,
+          their runs, failures and alerts), run this in the gateway's source folder, then reload this page:
+        </p>
+        <pre data-testid="first-start-command">
+          <code>cargo run --release -- seed --demo</code>
+        </pre>
+        <p class="muted small">
+          It writes to the same database as the gateway (give it the same <code>--database-url</code> if you gave the
+          gateway one). Integrations created through the API show up here too.
+        </p>
+      </section>
+    );
+  }
+
   return (
     <section class="card">
-      <h2>Runs by status</h2>
+      <h2>
+        Runs by status{' '}
+        <span class="small right">
+          <Link to={href('/trends')} testid="trends-link">
+            Trends over 24 hours to 30 days ›
+          </Link>
+        </span>
+      </h2>
       <ErrorLine error={counts.error ?? counts.subscriptionError} />
       {counts.data ? (
         <table class="counts" data-testid="run-counts">

@@ -1,4 +1,4 @@
-// The runs list: filtered by integration and status from the URL, paged by cursor, newest first,
+// The runs list: filtered by integration, status and creation time from the URL, paged by cursor, newest first,
 // refreshed on every run status change.
 import type { JSX } from 'preact';
 
@@ -55,14 +55,25 @@ const RunChanged = graphql(`
   }
 `);
 
+/** `value` as an ISO date-time if it reads as one (a URL parameter), else null. */
+function instant(value: string | null): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 /** The runs page. */
 export function Runs(props: { location: Location }) {
   const { params } = props.location;
   const integration = params.get('integration') ?? '';
   const status = params.get('status');
+  // A time range (the trends' bars link here with one): runs created from `from` until before `to`.
+  const from = instant(params.get('from'));
+  const to = instant(params.get('to'));
   const filter = {
     ...(integration ? { integration: { code: { eq: integration } } } : {}),
     ...(isRunStatus(status) ? { status: { eq: status } } : {}),
+    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
   };
   const runs = useLiveQuery(RunsQuery, { filter, ...pageVariables(params) }, RunChanged, {});
 
@@ -70,7 +81,9 @@ export function Runs(props: { location: Location }) {
   const onFilter = (event: JSX.TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    navigate(href('/runs', { integration: String(form.get('integration') ?? ''), status: String(form.get('status') ?? '') }));
+    navigate(
+      href('/runs', { integration: String(form.get('integration') ?? ''), status: String(form.get('status') ?? ''), from, to }),
+    );
   };
 
   const connection = runs.data?.integrationRuns;
@@ -96,6 +109,14 @@ export function Runs(props: { location: Location }) {
             ))}
           </select>
         </label>
+        {from || to ? (
+          <span class="range" data-testid="filter-range">
+            Created {from ? <>from <Time value={from} /></> : null} {to ? <>until before <Time value={to} /></> : null}{' '}
+            <Link to={href('/runs', { integration, status: isRunStatus(status) ? status : null })} testid="clear-range">
+              (any time)
+            </Link>
+          </span>
+        ) : null}
       </form>
       <ErrorLine error={runs.error ?? runs.subscriptionError} />
       {connection ? (
