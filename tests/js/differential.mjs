@@ -369,7 +369,7 @@ function handWrittenCases({ code: S, integrationId: I, runId: R }) {
   add(r, 'unknown inline fragment type', '{ integrations { nodes { ... on Integraton { id } } } }', no);
   add(r, 'unknown fragment type', '{ integrations { nodes { ...F } } }\nfragment F on Integraton { id }', no);
   add(r, 'UUID, a scalar the schema does not have', 'query($id: UUID!) { integrationRun(id: $id) { id } }', { ...no, variables: { id: R } });
-  add(r, 'Float, a scalar the schema does not have', 'query($n: Float) { integrations(first: $n) { totalCount } }', { ...no, variables: { n: 1 } });
+  add(r, 'Decimal, a scalar the schema does not have', 'query($n: Decimal) { integrations(first: $n) { totalCount } }', { ...no, variables: { n: 1 } });
   add(r, 'UUID for a String argument', 'query($code: UUID) { integration(code: $code) { id } }', { ...no, variables: { code: S } });
   add(r, 'valid: ID variable for a global id', 'query($n: ID!) { node(nodeId: $n) { nodeId } }', { ...yes, variables: { n: 'SW50ZWdyYXRpb25SdW46MQ==' } });
   add(r, 'unknown list item type', 'query($ids: [Identifier!]) { __typename }', no);
