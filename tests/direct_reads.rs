@@ -298,7 +298,10 @@ async fn fields_direct_reads_do_not_know_go_to_the_resolvers() {
 async fn a_direct_read_runs_one_statement_per_level_whatever_the_page_size() {
     let _counts = COUNTS.lock().await;
     let app = demo_app().await;
-    let query = "query($first: Int!) { integrationRuns(first: $first) { nodes { id \
+    // The newest runs: the demo's present day, whose runs have errors and records (its past
+    // runs have none, and a level without parents reads nothing).
+    let query = "query($first: Int!) { integrationRuns(first: $first, \
+                 orderBy: {field: ID, direction: DESC}) { nodes { id \
                  integration { code } integrationErrors(first: 10) { nodes { id } } \
                  historyRecords(first: 10) { nodes { id responses { id } } } } } }";
     let mut counts = Vec::new();
