@@ -7,11 +7,11 @@
 //! (`/proc/<pid>/task/*/schedstat`) around each request, sent alone, averaged over repeats.
 //! Not a test: it prints figures.
 
+mod common;
 #[path = "../tests/common/hostile.rs"]
 mod corpus;
 
 use std::{
-    process::Stdio,
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicUsize, Ordering},
@@ -21,7 +21,6 @@ use std::{
 
 use corpus::{Case, Send};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 const REPEATS: usize = 10;
 const CLIENTS: usize = 8;
@@ -116,27 +115,8 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_integration-gateway"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn,integration_gateway=info")
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the gateway");
-    let pid = child.id().unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("the gateway started");
-        if let Some(rest) = line.split("serving GraphQL and GraphiQL at ").nth(1) {
-            break rest.trim().trim_end_matches("/graphql").to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let mut gateway = common::start_gateway(&url, &[]).await;
+    let (pid, base) = (gateway.pid, gateway.url.clone());
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
         .build()
@@ -243,7 +223,5 @@ async fn main() {
             ms(latencies.last().copied().unwrap_or_default())
         );
     }
-    let alive = child.try_wait().ok().flatten().is_none();
-    println!("\nServer alive at the end: {alive}.");
-    child.kill().await.ok();
+    println!("\nServer alive at the end: {}.", gateway.alive());
 }

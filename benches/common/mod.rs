@@ -74,11 +74,18 @@ pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// A gateway process.
 pub(crate) struct Gateway {
-    _child: tokio::process::Child,
+    child: tokio::process::Child,
     /// `http://HOST:PORT`.
     pub(crate) url: String,
     /// Its process id.
     pub(crate) pid: u32,
+}
+
+impl Gateway {
+    /// Whether the process is still running.
+    pub(crate) fn alive(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_none()
+    }
 }
 
 /// Starts the gateway on `database_url` with these extra `serve` flags.
@@ -87,7 +94,7 @@ pub(crate) async fn start_gateway(database_url: &str, flags: &[&str]) -> Gateway
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(flags)
         .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", "warn,integration_gateway=info")
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -105,11 +112,7 @@ pub(crate) async fn start_gateway(database_url: &str, flags: &[&str]) -> Gateway
         }
     };
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Gateway {
-        _child: child,
-        url,
-        pid,
-    }
+    Gateway { child, url, pid }
 }
 
 /// A throwaway PostgreSQL server (scripts/postgres), stopped when dropped.
