@@ -184,6 +184,13 @@ struct Latency {
     duplicates: usize,
 }
 
+/// A new integration whose alerts go to `target`, and a run of it; answers the run.
+async fn alerting_run(client: &reqwest::Client, url: &str, code: &str, target: String) -> i64 {
+    let (integration, run) = integration_and_run(client, url, code).await;
+    endpoint(client, url, target, &["ALERT_RAISED"], Some(integration)).await;
+    run
+}
+
 /// Alerts at 100/s for 20 s to a healthy receiver.
 async fn latency(
     client: &reqwest::Client,
@@ -192,16 +199,8 @@ async fn latency(
     got: &Received,
 ) -> Latency {
     let url = gw.url.as_str();
-    let (integration, run) = integration_and_run(client, url, "BENCH-LATENCY").await;
     let path = "/fast/latency";
-    endpoint(
-        client,
-        url,
-        format!("{receiver}{path}"),
-        &["ALERT_RAISED"],
-        Some(integration),
-    )
-    .await;
+    let run = alerting_run(client, url, "BENCH-LATENCY", format!("{receiver}{path}")).await;
     // Warm: the first delivery opens the connection; not measured.
     alert(client, url, run, 0).await;
     got.wait_for(path, 1, Duration::from_secs(30)).await;
@@ -254,16 +253,8 @@ async fn throughput(
     got: &Received,
 ) -> Throughput {
     let url = gw.url.as_str();
-    let (integration, run) = integration_and_run(client, url, "BENCH-THROUGHPUT").await;
     let path = "/slow/throughput";
-    endpoint(
-        client,
-        url,
-        format!("{receiver}{path}"),
-        &["ALERT_RAISED"],
-        Some(integration),
-    )
-    .await;
+    let run = alerting_run(client, url, "BENCH-THROUGHPUT", format!("{receiver}{path}")).await;
     let cpu = cpu_ticks(gw.pid);
     let started = Instant::now();
     futures_util::stream::iter(0..THROUGHPUT_ALERTS)
