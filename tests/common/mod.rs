@@ -466,13 +466,27 @@ impl WsClient {
     }
 
     pub async fn send(&mut self, message: Value) {
+        self.try_send(message).await.unwrap();
+    }
+
+    /// Sends a message; the error when the server reset the connection meanwhile (as it may
+    /// while a message it refuses is still being written).
+    pub async fn try_send(&mut self, message: Value) -> Result<(), String> {
         use futures_util::SinkExt;
         self.socket
             .send(tokio_tungstenite::tungstenite::Message::Text(
                 message.to_string().into(),
             ))
             .await
-            .unwrap();
+            .map_err(|e| e.to_string())
+    }
+
+    /// Writes bytes straight to the TCP stream under the WebSocket (a hand-made frame).
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        use tokio::io::AsyncWriteExt;
+        let stream = self.socket.get_mut();
+        stream.write_all(bytes).await.unwrap();
+        stream.flush().await.unwrap();
     }
 
     /// The text of the next protocol message other than keep-alives, as the server wrote it
