@@ -346,6 +346,8 @@ struct M2 {
     /// clients', plus the receiver's with endpoints).
     gateway_cpu: [f64; 2],
     bench_cpu: [f64; 2],
+    /// PostgreSQL's (0 on SQLite).
+    postgres_cpu: [f64; 2],
     /// Deliveries received during the measured phases with endpoints, per second.
     received_per_second: f64,
 }
@@ -356,7 +358,13 @@ fn ticks(gw: &Gateway) -> (u64, u64) {
 }
 
 /// M2 without endpoints, with two endpoints receiving every transition, alternated twice.
-async fn m2(client: &reqwest::Client, gw: &Gateway, receiver: &str, got: &Received) -> M2 {
+async fn m2(
+    client: &reqwest::Client,
+    gw: &Gateway,
+    pg: Option<&Postgres>,
+    receiver: &str,
+    got: &Received,
+) -> M2 {
     let url = gw.url.as_str();
     integration_and_run(client, url, "BENCH-M2").await;
     let runs: Vec<i64> = futures_util::stream::iter(0..M2_CLIENTS * M2_RUNS_PER_CLIENT)
@@ -377,15 +385,23 @@ async fn m2(client: &reqwest::Client, gw: &Gateway, receiver: &str, got: &Receiv
         delivered: 0,
         gateway_cpu: [0.0; 2],
         bench_cpu: [0.0; 2],
+        postgres_cpu: [0.0; 2],
         received_per_second: 0.0,
     };
     let mut cpu = [(0u64, 0u64); 2];
+    let mut pg_cpu = [0u64; 2];
+    let pg_ticks = || pg.map_or(0, Postgres::cpu_ticks);
+    let statements = pg.filter(|_| std::env::var("BENCH_STATEMENTS").is_ok());
     let mut count = [0f64; 2];
     for round in 0..2 {
         m2_phase(client, url, &mut clients, M2_WARMUP).await;
         let before = ticks(gw);
+        let pg_before = pg_ticks();
+        reset_statements(statements);
         let rate = m2_phase(client, url, &mut clients, M2_MEASURE).await;
         let after = ticks(gw);
+        pg_cpu[0] += pg_ticks() - pg_before;
+        print_statements(statements, "without endpoints", rate * M2_MEASURE.as_secs_f64());
         cpu[0].0 += after.0 - before.0;
         cpu[0].1 += after.1 - before.1;
         count[0] += rate * M2_MEASURE.as_secs_f64();
@@ -408,10 +424,14 @@ async fn m2(client: &reqwest::Client, gw: &Gateway, receiver: &str, got: &Receiv
         .await;
         m2_phase(client, url, &mut clients, M2_WARMUP).await;
         let before = ticks(gw);
+        let pg_before = pg_ticks();
+        reset_statements(statements);
         let start = Utc::now();
         let rate = m2_phase(client, url, &mut clients, M2_MEASURE).await;
         let end = Utc::now();
         let after = ticks(gw);
+        pg_cpu[1] += pg_ticks() - pg_before;
+        print_statements(statements, "with endpoints", rate * M2_MEASURE.as_secs_f64());
         let in_window = [format!("/fast/m2-a-{round}"), format!("/fast/m2-b-{round}")]
             .iter()
             .flat_map(|path| got.of(path))
@@ -440,15 +460,49 @@ async fn m2(client: &reqwest::Client, gw: &Gateway, receiver: &str, got: &Receiv
     for i in 0..2 {
         result.gateway_cpu[i] = cpu[i].0 as f64 * 10.0 / count[i];
         result.bench_cpu[i] = cpu[i].1 as f64 * 10.0 / count[i];
+        result.postgres_cpu[i] = pg_cpu[i] as f64 * 10.0 / count[i];
     }
     result
+}
+
+/// With `BENCH_STATEMENTS` set: forgets pg_stat_statements' counts before a phase.
+fn reset_statements(pg: Option<&Postgres>) {
+    if let Some(pg) = pg {
+        pg.psql("SELECT pg_stat_statements_reset()");
+    }
+}
+
+/// With `BENCH_STATEMENTS` set: the statements of a phase by total time, on stderr (calls and
+/// milliseconds per transition).
+fn print_statements(pg: Option<&Postgres>, phase: &str, transitions: f64) {
+    let Some(pg) = pg else { return };
+    eprintln!("statements {phase} ({transitions:.0} transitions): calls/transition, ms/transition, rows/call, query");
+    let rows = pg.psql(
+        "SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) \
+         FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' \
+         ORDER BY total_exec_time DESC LIMIT 25",
+    );
+    for line in rows.lines() {
+        let f: Vec<&str> = line.splitn(4, '\t').collect();
+        if let [calls, time, rows, query] = f[..] {
+            let calls: f64 = calls.parse().unwrap_or(0.0);
+            let time: f64 = time.parse().unwrap_or(0.0);
+            let rows: f64 = rows.parse().unwrap_or(0.0);
+            eprintln!(
+                "  {:8.3} {:8.4} {:7.1}  {query}",
+                calls / transitions,
+                time / transitions,
+                rows / calls.max(1.0)
+            );
+        }
+    }
 }
 
 fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
-async fn bench(name: &str, database_url: &str) -> Vec<String> {
+async fn bench(name: &str, database_url: &str, pg: Option<&Postgres>) -> Vec<String> {
     let client = reqwest::Client::new();
     let (receiver, got) = start_receiver().await;
     let gw = start_gateway(database_url, &["--allow-private-webhook-targets"]).await;
@@ -474,10 +528,10 @@ async fn bench(name: &str, database_url: &str) -> Vec<String> {
     }
     if wanted("m2") {
         eprintln!("{name}: M2 without and with endpoints…");
-        let m = m2(&client, &gw, &receiver, &got).await;
+        let m = m2(&client, &gw, pg, &receiver, &got).await;
         let (without, with) = (mean(&m.without), mean(&m.with));
         rows.push(format!(
-            "| {name} | M2 (32 clients) without endpoints / with two endpoints receiving every transition ({} deliveries made) | {:.0} / {:.0} req/s ({:+.1}%; phases: {} / {}); deliveries received while measuring: {:.0}/s; CPU per transition: gateway {:.3} / {:.3} ms, clients and receiver {:.3} / {:.3} ms |",
+            "| {name} | M2 (32 clients) without endpoints / with two endpoints receiving every transition ({} deliveries made) | {:.0} / {:.0} req/s ({:+.1}%; phases: {} / {}); deliveries received while measuring: {:.0}/s; CPU per transition: gateway {:.3} / {:.3} ms, PostgreSQL {:.3} / {:.3} ms, clients and receiver {:.3} / {:.3} ms |",
             m.delivered,
             without,
             with,
@@ -495,6 +549,8 @@ async fn bench(name: &str, database_url: &str) -> Vec<String> {
             m.received_per_second,
             m.gateway_cpu[0],
             m.gateway_cpu[1],
+            m.postgres_cpu[0],
+            m.postgres_cpu[1],
             m.bench_cpu[0],
             m.bench_cpu[1],
         ));
@@ -511,11 +567,15 @@ async fn main() {
             "sqlite://{}?mode=rwc",
             dir.path().join("bench.db").display()
         );
-        rows.extend(bench("SQLite", &db).await);
+        rows.extend(bench("SQLite", &db, None).await);
     }
     if std::env::var("BENCH_SKIP_POSTGRES").is_err() {
-        match Postgres::start() {
-            Some(pg) => rows.extend(bench("PostgreSQL", &pg.url).await),
+        // pg_stat_statements for BENCH_STATEMENTS (loaded in every run: same server either way).
+        match Postgres::start_with("-c shared_preload_libraries=pg_stat_statements") {
+            Some(pg) => {
+                pg.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                rows.extend(bench("PostgreSQL", &pg.url, Some(&pg)).await)
+            }
             None => eprintln!("skipped PostgreSQL: it did not start"),
         }
     }

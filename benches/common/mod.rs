@@ -125,6 +125,11 @@ pub(crate) struct Postgres {
 impl Postgres {
     /// Starts one (`None`, said on stderr, when it cannot).
     pub(crate) fn start() -> Option<Self> {
+        Self::start_with("")
+    }
+
+    /// Starts one with these server options (`-c name=value …`).
+    pub(crate) fn start_with(options: &str) -> Option<Self> {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/postgres");
         let dir =
             std::env::temp_dir().join(format!("bench-pg-{}-{}", std::process::id(), rand_suffix()));
@@ -135,6 +140,7 @@ impl Postgres {
             .port();
         let out = std::process::Command::new(script)
             .args(["start", dir.to_str()?, &port.to_string()])
+            .env("POSTGRES_OPTS", options)
             .output()
             .ok()?;
         if !out.status.success() {
@@ -146,6 +152,41 @@ impl Postgres {
         }
         let url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         Some(Self { dir, url })
+    }
+}
+
+impl Postgres {
+    /// The CPU time (clock ticks) of the server's processes: the postmaster and its children
+    /// (the backends of pooled connections live as long as the pool).
+    pub(crate) fn cpu_ticks(&self) -> u64 {
+        let Some(postmaster) = std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
+            .ok()
+            .and_then(|s| s.lines().next()?.trim().parse::<u32>().ok())
+        else {
+            return 0;
+        };
+        let mut ticks = cpu_ticks(postmaster);
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| s.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse::<u32>().ok());
+            if parent == Some(postmaster) {
+                ticks += cpu_ticks(pid);
+            }
+        }
+        ticks
+    }
+
+    /// Runs SQL with `psql` on database `postgres`; its output, unaligned.
+    pub(crate) fn psql(&self, sql: &str) -> String {
+        let out = std::process::Command::new("psql")
+            .args([self.url.as_str(), "-XAtq", "-F", "\t", "-c", sql])
+            .output()
+            .expect("psql");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
 
