@@ -151,6 +151,19 @@ async fn endpoint(
         .unwrap()
 }
 
+/// How many webhook deliveries are pending.
+async fn pending(client: &reqwest::Client, url: &str) -> i64 {
+    gql(
+        client,
+        url,
+        "{ webhookDeliveries(filter: {status: PENDING}, first: 1) { totalCount } }",
+        json!({}),
+    )
+    .await["webhookDeliveries"]["totalCount"]
+        .as_i64()
+        .unwrap_or(-1)
+}
+
 async fn disable(client: &reqwest::Client, url: &str, id: i64) {
     gql(
         client,
@@ -350,6 +363,8 @@ struct M2 {
     postgres_cpu: [f64; 2],
     /// Deliveries received during the measured phases with endpoints, per second.
     received_per_second: f64,
+    /// Seconds from the end of each phase with endpoints to the last of its deliveries.
+    caught_up_after: Vec<f64>,
 }
 
 /// CPU ticks of the gateway and of this process.
@@ -387,6 +402,7 @@ async fn m2(
         bench_cpu: [0.0; 2],
         postgres_cpu: [0.0; 2],
         received_per_second: 0.0,
+        caught_up_after: Vec::new(),
     };
     let mut cpu = [(0u64, 0u64); 2];
     let mut pg_cpu = [0u64; 2];
@@ -432,6 +448,9 @@ async fn m2(
         let after = ticks(gw);
         pg_cpu[1] += pg_ticks() - pg_before;
         print_statements(statements, "with endpoints", rate * M2_MEASURE.as_secs_f64());
+        if statements.is_some() {
+            print_delivery_metrics(client, url).await;
+        }
         let in_window = [format!("/fast/m2-a-{round}"), format!("/fast/m2-b-{round}")]
             .iter()
             .flat_map(|path| got.of(path))
@@ -442,20 +461,30 @@ async fn m2(
         cpu[1].1 += after.1 - before.1;
         count[1] += rate * M2_MEASURE.as_secs_f64();
         result.with.push(rate);
-        disable(client, url, a).await;
-        disable(client, url, b).await;
-        // The deliveries made during the phase drain before the next one is measured.
+        // Every delivery of the phase is sent (none pending, the receiver's count still) before
+        // the endpoints go and the next phase is measured: how long after the phase that took
+        // is the backlog left.
+        let paths = [format!("/fast/m2-a-{round}"), format!("/fast/m2-b-{round}")];
+        let received = || paths.iter().map(|p| got.of(p).len()).sum::<usize>();
         let mut last = usize::MAX;
         loop {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            let n = got.of(&format!("/fast/m2-a-{round}")).len()
-                + got.of(&format!("/fast/m2-b-{round}")).len();
-            if n == last {
+            let n = received();
+            if n == last && pending(client, url).await == 0 {
                 result.delivered += n;
                 break;
             }
             last = n;
         }
+        let caught_up = paths
+            .iter()
+            .flat_map(|p| got.of(p))
+            .map(|(_, _, got)| got)
+            .max()
+            .unwrap_or(end);
+        result.caught_up_after.push((caught_up - end).num_milliseconds() as f64 / 1000.0);
+        disable(client, url, a).await;
+        disable(client, url, b).await;
     }
     for i in 0..2 {
         result.gateway_cpu[i] = cpu[i].0 as f64 * 10.0 / count[i];
@@ -476,25 +505,39 @@ fn reset_statements(pg: Option<&Postgres>) {
 /// milliseconds per transition).
 fn print_statements(pg: Option<&Postgres>, phase: &str, transitions: f64) {
     let Some(pg) = pg else { return };
-    eprintln!("statements {phase} ({transitions:.0} transitions): calls/transition, ms/transition, rows/call, query");
+    eprintln!("statements {phase} ({transitions:.0} transitions): calls/transition, ms/transition, rows/call, buffers/transition, query");
     let rows = pg.psql(
-        "SELECT calls, total_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) \
+        "SELECT calls, total_exec_time, rows, shared_blks_hit + shared_blks_read, \
+           left(regexp_replace(query, '\\s+', ' ', 'g'), 140) \
          FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' \
          ORDER BY total_exec_time DESC LIMIT 25",
     );
     for line in rows.lines() {
-        let f: Vec<&str> = line.splitn(4, '\t').collect();
-        if let [calls, time, rows, query] = f[..] {
+        let f: Vec<&str> = line.splitn(5, '\t').collect();
+        if let [calls, time, rows, blocks, query] = f[..] {
+            let blocks: f64 = blocks.parse().unwrap_or(0.0);
             let calls: f64 = calls.parse().unwrap_or(0.0);
             let time: f64 = time.parse().unwrap_or(0.0);
             let rows: f64 = rows.parse().unwrap_or(0.0);
             eprintln!(
-                "  {:8.3} {:8.4} {:7.1}  {query}",
+                "  {:8.3} {:8.4} {:7.1} {:8.2}  {query}",
                 calls / transitions,
                 time / transitions,
-                rows / calls.max(1.0)
+                rows / calls.max(1.0),
+                blocks / transitions
             );
         }
+    }
+}
+
+/// With `BENCH_STATEMENTS` set: the gateway's delivery metrics, on stderr.
+async fn print_delivery_metrics(client: &reqwest::Client, url: &str) {
+    let Ok(text) = client.get(format!("{url}/metrics")).send().await else {
+        return;
+    };
+    let text = text.text().await.unwrap_or_default();
+    for line in text.lines().filter(|l| l.contains("deliver") && !l.starts_with('#')) {
+        eprintln!("  metric {line}");
     }
 }
 
@@ -531,7 +574,7 @@ async fn bench(name: &str, database_url: &str, pg: Option<&Postgres>) -> Vec<Str
         let m = m2(&client, &gw, pg, &receiver, &got).await;
         let (without, with) = (mean(&m.without), mean(&m.with));
         rows.push(format!(
-            "| {name} | M2 (32 clients) without endpoints / with two endpoints receiving every transition ({} deliveries made) | {:.0} / {:.0} req/s ({:+.1}%; phases: {} / {}); deliveries received while measuring: {:.0}/s; CPU per transition: gateway {:.3} / {:.3} ms, PostgreSQL {:.3} / {:.3} ms, clients and receiver {:.3} / {:.3} ms |",
+            "| {name} | M2 (32 clients) without endpoints / with two endpoints receiving every transition ({} deliveries made) | {:.0} / {:.0} req/s ({:+.1}%; phases: {} / {}); deliveries received while measuring: {:.0}/s, the last {} s after the phase; CPU per transition: gateway {:.3} / {:.3} ms, PostgreSQL {:.3} / {:.3} ms, clients and receiver {:.3} / {:.3} ms |",
             m.delivered,
             without,
             with,
@@ -547,6 +590,11 @@ async fn bench(name: &str, database_url: &str, pg: Option<&Postgres>) -> Vec<Str
                 .collect::<Vec<_>>()
                 .join(", "),
             m.received_per_second,
+            m.caught_up_after
+                .iter()
+                .map(|v| format!("{v:.1}"))
+                .collect::<Vec<_>>()
+                .join(" / "),
             m.gateway_cpu[0],
             m.gateway_cpu[1],
             m.postgres_cpu[0],
@@ -571,7 +619,7 @@ async fn main() {
     }
     if std::env::var("BENCH_SKIP_POSTGRES").is_err() {
         // pg_stat_statements for BENCH_STATEMENTS (loaded in every run: same server either way).
-        match Postgres::start_with("-c shared_preload_libraries=pg_stat_statements") {
+        match Postgres::start_with(&std::env::var("BENCH_POSTGRES_OPTS").unwrap_or_else(|_| "-c shared_preload_libraries=pg_stat_statements".into())) {
             Some(pg) => {
                 pg.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 rows.extend(bench("PostgreSQL", &pg.url, Some(&pg)).await)

@@ -270,6 +270,12 @@ pub struct DeliveryConfig {
     #[arg(long, env = "DELIVERY_POLL_MS", default_value_t = 1_000,
           value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
     pub delivery_poll_ms: u64,
+    /// While the server is saturated (two requests in flight per core or more), deliveries are
+    /// claimed and made at most this often (ms), so they do not slow requests; they catch up
+    /// once the traffic ebbs. 0: deliveries never yield.
+    #[arg(long, env = "DELIVERY_YIELD_MS", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    pub delivery_yield_ms: u64,
 }
 
 impl Default for DeliveryConfig {
@@ -284,6 +290,7 @@ impl Default for DeliveryConfig {
             delivery_concurrency_per_endpoint: 50,
             delivery_lease_secs: 60,
             delivery_poll_ms: 1_000,
+            delivery_yield_ms: 100,
         }
     }
 }
@@ -298,6 +305,7 @@ impl DeliveryConfig {
             concurrency: self.delivery_concurrency,
             per_endpoint: self.delivery_concurrency_per_endpoint,
             poll: Duration::from_millis(self.delivery_poll_ms),
+            yield_interval: Duration::from_millis(self.delivery_yield_ms),
             retry: crate::service::deliveries::RetryPolicy {
                 max_attempts: self.webhook_max_attempts,
                 base: Duration::from_millis(self.webhook_backoff_base_ms),

@@ -30,6 +30,8 @@ pub mod http;
 pub mod mailer;
 /// Operations: metrics, structured logs and trace export.
 pub mod observability;
+/// Requests in flight, so background work yields to them when the server is saturated.
+pub mod pressure;
 /// The vendor-compatible REST API under `/api`, with its OpenAPI document.
 pub mod rest;
 /// Demo data.

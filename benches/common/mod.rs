@@ -111,7 +111,15 @@ pub(crate) async fn start_gateway(database_url: &str, flags: &[&str]) -> Gateway
             break rest.trim().trim_end_matches("/graphql").to_owned();
         }
     };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    // BENCH_GATEWAY_LOG=1 passes its log on to stderr.
+    let show = std::env::var_os("BENCH_GATEWAY_LOG").is_some();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if show {
+                eprintln!("gateway: {line}");
+            }
+        }
+    });
     Gateway { child, url, pid }
 }
 

@@ -25,6 +25,7 @@ mod m20261206_000013_create_integration_contacts;
 mod m20261206_000014_add_expected_durations;
 mod m20261206_000015_create_email_digests;
 mod m20261207_000016_index_delivery_leases;
+mod m20261207_000017_delivery_churn;
 
 /// Runs the gateway's migrations in foreign-key order.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_add_expected_durations::Migration),
             Box::new(m20261206_000015_create_email_digests::Migration),
             Box::new(m20261207_000016_index_delivery_leases::Migration),
+            Box::new(m20261207_000017_delivery_churn::Migration),
         ]
     }
 }

@@ -6,9 +6,11 @@
 //! - The expander runs when the broker's dispatcher has read new events (the broker wakes it),
 //!   and on a poll (events committed by other instances, a missed wake-up).
 //! - The worker claims at most as many deliveries as it has free slots (a semaphore bounds the
-//!   sends in flight), and no more per endpoint than its bound leaves free (counted in the
-//!   claim, across instances), sends each with a timeout, records the attempts of the sends that
+//!   sends in flight), and no more per endpoint than its bound leaves free (its own sends in
+//!   flight to each endpoint, counted here: the bound is per process), sends each with a timeout, records the attempts of the sends that
 //!   ended meanwhile in one transaction, and claims again when they are recorded, when the expander made deliveries, when a retry falls due, or on a poll.
+//! - Both yield to requests: while the server is saturated (`crate::pressure`), each starts a
+//!   round at most every `yield_interval`, so alerts do not slow the traffic that raises them.
 //! - Both stop claiming when shutdown begins (`crate::shutdown`); a send cut short by the end of
 //!   the process is sent again once its lease expires.
 //!
@@ -76,6 +78,9 @@ pub struct DeliveryOptions {
     pub per_endpoint: usize,
     /// How often the log and the outbox are read when nothing wakes the tasks.
     pub poll: Duration,
+    /// While the server is saturated with requests (`crate::pressure`), an expansion or a claim
+    /// starts at most this often (zero: never held back).
+    pub yield_interval: Duration,
     /// Retries and when a delivery is dead.
     pub retry: RetryPolicy,
     /// Alerts become email digests of this window (`None`: email is off).
@@ -90,6 +95,7 @@ impl Default for DeliveryOptions {
             concurrency: 128,
             per_endpoint: 50,
             poll: Duration::from_secs(1),
+            yield_interval: Duration::from_millis(100),
             retry: RetryPolicy {
                 max_attempts: 8,
                 base: Duration::from_secs(1),
@@ -135,12 +141,7 @@ impl DeliveryWorker {
             claimer: Notify::new(),
             soonest: AtomicI64::new(i64::MAX),
         });
-        tokio::spawn(expand(
-            worker.clone(),
-            db.clone(),
-            options.poll,
-            options.email_digest_window,
-        ));
+        tokio::spawn(expand(worker.clone(), db.clone(), options));
         let senders: HashMap<DeliveryChannel, Arc<dyn Sender>> =
             senders.into_iter().map(|s| (s.channel(), s)).collect();
         tokio::spawn(work(worker.clone(), db.clone(), options, Arc::new(senders)));
@@ -166,18 +167,15 @@ impl DeliveryWorker {
 
 /// The expander: makes deliveries of new events whenever woken or at every poll, until
 /// shutdown.
-async fn expand(
-    worker: Arc<DeliveryWorker>,
-    db: DatabaseConnection,
-    poll: Duration,
-    email_window: Option<Duration>,
-) {
+async fn expand(worker: Arc<DeliveryWorker>, db: DatabaseConnection, options: DeliveryOptions) {
+    let mut last = Instant::now();
     loop {
         if crate::shutdown::is_shutting_down() {
             return;
         }
         loop {
-            match deliveries::expand(&db, email_window).await {
+            pace(&mut last, options.yield_interval).await;
+            match deliveries::expand(&db, options.email_digest_window).await {
                 Ok(done) => {
                     if done.deliveries > 0 {
                         worker.claimer.notify_one();
@@ -194,10 +192,25 @@ async fn expand(
         }
         tokio::select! {
             _ = worker.expander.notified() => {}
-            _ = tokio::time::sleep(poll) => {}
+            _ = tokio::time::sleep(options.poll) => {}
             _ = crate::shutdown::wait() => return,
         }
     }
+}
+
+/// Deliveries yield to requests: while the server is saturated, waits until `interval` has
+/// passed since the last round of delivery work began (`last`), then marks this one's start.
+/// Under sustained saturation deliveries go on at this bounded pace, in batches as large as the
+/// backlog allows, rather than taking their share of the cores from the requests; they catch up
+/// at full speed once the traffic ebbs.
+async fn pace(last: &mut Instant, interval: Duration) {
+    if !interval.is_zero() && crate::pressure::saturated() {
+        tokio::select! {
+            _ = tokio::time::sleep_until((*last + interval).into()) => {}
+            _ = crate::shutdown::wait() => {}
+        }
+    }
+    *last = Instant::now();
 }
 
 /// The worker: claims due deliveries into its free slots and sends them, until shutdown.
@@ -210,8 +223,16 @@ async fn work(
     let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let channels: Vec<DeliveryChannel> = senders.keys().copied().collect();
     let (settled, to_record) = mpsc::unbounded_channel();
-    tokio::spawn(settle(worker.clone(), db.clone(), options.retry, to_record));
+    let in_flight = Arc::new(InFlight::default());
+    tokio::spawn(settle(
+        worker.clone(),
+        db.clone(),
+        options.retry,
+        to_record,
+        in_flight.clone(),
+    ));
     let lease = options.lease.max(options.timeout + Duration::from_secs(1));
+    let mut last = Instant::now();
     loop {
         let first = tokio::select! {
             permit = slots.clone().acquire_owned() => match permit {
@@ -227,12 +248,14 @@ async fn work(
                 Err(_) => break,
             }
         }
+        pace(&mut last, options.yield_interval).await;
         if crate::shutdown::is_shutting_down() {
             return;
         }
         let batch = match deliveries::claim(
             &db,
             &channels,
+            &in_flight.counts(),
             permits.len() as u64,
             options.per_endpoint as u64,
             lease,
@@ -261,27 +284,44 @@ async fn work(
             continue;
         }
         permits.truncate(batch.len());
+        // Counted until recorded; a delivery not sent after all (its lease expires and it is
+        // claimed again) stops counting at once.
+        for d in &batch {
+            in_flight.add(d, 1);
+        }
         let mut by_channel: HashMap<DeliveryChannel, Vec<delivery::Model>> = HashMap::new();
         for d in batch {
             match d.channel.parse::<DeliveryChannel>() {
                 Ok(channel) => by_channel.entry(channel).or_default().push(d),
-                Err(e) => tracing::error!(delivery = d.id, error = %e, "unknown delivery channel"),
+                Err(e) => {
+                    in_flight.remove(&d);
+                    tracing::error!(delivery = d.id, error = %e, "unknown delivery channel");
+                }
             }
         }
         for (channel, batch) in by_channel {
             let Some(sender) = senders.get(&channel) else {
+                batch.iter().for_each(|d| in_flight.remove(d));
                 continue;
             };
+            let claimed: Vec<(DeliveryChannel, i32)> =
+                batch.iter().map(|d| (channel, target(d))).collect();
             let sends = match sender.prepare(&db, batch).await {
                 Ok(sends) => sends,
                 Err(e) => {
+                    for key in claimed {
+                        in_flight.sub(key);
+                    }
                     // Their leases expire and they are claimed again.
                     tracing::warn!(error = %e, channel = %channel, "preparing deliveries failed");
                     continue;
                 }
             };
             for (delivery, send) in sends {
-                let Some(permit) = permits.pop() else { break };
+                let Some(permit) = permits.pop() else {
+                    in_flight.remove(&delivery);
+                    continue;
+                };
                 let settled = settled.clone();
                 tokio::spawn(async move {
                     let attempt = run(send, options.timeout).await;
@@ -295,6 +335,51 @@ async fn work(
                 });
             }
         }
+    }
+}
+
+/// The target a delivery is sent to: its endpoint, or 0 for its channel's one target (the SMTP
+/// server).
+fn target(d: &delivery::Model) -> i32 {
+    d.endpoint_id.unwrap_or(0)
+}
+
+/// This worker's deliveries in flight per (channel, target): claimed and not yet recorded.
+#[derive(Debug, Default)]
+struct InFlight(std::sync::Mutex<HashMap<(DeliveryChannel, i32), u64>>);
+
+impl InFlight {
+    fn add(&self, d: &delivery::Model, n: u64) {
+        if let Ok(channel) = d.channel.parse::<DeliveryChannel>()
+            && let Ok(mut map) = self.0.lock()
+        {
+            *map.entry((channel, target(d))).or_default() += n;
+        }
+    }
+
+    fn remove(&self, d: &delivery::Model) {
+        if let Ok(channel) = d.channel.parse::<DeliveryChannel>() {
+            self.sub((channel, target(d)));
+        }
+    }
+
+    fn sub(&self, key: (DeliveryChannel, i32)) {
+        if let Ok(mut map) = self.0.lock()
+            && let Some(n) = map.get_mut(&key)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&key);
+            }
+        }
+    }
+
+    /// The targets with something in flight, and how much.
+    fn counts(&self) -> Vec<(DeliveryChannel, i32, u64)> {
+        self.0
+            .lock()
+            .map(|map| map.iter().map(|(&(c, t), &n)| (c, t, n)).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -330,10 +415,14 @@ async fn settle(
     db: DatabaseConnection,
     retry: RetryPolicy,
     mut ended: mpsc::UnboundedReceiver<Settled>,
+    in_flight: Arc<InFlight>,
 ) {
     let mut batch = Vec::with_capacity(MAX_SETTLE);
     while ended.recv_many(&mut batch, MAX_SETTLE).await > 0 {
         record(&worker, &db, &batch, &retry).await;
+        for s in &batch {
+            in_flight.remove(&s.delivery);
+        }
         // Frees their slots; their endpoints have room again, which a claim that found every
         // due delivery's endpoint at its bound is waiting for.
         batch.clear();

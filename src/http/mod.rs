@@ -59,6 +59,13 @@ pub fn router(
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
         // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // Requests in flight, which alert deliveries yield to when the server is saturated.
+        .layer(axum::middleware::from_fn(
+            |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                let _serving = crate::pressure::serving();
+                next.run(request).await
+            },
+        ))
         // Layers run bottom-up: the id is set (or the caller's kept) first, then the request's
         // span carries it, so every log line of the request, the GraphQL operation's span
         // included, names it; the response echoes it.

@@ -245,15 +245,20 @@ pub async fn expand(
 /// (the SMTP server counts as one) under `per_endpoint` deliveries in flight, and answers them.
 /// One statement (see the module's doc for why no delivery is held twice).
 ///
-/// In flight means pending with a lease still running, whichever instance holds it, so the bound
-/// is shared by all gateway instances (two claims racing on two PostgreSQL instances may each fill
-/// the same free slots once; on SQLite claims take turns). Endpoints at their bound are left out
-/// before the scan for due rows, so one slow endpoint's backlog neither takes the batch nor hides
-/// the other endpoints' deliveries behind it; the scan is bounded (`CLAIM_SCAN`), and the oldest
-/// due deliveries go first.
+/// `busy` is what the calling worker has in flight per target (channel and endpoint id, 0 for
+/// the channel's one target): the bound is per gateway process. (Counting the leases in the table
+/// instead made every claim walk the dead versions that each lease and settlement leave behind —
+/// seconds per claim under load, holding back PostgreSQL's cleanup of every table meanwhile.)
+/// Endpoints at their bound are left out before the scan for due rows, so one slow endpoint's
+/// backlog neither takes the batch nor hides the other endpoints' deliveries behind it. The scan
+/// reads no more rows than the claim may take (however long the backlog, a claim reads `limit`
+/// rows): every row it reads belongs to an endpoint with a free slot, so a non-empty scan always
+/// claims something, and an endpoint whose backlog fills the scan beyond its free slots is at its
+/// bound after this claim and left out of the next. The oldest due deliveries go first.
 pub async fn claim(
     db: &DatabaseConnection,
     channels: &[DeliveryChannel],
+    busy: &[(DeliveryChannel, i32, u64)],
     limit: u64,
     per_endpoint: u64,
     lease: Duration,
@@ -274,13 +279,24 @@ pub async fn claim(
     let postgres = backend == DbBackend::Postgres;
     // Parameters by name, numbered per engine: PostgreSQL's $n may repeat, SQLite's ? may not
     // (so on SQLite the values follow the placeholders' order in the text).
-    let names = ["now", "until", "per", "scan", "limit"];
+    // The worker's own counts, written into the statement (numbers and the domain's channel
+    // names: nothing from a client).
+    let busy = if busy.is_empty() {
+        "SELECT '' AS channel, 0 AS target, 0 AS n WHERE 1 = 0".to_owned()
+    } else {
+        let rows = busy
+            .iter()
+            .map(|(channel, target, n)| format!("('{}', {target}, {n})", channel.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("VALUES {rows}")
+    };
+    let names = ["now", "until", "per", "limit"];
     let value = |name: &str| -> sea_orm::Value {
         match name {
             "now" => at.into(),
             "until" => until.into(),
             "per" => (per_endpoint as i64).into(),
-            "scan" => (CLAIM_SCAN as i64).into(),
             _ => (limit as i64).into(),
         }
     };
@@ -299,10 +315,17 @@ pub async fn claim(
     } else {
         ""
     };
+    // The picked ids are computed once, then their rows fetched by key. (PostgreSQL may plan
+    // `id IN (subquery)` as a semi-join that reruns the ranking for every pending row when its
+    // statistics still think the table small — seconds per claim on a fresh database under
+    // load; an array of the ids cannot be planned that way. SQLite evaluates IN once.)
+    let (in_open, in_close) = if postgres {
+        ("= ANY(ARRAY(", "))")
+    } else {
+        ("IN (", ")")
+    };
     let statement = format!(
-        "WITH busy AS (\
-           SELECT channel, COALESCE(endpoint_id, 0) AS target, COUNT(*) AS n FROM deliveries \
-           WHERE status = '{pending}' AND lease_until >= {now1} GROUP BY channel, COALESCE(endpoint_id, 0)), \
+        "WITH busy(channel, target, n) AS ({busy}), \
          due AS (\
            SELECT d.id, d.channel, COALESCE(d.endpoint_id, 0) AS target, d.next_attempt_at, \
              COALESCE(b.n, 0) AS n FROM deliveries d \
@@ -313,20 +336,18 @@ pub async fn claim(
          ranked AS (\
            SELECT id, next_attempt_at, n + ROW_NUMBER() OVER (\
              PARTITION BY channel, target ORDER BY next_attempt_at, id) AS slot FROM due) \
-         UPDATE deliveries SET lease_until = {until} WHERE id IN (\
-           SELECT id FROM deliveries WHERE id IN (\
-             SELECT id FROM ranked WHERE slot <= {per2} ORDER BY next_attempt_at, id LIMIT {limit}) \
-           AND status = '{pending}' AND (lease_until IS NULL OR lease_until < {now4}){lock}) \
+         UPDATE deliveries SET lease_until = {until} WHERE id {in_open}\
+           SELECT id FROM deliveries WHERE id {in_open}\
+             SELECT id FROM ranked WHERE slot <= {per2}{in_close} \
+           AND status = '{pending}' AND (lease_until IS NULL OR lease_until < {now4}){lock}{in_close} \
          RETURNING *",
         // In the order they appear in the text.
-        now1 = p("now"),
         now2 = p("now"),
         now3 = p("now"),
         per1 = p("per"),
-        scan = p("scan"),
+        scan = p("limit"),
         until = p("until"),
         per2 = p("per"),
-        limit = p("limit"),
         now4 = p("now"),
     );
     if postgres {
@@ -348,9 +369,6 @@ pub async fn claim(
     txn.commit().await?;
     Ok(rows)
 }
-
-/// Due deliveries one claim looks at, at most (of endpoints under their bound, oldest first).
-const CLAIM_SCAN: u64 = 2_000;
 
 /// How a failed delivery is retried.
 #[derive(Clone, Copy, Debug)]
