@@ -417,7 +417,11 @@ async fn m2(
         let rate = m2_phase(client, url, &mut clients, M2_MEASURE).await;
         let after = ticks(gw);
         pg_cpu[0] += pg_ticks() - pg_before;
-        print_statements(statements, "without endpoints", rate * M2_MEASURE.as_secs_f64());
+        print_statements(
+            statements,
+            "without endpoints",
+            rate * M2_MEASURE.as_secs_f64(),
+        );
         cpu[0].0 += after.0 - before.0;
         cpu[0].1 += after.1 - before.1;
         count[0] += rate * M2_MEASURE.as_secs_f64();
@@ -447,7 +451,11 @@ async fn m2(
         let end = Utc::now();
         let after = ticks(gw);
         pg_cpu[1] += pg_ticks() - pg_before;
-        print_statements(statements, "with endpoints", rate * M2_MEASURE.as_secs_f64());
+        print_statements(
+            statements,
+            "with endpoints",
+            rate * M2_MEASURE.as_secs_f64(),
+        );
         if statements.is_some() {
             print_delivery_metrics(client, url).await;
         }
@@ -482,7 +490,9 @@ async fn m2(
             .map(|(_, _, got)| got)
             .max()
             .unwrap_or(end);
-        result.caught_up_after.push((caught_up - end).num_milliseconds() as f64 / 1000.0);
+        result
+            .caught_up_after
+            .push((caught_up - end).num_milliseconds() as f64 / 1000.0);
         disable(client, url, a).await;
         disable(client, url, b).await;
     }
@@ -505,7 +515,9 @@ fn reset_statements(pg: Option<&Postgres>) {
 /// milliseconds per transition).
 fn print_statements(pg: Option<&Postgres>, phase: &str, transitions: f64) {
     let Some(pg) = pg else { return };
-    eprintln!("statements {phase} ({transitions:.0} transitions): calls/transition, ms/transition, rows/call, buffers/transition, query");
+    eprintln!(
+        "statements {phase} ({transitions:.0} transitions): calls/transition, ms/transition, rows/call, buffers/transition, query"
+    );
     let rows = pg.psql(
         "SELECT calls, total_exec_time, rows, shared_blks_hit + shared_blks_read, \
            left(regexp_replace(query, '\\s+', ' ', 'g'), 140) \
@@ -536,7 +548,10 @@ async fn print_delivery_metrics(client: &reqwest::Client, url: &str) {
         return;
     };
     let text = text.text().await.unwrap_or_default();
-    for line in text.lines().filter(|l| l.contains("deliver") && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .filter(|l| l.contains("deliver") && !l.starts_with('#'))
+    {
         eprintln!("  metric {line}");
     }
 }
@@ -619,7 +634,10 @@ async fn main() {
     }
     if std::env::var("BENCH_SKIP_POSTGRES").is_err() {
         // pg_stat_statements for BENCH_STATEMENTS (loaded in every run: same server either way).
-        match Postgres::start_with(&std::env::var("BENCH_POSTGRES_OPTS").unwrap_or_else(|_| "-c shared_preload_libraries=pg_stat_statements".into())) {
+        match Postgres::start_with(
+            &std::env::var("BENCH_POSTGRES_OPTS")
+                .unwrap_or_else(|_| "-c shared_preload_libraries=pg_stat_statements".into()),
+        ) {
             Some(pg) => {
                 pg.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 rows.extend(bench("PostgreSQL", &pg.url, Some(&pg)).await)

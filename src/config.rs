@@ -256,8 +256,8 @@ pub struct DeliveryConfig {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=4096), usize::from))]
     pub delivery_concurrency: usize,
     /// Deliveries sent at once at most to one webhook endpoint (all alert emails count as one
-    /// endpoint, the SMTP server), across all gateway instances: a slow endpoint holds at most
-    /// this many of the process's slots and the others' deliveries are not queued behind it.
+    /// endpoint, the SMTP server), per gateway process: a slow endpoint holds at most this many
+    /// of the process's slots and the others' deliveries are not queued behind it.
     #[arg(long, env = "DELIVERY_CONCURRENCY_PER_ENDPOINT", default_value_t = 50,
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..=4096), usize::from))]
     pub delivery_concurrency_per_endpoint: usize,
@@ -273,7 +273,7 @@ pub struct DeliveryConfig {
     /// While the server is saturated (two requests in flight per core or more), deliveries are
     /// claimed and made at most this often (ms), so they do not slow requests; they catch up
     /// once the traffic ebbs. 0: deliveries never yield.
-    #[arg(long, env = "DELIVERY_YIELD_MS", default_value_t = 100,
+    #[arg(long, env = "DELIVERY_YIELD_MS", default_value_t = 250,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub delivery_yield_ms: u64,
 }
@@ -290,7 +290,7 @@ impl Default for DeliveryConfig {
             delivery_concurrency_per_endpoint: 50,
             delivery_lease_secs: 60,
             delivery_poll_ms: 1_000,
-            delivery_yield_ms: 100,
+            delivery_yield_ms: 250,
         }
     }
 }

@@ -7,8 +7,10 @@
 //!   and on a poll (events committed by other instances, a missed wake-up).
 //! - The worker claims at most as many deliveries as it has free slots (a semaphore bounds the
 //!   sends in flight), and no more per endpoint than its bound leaves free (its own sends in
-//!   flight to each endpoint, counted here: the bound is per process), sends each with a timeout, records the attempts of the sends that
-//!   ended meanwhile in one transaction, and claims again when they are recorded, when the expander made deliveries, when a retry falls due, or on a poll.
+//!   flight to each endpoint, counted here: the bound is per process), sends each with a
+//!   timeout, records the attempts of the sends that ended meanwhile in one transaction, and
+//!   claims again when they are recorded, when the expander made deliveries, when a retry falls
+//!   due, or on a poll.
 //! - Both yield to requests: while the server is saturated (`crate::pressure`), each starts a
 //!   round at most every `yield_interval`, so alerts do not slow the traffic that raises them.
 //! - Both stop claiming when shutdown begins (`crate::shutdown`); a send cut short by the end of
@@ -95,7 +97,7 @@ impl Default for DeliveryOptions {
             concurrency: 128,
             per_endpoint: 50,
             poll: Duration::from_secs(1),
-            yield_interval: Duration::from_millis(100),
+            yield_interval: Duration::from_millis(250),
             retry: RetryPolicy {
                 max_attempts: 8,
                 base: Duration::from_secs(1),
