@@ -8,7 +8,9 @@
 //!    deliveries per second from the first arrival to the last.
 //! 3. **Nothing else slows**: run transitions (the `M2` mutation of `bench/run`, by 32 clients in
 //!    a closed loop) without webhook endpoints and with two endpoints receiving every transition,
-//!    alternated twice; requests per second of each.
+//!    alternated twice; requests per second of each, the deliveries received meanwhile, and
+//!    how long after each phase its last delivery arrived (the next phase starts once none is
+//!    pending, so a phase does not pay for the one before).
 //!
 //! Run with `scripts/bench-deliveries` (or `cargo bench --bench deliveries`). It starts the
 //! release binary with `--allow-private-webhook-targets` (the receiver is on 127.0.0.1) and
