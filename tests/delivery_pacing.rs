@@ -94,6 +94,8 @@ async fn deliveries_yield_to_a_saturated_server_and_go_at_once_when_it_is_not() 
         s.delivery.allow_private_webhook_targets = true;
         s.delivery.delivery_poll_ms = 100;
         s.delivery.delivery_yield_ms = YIELD.as_millis() as u64;
+        // The held requests' bodies must not time out meanwhile.
+        s.request_timeout_ms = 300_000;
     })
     .await;
     app.integration("SAP").await;

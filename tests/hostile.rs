@@ -530,3 +530,41 @@ fn printable_everywhere(value: &Value) -> bool {
         _ => true,
     }
 }
+
+/// A body that never arrives (a slow-body attack: the head sent, then a trickle or nothing)
+/// does not hold its connection and request for ever: once the request timeout has passed the
+/// request is answered 408 with `TIMEOUT`, and the server goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_never_arrives_is_answered_408_within_the_request_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let mut instance = start_process_with(&url, &["--request-timeout-ms", "1000"]).await;
+    let base = format!("http://{}", instance.addr);
+    let body = br#"{"query":"{ __typename }"}"#;
+    let mut socket = tokio::net::TcpStream::connect(instance.addr).await.unwrap();
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\n\r\n",
+        instance.addr,
+        body.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(&body[..5]).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut answer))
+        .await
+        .expect("an answer within 10 s")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains(r#""code":"TIMEOUT""#), "{answer}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "answered before the timeout: {:?}",
+        started.elapsed()
+    );
+    assert!(instance.exited().is_none());
+    healthy(&reqwest::Client::new(), &base, "a body that never arrived").await;
+}

@@ -50,6 +50,7 @@ pub fn router(
         user_names: Default::default(),
     };
     let request_id = HeaderName::from_static("x-request-id");
+    let body_timeout = limits.timeout;
     graphql_http::graphql_routes(gateway, GRAPHQL_PATH, limits, Some(auth))
         .merge(rest::routes(rest_state))
         .route("/", get(|| async { Redirect::temporary(GRAPHQL_PATH) }))
@@ -59,6 +60,8 @@ pub fn router(
         // The GraphQL handler enforces this on declared and streamed bodies alike and answers a
         // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        // A body that has not arrived within the request timeout ends the request (408).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
         // Requests in flight, which alert deliveries yield to when the server is saturated.
         .layer(axum::middleware::from_fn(
             |request: axum::extract::Request, next: axum::middleware::Next| async move {

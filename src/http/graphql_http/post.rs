@@ -38,6 +38,14 @@ fn rejection_response(err: &ParseRequestError, format: ResponseFormat) -> Respon
             "the request body is too large",
         );
     }
+    // The body did not arrive within the request timeout (tower-http's body timeout).
+    if debug.contains("TimeoutError") || debug.contains("designated timeout") {
+        return error_response(
+            StatusCode::REQUEST_TIMEOUT,
+            format,
+            "the request body did not arrive within the request timeout (--request-timeout-ms)",
+        );
+    }
     error_response(
         StatusCode::BAD_REQUEST,
         format,
