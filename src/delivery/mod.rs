@@ -289,7 +289,7 @@ async fn work(
         // Counted until recorded; a delivery not sent after all (its lease expires and it is
         // claimed again) stops counting at once.
         for d in &batch {
-            in_flight.add(d, 1);
+            in_flight.add(d);
         }
         let mut by_channel: HashMap<DeliveryChannel, Vec<delivery::Model>> = HashMap::new();
         for d in batch {
@@ -351,11 +351,11 @@ fn target(d: &delivery::Model) -> i32 {
 struct InFlight(std::sync::Mutex<HashMap<(DeliveryChannel, i32), u64>>);
 
 impl InFlight {
-    fn add(&self, d: &delivery::Model, n: u64) {
+    fn add(&self, d: &delivery::Model) {
         if let Ok(channel) = d.channel.parse::<DeliveryChannel>()
             && let Ok(mut map) = self.0.lock()
         {
-            *map.entry((channel, target(d))).or_default() += n;
+            *map.entry((channel, target(d))).or_default() += 1;
         }
     }
 

@@ -20,7 +20,7 @@ use super::{
     exports::{self, ExportMark},
     history::STATUS_ERROR,
     now, runs,
-    sql::INSERT_CHUNK,
+    sql::insert_returning,
 };
 use crate::{
     domain::{
@@ -164,15 +164,7 @@ pub async fn past_runs(
             ..Default::default()
         })
         .collect();
-    let mut models = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut inserted = integration_run::Entity::insert_many(chunk.to_vec())
-            .exec_with_returning(&txn)
-            .await?;
-        // Ids are handed out in VALUES order; RETURNING's own order is not promised.
-        inserted.sort_by_key(|m| m.id);
-        models.extend(inserted);
-    }
+    let models = insert_returning(&txn, &rows, |m| m.id).await?;
 
     // The failures' alerts, raised by the gateway itself (no creating user), as a failure does now.
     let mut raised = Vec::new();
@@ -209,14 +201,7 @@ pub async fn past_runs(
             ..Default::default()
         })
         .collect();
-    let mut records = Vec::with_capacity(record_rows.len());
-    for chunk in record_rows.chunks(INSERT_CHUNK) {
-        let mut inserted = record::Entity::insert_many(chunk.to_vec())
-            .exec_with_returning(&txn)
-            .await?;
-        inserted.sort_by_key(|m| m.id);
-        records.extend(inserted);
-    }
+    let records = insert_returning(&txn, &record_rows, |m| m.id).await?;
     let document_alerts = documents
         .iter()
         .zip(&records)

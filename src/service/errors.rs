@@ -17,7 +17,7 @@ use super::{
     },
     events::{self, EventType, NewEvent},
     now,
-    sql::INSERT_CHUNK,
+    sql::insert_returning,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
@@ -308,15 +308,7 @@ pub async fn create_many_in<C: ConnectionTrait>(
             row(input, integration_id, input.integration_run_id, actor, at)
         })
         .collect();
-    let mut models = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut inserted = error::Entity::insert_many(chunk.to_vec())
-            .exec_with_returning(txn)
-            .await?;
-        // Ids are handed out in VALUES order; RETURNING's own order is not promised.
-        inserted.sort_by_key(|m| m.id);
-        models.extend(inserted);
-    }
+    let models = insert_returning(txn, &rows, |m| m.id).await?;
     let responses: Vec<(ResponseParent, &NewResponse)> = models
         .iter()
         .zip(inputs)

@@ -19,7 +19,7 @@ use super::{
     events::{self, EventType, NewEvent},
     exports::{self, ExportMark},
     now,
-    sql::INSERT_CHUNK,
+    sql::insert_returning,
 };
 use crate::{
     domain::{ContactAlertType, DocumentType},
@@ -613,15 +613,7 @@ pub async fn create_many_in<C: ConnectionTrait>(
             }
         })
         .collect();
-    let mut models = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut inserted = record::Entity::insert_many(chunk.to_vec())
-            .exec_with_returning(txn)
-            .await?;
-        // Ids are handed out in VALUES order; RETURNING's own order is not promised.
-        inserted.sort_by_key(|m| m.id);
-        models.extend(inserted);
-    }
+    let models = insert_returning(txn, &rows, |m| m.id).await?;
     let responses: Vec<(ResponseParent, &NewResponse)> = models
         .iter()
         .zip(inputs)

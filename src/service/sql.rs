@@ -1,6 +1,6 @@
-//! SQL building blocks: the rows per multi-row INSERT that the writes share, and for every
-//! adapter's filters an `in` list as one parameter and a case-insensitive `LIKE` with the user's
-//! wildcards taken literally.
+//! SQL building blocks: multi-row INSERTs in chunks the writes share (answering the models in
+//! the order given), and for every adapter's filters an `in` list as one parameter and a
+//! case-insensitive `LIKE` with the user's wildcards taken literally.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -10,6 +10,30 @@ use sea_orm::{
 
 /// Rows per multi-row INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 pub const INSERT_CHUNK: usize = 500;
+
+/// Inserts `rows` (multi-row INSERTs of [`INSERT_CHUNK`] rows) and answers the inserted models in
+/// the order of `rows`: ids are handed out in VALUES order, but RETURNING's own order is not
+/// promised, so each chunk's models are sorted by `id`.
+pub async fn insert_returning<A, C>(
+    db: &C,
+    rows: &[A],
+    id: impl Fn(&<A::Entity as sea_orm::EntityTrait>::Model) -> i32,
+) -> Result<Vec<<A::Entity as sea_orm::EntityTrait>::Model>, sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    C: sea_orm::ConnectionTrait,
+{
+    let mut models = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut inserted = <A::Entity as sea_orm::EntityTrait>::insert_many(chunk.to_vec())
+            .exec_with_returning(db)
+            .await?;
+        inserted.sort_by_key(|m| id(m));
+        models.extend(inserted);
+    }
+    Ok(models)
+}
 
 /// A value of an `in` list, as the database takes the whole list in one parameter.
 pub trait ListValue: Clone {
