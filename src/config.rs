@@ -273,8 +273,8 @@ pub struct DeliveryConfig {
           value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
     pub delivery_poll_ms: u64,
     /// While the server is saturated (two requests in flight per core or more), deliveries are
-    /// claimed and made at most this often (ms), so they do not slow requests; they catch up
-    /// once the traffic ebbs. 0: deliveries never yield.
+    /// claimed (at most `--delivery-concurrency` at a time) and made at most this often (ms), so
+    /// they do not slow requests; they catch up once the traffic ebbs. 0: deliveries never yield.
     #[arg(long, env = "DELIVERY_YIELD_MS", default_value_t = 250,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     pub delivery_yield_ms: u64,

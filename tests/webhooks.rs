@@ -425,7 +425,9 @@ async fn a_slow_endpoint_gets_at_most_its_bound_at_once_and_does_not_hold_up_the
     let app = spawn_app_with(|s| {
         fast(s);
         s.delivery.webhook_timeout_ms = 10_000;
-        s.delivery.delivery_lease_secs = 20;
+        // A lease of several timeouts: the worker claims up to four times its bounds ahead (all
+        // twelve of the slow endpoint's deliveries at once) and they wait for its send slots.
+        s.delivery.delivery_lease_secs = 60;
         s.delivery.delivery_concurrency = 16;
         s.delivery.delivery_concurrency_per_endpoint = 3;
     })

@@ -5,12 +5,14 @@
 //!
 //! - The expander runs when the broker's dispatcher has read new events (the broker wakes it),
 //!   and on a poll (events committed by other instances, a missed wake-up).
-//! - The worker claims at most as many deliveries as it has free slots (a semaphore bounds the
-//!   sends in flight), and no more per endpoint than its bound leaves free (its own sends in
-//!   flight to each endpoint, counted here: the bound is per process), sends each with a
-//!   timeout, records the attempts of the sends that ended meanwhile in one transaction, and
-//!   claims again when they are recorded, when the expander made deliveries, when a retry falls
-//!   due, or on a poll.
+//! - The worker claims due deliveries ahead of its sends: up to [`queue_depth`] times the sends
+//!   it may have in flight, in total and per endpoint (its own claimed deliveries, counted here:
+//!   the bounds are per process). Each claimed delivery waits for a send slot of its endpoint and
+//!   of the process (semaphores bound the sends in flight), is sent with a timeout — or, if its
+//!   lease would end before the send could, left to be claimed again — and the attempts of the
+//!   sends that ended meanwhile are recorded in one transaction. It claims again when they are
+//!   recorded, when the expander made deliveries, when a retry falls due, or on a poll. Claiming
+//!   ahead keeps an endpoint busy between claims, which matters when claims are held back.
 //! - Both yield to requests: while the server is saturated (`crate::pressure`), each starts a
 //!   round at most every `yield_interval`, so alerts do not slow the traffic that raises them.
 //! - Both stop claiming when shutdown begins (`crate::shutdown`); a send cut short by the end of
@@ -75,8 +77,7 @@ pub struct DeliveryOptions {
     pub lease: Duration,
     /// Sends in flight at most, in this process.
     pub concurrency: usize,
-    /// Sends in flight to one endpoint at most (the SMTP server counts as one), across all
-    /// instances.
+    /// Sends in flight to one endpoint at most (the SMTP server counts as one), in this process.
     pub per_endpoint: usize,
     /// How often the log and the outbox are read when nothing wakes the tasks.
     pub poll: Duration,
@@ -110,6 +111,17 @@ impl Default for DeliveryOptions {
 
 /// The most deliveries one claim takes.
 const MAX_CLAIM: usize = 200;
+
+/// The most a worker claims ahead of its sends, as a multiple of its send bounds.
+const MAX_QUEUE_DEPTH: u32 = 4;
+
+/// How many times its send bounds a worker may hold claimed (sent or waiting to be): as many as
+/// fit in a lease even if every send ahead of a delivery takes the whole timeout, at most
+/// [`MAX_QUEUE_DEPTH`] (a delivery whose lease would end before its send anyway is not sent).
+fn queue_depth(lease: Duration, timeout: Duration) -> usize {
+    let per_send = (timeout + Duration::from_secs(1)).as_secs_f64();
+    ((lease.as_secs_f64() / per_send).floor() as u32).clamp(1, MAX_QUEUE_DEPTH) as usize
+}
 
 /// The most attempts recorded in one transaction.
 const MAX_SETTLE: usize = 200;
@@ -201,18 +213,20 @@ async fn expand(worker: Arc<DeliveryWorker>, db: DatabaseConnection, options: De
 }
 
 /// Deliveries yield to requests: while the server is saturated, waits until `interval` has
-/// passed since the last round of delivery work began (`last`), then marks this one's start.
-/// Under sustained saturation deliveries go on at this bounded pace, in batches as large as the
-/// backlog allows, rather than taking their share of the cores from the requests; they catch up
-/// at full speed once the traffic ebbs.
-async fn pace(last: &mut Instant, interval: Duration) {
-    if !interval.is_zero() && crate::pressure::saturated() {
+/// passed since the last round of delivery work began (`last`), then marks this one's start;
+/// answers whether it yielded (the round is then a bounded one). Under sustained saturation
+/// deliveries go on at this bounded pace rather than taking their share of the cores from the
+/// requests; they catch up at full speed once the traffic ebbs.
+async fn pace(last: &mut Instant, interval: Duration) -> bool {
+    let yielding = !interval.is_zero() && crate::pressure::saturated();
+    if yielding {
         tokio::select! {
             _ = tokio::time::sleep_until((*last + interval).into()) => {}
             _ = crate::shutdown::wait() => {}
         }
     }
     *last = Instant::now();
+    yielding
 }
 
 /// The worker: claims due deliveries into its free slots and sends them, until shutdown.
@@ -222,7 +236,13 @@ async fn work(
     options: DeliveryOptions,
     senders: Arc<HashMap<DeliveryChannel, Arc<dyn Sender>>>,
 ) {
-    let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let lease = options.lease.max(options.timeout + Duration::from_secs(1));
+    let depth = queue_depth(lease, options.timeout);
+    let per_endpoint = options.per_endpoint.max(1);
+    // Claimed and not yet recorded; the sends in flight are bounded below it.
+    let slots = Arc::new(Semaphore::new(options.concurrency.max(1) * depth));
+    let sending = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut endpoints: HashMap<(DeliveryChannel, i32), Arc<Semaphore>> = HashMap::new();
     let channels: Vec<DeliveryChannel> = senders.keys().copied().collect();
     let (settled, to_record) = mpsc::unbounded_channel();
     let in_flight = Arc::new(InFlight::default());
@@ -233,7 +253,6 @@ async fn work(
         to_record,
         in_flight.clone(),
     ));
-    let lease = options.lease.max(options.timeout + Duration::from_secs(1));
     let mut last = Instant::now();
     loop {
         let first = tokio::select! {
@@ -250,16 +269,22 @@ async fn work(
                 Err(_) => break,
             }
         }
-        pace(&mut last, options.yield_interval).await;
+        // While yielding, a round claims at most the sends the process may have in flight (what
+        // it claims ahead otherwise would make each round's work, and so its share of the CPU,
+        // several times larger).
+        if pace(&mut last, options.yield_interval).await {
+            permits.truncate(options.concurrency.max(1));
+        }
         if crate::shutdown::is_shutting_down() {
             return;
         }
+        let claimed_at = Instant::now();
         let batch = match deliveries::claim(
             &db,
             &channels,
             &in_flight.counts(),
             permits.len() as u64,
-            options.per_endpoint as u64,
+            (per_endpoint * depth) as u64,
             lease,
         )
         .await
@@ -325,7 +350,28 @@ async fn work(
                     continue;
                 };
                 let settled = settled.clone();
+                let endpoint = endpoints
+                    .entry((channel, target(&delivery)))
+                    .or_insert_with(|| Arc::new(Semaphore::new(per_endpoint)))
+                    .clone();
+                let sending = sending.clone();
+                let (worker, in_flight) = (worker.clone(), in_flight.clone());
+                // The last moment a send may start and still end (timeout included) in the lease.
+                let start_by = claimed_at + lease.saturating_sub(options.timeout);
                 tokio::spawn(async move {
+                    let (Ok(_endpoint), Ok(_sending)) =
+                        (endpoint.acquire().await, sending.acquire().await)
+                    else {
+                        return;
+                    };
+                    if Instant::now() > start_by || crate::shutdown::is_shutting_down() {
+                        // Not sent: claimed again once its lease ends (by this or another
+                        // instance), so it stops counting here at once.
+                        in_flight.remove(&delivery);
+                        drop(permit);
+                        worker.claimer.notify_one();
+                        return;
+                    }
                     let attempt = run(send, options.timeout).await;
                     // The slot stays taken until the attempt is recorded (the lease too).
                     let _ = settled.send(Settled {
@@ -489,5 +535,22 @@ async fn watch_backlog(db: DatabaseConnection) {
             _ = tokio::time::sleep(BACKLOG_EVERY) => {}
             _ = crate::shutdown::wait() => return,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_claims_ahead_only_as_far_as_a_lease_covers_the_sends_before() {
+        let s = Duration::from_secs;
+        // Defaults: a 60 s lease covers five 10 s sends (and their second each): capped at four.
+        assert_eq!(queue_depth(s(60), s(10)), 4);
+        assert_eq!(queue_depth(s(33), s(10)), 3);
+        assert_eq!(queue_depth(s(32), s(10)), 2);
+        // A lease of one send: nothing claimed ahead.
+        assert_eq!(queue_depth(s(11), s(10)), 1);
+        assert_eq!(queue_depth(s(1), s(10)), 1);
     }
 }
