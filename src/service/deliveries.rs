@@ -334,7 +334,7 @@ pub async fn claim(
              AND (d.lease_until IS NULL OR d.lease_until < {now3}) AND COALESCE(b.n, 0) < {per1} \
            ORDER BY d.next_attempt_at LIMIT {scan}), \
          ranked AS (\
-           SELECT id, next_attempt_at, n + ROW_NUMBER() OVER (\
+           SELECT id, n + ROW_NUMBER() OVER (\
              PARTITION BY channel, target ORDER BY next_attempt_at, id) AS slot FROM due) \
          UPDATE deliveries SET lease_until = {until} WHERE id {in_open}\
            SELECT id FROM deliveries WHERE id {in_open}\
