@@ -30,7 +30,7 @@ use async_graphql::{
     indexmap::IndexMap,
     parser::types::{ExecutableDocument, Field, OperationType, SelectionSet},
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
 
 pub(crate) use self::{
     lists::{ListFilter, ListOrder, Names, child_pages, root_list},
@@ -166,11 +166,10 @@ pub(crate) async fn by_id<N: Node>(cx: &Cx<'_>, field: &Field) -> Direct<Value> 
         return Err(Decline);
     }
     let id: i32 = cx.argument(field, "id")?;
-    let select = N::Entity::find().filter(N::id_column().eq(id)).limit(1);
-    let rows = nodes::columns::<N>(cx, &field.selection_set.node)?
-        .read(cx.db, select)
+    let row = nodes::columns::<N>(cx, &field.selection_set.node)?
+        .read_by_id(cx.db, N::id_column(), id)
         .await?;
-    match rows.first() {
+    match row.as_ref() {
         Some(row) => one(cx, row, field).await,
         None => Ok(Value::Null),
     }

@@ -120,7 +120,8 @@ pub(super) async fn graphql_post<E: Executor>(
                 return multipart_subscription(state.executor, request, expires);
             }
             let limit = state.limits.timeout;
-            match tokio::time::timeout(limit, state.executor.execute(request)).await {
+            // Boxed: the execution's future is large, and every layer above would move it.
+            match tokio::time::timeout(limit, Box::pin(state.executor.execute(request))).await {
                 Ok(resp) => single_response(resp, format),
                 Err(_) => timed_out(format, limit),
             }
