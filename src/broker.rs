@@ -6,7 +6,8 @@
 //! them after commit (woken the same way; see [`crate::service::events`]), then wakes the
 //! dispatchers of every instance. Each subscriber may fall behind by at most the channel's capacity: one that
 //! lags further is told so (SLOW_CONSUMER) and dropped, and never slows writers or other
-//! subscribers. After each read of new events the dispatcher also wakes the delivery expander
+//! subscribers. While nobody is subscribed it reads only the newest sequence, not the rows. After
+//! each read of new events the dispatcher also wakes the delivery expander
 //! ([`Broker::dispatched_events`], `crate::delivery`).
 
 use std::{
@@ -234,6 +235,29 @@ async fn dispatch(
     loop {
         let Some(b) = broker.upgrade() else { return };
         loop {
+            // Nobody listens: there is nothing to broadcast, so the position moves to the newest
+            // event without reading the rows (reading every event a write load makes cost
+            // PostgreSQL more than the writes). Checked again after the read: a subscriber that
+            // came meanwhile gets the rows; one that comes later hears only later events, as if
+            // these had been broadcast before it came (its replay reads the log itself).
+            if b.sender.receiver_count() == 0 {
+                match events::last_sequence(&db).await {
+                    Ok(newest) if b.sender.receiver_count() == 0 => {
+                        if newest > last {
+                            last = newest;
+                            b.dispatched
+                                .store(last, std::sync::atomic::Ordering::Relaxed);
+                            b.dispatched_events.notify_one();
+                        }
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reading the event log failed; retrying");
+                        break;
+                    }
+                }
+            }
             match events::after(&db, last, Condition::all(), PAGE).await {
                 Ok(rows) => {
                     let n = rows.len() as u64;

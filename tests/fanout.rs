@@ -294,3 +294,57 @@ async fn members_joining_while_events_flow_replay_then_go_on_live_without_gap_or
     }
     open(&app, 0.0).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_nobody_subscribed_the_dispatcher_follows_the_log_and_a_new_subscriber_hears_only_what_follows()
+ {
+    let _serial = SERIAL.lock().await;
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    // Nobody listens: the dispatcher moves past these without reading them.
+    app.act("run", run).await;
+    app.act("pause", run).await;
+    app.act("run", run).await;
+    let mut caught_up = false;
+    for _ in 0..250 {
+        if metric(&app, "gateway_event_log_lag").await == 0.0 {
+            caught_up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        caught_up,
+        "the dispatcher's position did not reach the newest event"
+    );
+
+    let mut ws = app.ws("graphql-transport-ws").await;
+    ws.subscribe("1", RUN_CHANGES, json!({ "run": run })).await;
+    open(&app, 1.0).await;
+    app.act("pause", run).await;
+    let first = ws.next_data().await;
+    assert_eq!(
+        first["integrationRunStatusChanged"]["action"], "PAUSE",
+        "the first event heard is the one after the subscription: {first}"
+    );
+    assert_eq!(
+        first["integrationRunStatusChanged"]["previousStatus"],
+        "RUNNING"
+    );
+    // And the events made while nobody listened are all in the log for a replay.
+    let mut replay = app.ws("graphql-transport-ws").await;
+    replay
+        .subscribe("2", RUN_CHANGES, json!({ "run": run, "after": 0 }))
+        .await;
+    let mut actions = Vec::new();
+    for _ in 0..4 {
+        actions.push(replay.next_data().await["integrationRunStatusChanged"]["action"].clone());
+    }
+    assert_eq!(
+        actions,
+        vec![json!("RUN"), json!("PAUSE"), json!("RUN"), json!("PAUSE")]
+    );
+    ws.close().await;
+    replay.close().await;
+}
