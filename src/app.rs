@@ -1,6 +1,6 @@
 //! The whole application as values tests can build: connect, migrate, schema, router, listener.
 
-use std::{future::IntoFuture, net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
@@ -84,6 +84,8 @@ pub struct Application {
     db: DatabaseConnection,
     gateway: Gateway,
     shutdown_grace: Duration,
+    /// How long a request's head may take to arrive (the request timeout).
+    header_timeout: Duration,
     stale_run_check_interval: Duration,
     alert_emails: Option<Arc<AlertEmails>>,
 }
@@ -239,6 +241,7 @@ impl Application {
             db,
             gateway,
             shutdown_grace: Duration::from_secs(serve.shutdown_grace_secs),
+            header_timeout: Duration::from_millis(serve.request_timeout_ms),
             stale_run_check_interval: Duration::from_secs(serve.stale_run_check_interval_secs),
             alert_emails,
         })
@@ -286,9 +289,12 @@ impl Application {
         ));
         // Ended if this future is dropped or serving fails (no shutdown flag to end it).
         let mut stale_checker = AbortOnDrop(stale_checker);
-        let server = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(crate::shutdown::wait())
-            .into_future();
+        let server = serve(
+            self.listener,
+            self.router,
+            self.header_timeout,
+            crate::shutdown::wait(),
+        );
         tokio::pin!(server);
         let result = tokio::select! {
             // Upgraded WebSockets are not the server's any more: wait for them to say goodbye.
@@ -312,6 +318,62 @@ impl Application {
         }
         result
     }
+}
+
+/// Serves `router` on `listener` until `shutdown`, then stops accepting and waits for the open
+/// connections to finish their requests (upgraded WebSockets are not waited for: they are no
+/// longer the server's). A connection must send a request's whole head within `header_timeout`
+/// of starting it, or it is closed: without that (axum's `serve` sets no timer, so hyper
+/// enforces none) a client sending its headers a byte at a time held a connection for ever.
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::{
+        rt::{TokioExecutor, TokioIo, TokioTimer},
+        server::{conn::auto::Builder, graceful::GracefulShutdown},
+        service::TowerToHyperService,
+    };
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .enable_connect_protocol();
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let service = TowerToHyperService::new(router.clone());
+                    let connection = builder
+                        .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                        .into_owned();
+                    let connection = graceful.watch(connection);
+                    tokio::spawn(async move {
+                        if let Err(e) = connection.await {
+                            tracing::trace!(error = %e, "connection ended with an error");
+                        }
+                    });
+                }
+                // Out of file descriptors and the like: wait a little rather than spin.
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Aborts a task when dropped.

@@ -200,7 +200,8 @@ pub struct ServeConfig {
     pub max_batch_operations: usize,
     /// How long (milliseconds) a query or mutation may run before it is cancelled (and rolled
     /// back); a request body must also arrive within it (408 otherwise: a client that sends its
-    /// body slowly, or never, does not hold a connection and a request slot for ever).
+    /// body slowly, or never, does not hold a connection and a request slot for ever), and a
+    /// request's head too (the connection is closed otherwise).
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
     /// Turn schema introspection off (GraphiQL then cannot read the schema).

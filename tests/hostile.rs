@@ -568,3 +568,46 @@ async fn a_body_that_never_arrives_is_answered_408_within_the_request_timeout() 
     assert!(instance.exited().is_none());
     healthy(&reqwest::Client::new(), &base, "a body that never arrived").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_that_never_end_close_the_connection_within_the_request_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let mut instance = start_process_with(&url, &["--request-timeout-ms", "1000"]).await;
+    let base = format!("http://{}", instance.addr);
+    // Slowloris: a head begun and never finished, a byte now and then.
+    let mut socket = tokio::net::TcpStream::connect(instance.addr).await.unwrap();
+    socket
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let trickle = async {
+        for _ in 0..20 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if socket.write_all(b"x").await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), trickle)
+        .await
+        .expect("the trickle ends");
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut rest))
+        .await
+        .expect("the server closed the connection within 10 s");
+    // Closed (an EOF, or a reset while bytes were in flight), and no answer to the half request.
+    assert!(
+        read.is_err() || !String::from_utf8_lossy(&rest).contains("200 OK"),
+        "{rest:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "closed only after {:?}",
+        started.elapsed()
+    );
+    assert!(instance.exited().is_none());
+    healthy(&reqwest::Client::new(), &base, "headers that never ended").await;
+}
