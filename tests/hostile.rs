@@ -531,16 +531,22 @@ fn printable_everywhere(value: &Value) -> bool {
     }
 }
 
+/// A gateway process on a fresh database whose requests time out after one second, and its URL.
+async fn with_a_one_second_request_timeout() -> (tempfile::TempDir, Instance, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let instance = start_process_with(&url, &["--request-timeout-ms", "1000"]).await;
+    let base = format!("http://{}", instance.addr);
+    (dir, instance, base)
+}
+
 /// A body that never arrives (a slow-body attack: the head sent, then a trickle or nothing)
 /// does not hold its connection and request for ever: once the request timeout has passed the
 /// request is answered 408 with `TIMEOUT`, and the server goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_never_arrives_is_answered_408_within_the_request_timeout() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(dir.path()).await;
-    let mut instance = start_process_with(&url, &["--request-timeout-ms", "1000"]).await;
-    let base = format!("http://{}", instance.addr);
+    let (_dir, mut instance, base) = with_a_one_second_request_timeout().await;
     let body = br#"{"query":"{ __typename }"}"#;
     let mut socket = tokio::net::TcpStream::connect(instance.addr).await.unwrap();
     let head = format!(
@@ -572,10 +578,7 @@ async fn a_body_that_never_arrives_is_answered_408_within_the_request_timeout() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headers_that_never_end_close_the_connection_within_the_request_timeout() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_url(dir.path()).await;
-    let mut instance = start_process_with(&url, &["--request-timeout-ms", "1000"]).await;
-    let base = format!("http://{}", instance.addr);
+    let (_dir, mut instance, base) = with_a_one_second_request_timeout().await;
     // Slowloris: a head begun and never finished, a byte now and then.
     let mut socket = tokio::net::TcpStream::connect(instance.addr).await.unwrap();
     socket

@@ -187,16 +187,16 @@ where
                 statement
             }
             None => {
-                let template = build(0);
+                let statement = build(id);
                 // The id must be the first parameter for the text to be reused.
-                if template
+                if statement
                     .values
                     .as_ref()
-                    .is_some_and(|v| v.0.first() == Some(&Value::Int(Some(0))))
+                    .is_some_and(|v| v.0.first() == Some(&Value::Int(Some(id))))
                 {
-                    keep_statement(key, &template);
+                    keep_statement(key, &statement);
                 }
-                build(id)
+                statement
             }
         };
         Ok(self.read_raw(db, statement).await?.into_iter().next())
