@@ -26,7 +26,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio_tungstenite::tungstenite::{
     Message, client::IntoClientRequest, protocol::WebSocketConfig,
 };
@@ -75,11 +75,36 @@ async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
     ws
 }
 
+/// A `next` message, as far as the benchmark reads it.
+#[derive(serde::Deserialize)]
+struct Next<'a> {
+    #[serde(borrow)]
+    payload: NextPayload<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct NextPayload<'a> {
+    #[serde(borrow)]
+    data: NextData<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct NextData<'a> {
+    #[serde(borrow, rename = "integrationRunStatusChanged")]
+    changed: Changed<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct Changed<'a> {
+    at: &'a str,
+}
+
 /// One row of the table.
 struct Figures {
     p50: f64,
     p99: f64,
     cpu_us_per_delivery: f64,
+    client_cpu_us_per_delivery: f64,
     kib_per_subscriber: f64,
 }
 
@@ -116,7 +141,7 @@ async fn scenario(
     tokio::time::sleep(Duration::from_secs(2)).await;
     let kib_per_subscriber = (rss_kib(reader.pid).saturating_sub(before)) as f64 / n as f64;
 
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<f64>();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, f64)>();
     let expected = TRANSITIONS + 1;
     let live = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
@@ -129,25 +154,23 @@ async fn scenario(
                 let Some(Ok(Message::Text(text))) = ws.next().await else {
                     break;
                 };
-                let v: Value = serde_json::from_str(&text).unwrap();
-                if v["type"] != "next" {
+                // Only what is measured is read (a client's own parsing shares the cores).
+                let Ok(message) = serde_json::from_str::<Next>(&text) else {
                     continue;
-                }
-                let at: DateTime<Utc> = v["payload"]["data"]["integrationRunStatusChanged"]["at"]
-                    .as_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                };
+                let at: DateTime<Utc> = message.payload.data.changed.at.parse().unwrap();
                 got += 1;
                 // The first event only proves the subscription is live; it is not measured.
                 if got > 1 {
                     let ms = (Utc::now() - at).num_microseconds().unwrap_or(0) as f64 / 1000.0;
-                    let _ = tx.send(ms);
+                    let _ = tx.send((got, ms));
                 } else {
                     live.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            let _ = ws.close(None).await;
+            // Closed once every subscriber has everything: ten thousand closes during the
+            // last fan-out would slow it down and be measured as its latency.
+            ws
         }));
     }
     drop(tx);
@@ -164,6 +187,7 @@ async fn scenario(
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let cpu_before = cpu_ticks(reader.pid);
+    let client_cpu_before = cpu_ticks(std::process::id());
     let spacing = Duration::from_millis(match n {
         0..1000 => 20,
         1000..10_000 => 150,
@@ -183,14 +207,33 @@ async fn scenario(
         tokio::time::sleep(spacing).await;
     }
     let mut latencies = Vec::new();
-    while let Some(ms) = rx.recv().await {
+    // Per transition too, on stderr: a slow one stands out from a slow fan-out.
+    let mut each = vec![Vec::new(); expected + 1];
+    while let Some((i, ms)) = rx.recv().await {
         latencies.push(ms);
+        each[i].push(ms);
     }
     // The reader's CPU over the transitions (on one instance, the mutations' too).
     let cpu_ms = (cpu_ticks(reader.pid) - cpu_before) as f64 * 10.0;
+    let client_cpu_ms = (cpu_ticks(std::process::id()) - client_cpu_before) as f64 * 10.0;
+    let mut sockets = Vec::new();
     for t in tasks {
-        let _ = t.await;
+        sockets.extend(t.await.ok());
     }
+    futures_util::stream::iter(sockets)
+        .for_each_concurrent(64, |mut ws| async move {
+            let _ = ws.close(None).await;
+        })
+        .await;
+    let each: Vec<String> = each
+        .iter_mut()
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            format!("{:.0}/{:.0}", percentile(l, 0.5), percentile(l, 1.0))
+        })
+        .collect();
+    eprintln!("  p50/max per transition (ms): {}", each.join(" "));
     latencies.sort_by(|a, b| a.partial_cmp(b).unwrap());
     assert_eq!(
         latencies.len(),
@@ -203,14 +246,15 @@ async fn scenario(
         p50: percentile(&latencies, 0.5),
         p99: percentile(&latencies, 0.99),
         cpu_us_per_delivery: cpu_ms * 1000.0 / (n * TRANSITIONS) as f64,
+        client_cpu_us_per_delivery: client_cpu_ms * 1000.0 / (n * TRANSITIONS) as f64,
         kib_per_subscriber,
     }
 }
 
 fn row(setup: &str, n: usize, f: &Figures) {
     println!(
-        "| {setup} | {n} | {:.2} | {:.2} | {:.1} | {:.1} |",
-        f.p50, f.p99, f.cpu_us_per_delivery, f.kib_per_subscriber
+        "| {setup} | {n} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} |",
+        f.p50, f.p99, f.cpu_us_per_delivery, f.client_cpu_us_per_delivery, f.kib_per_subscriber
     );
 }
 
@@ -261,9 +305,9 @@ async fn main() {
         }
     }
     println!(
-        "| setup | subscribers | p50 commit→delivery (ms) | p99 (ms) | server CPU per delivered event (µs) | server memory per idle subscriber (KiB) |"
+        "| setup | subscribers | p50 commit→delivery (ms) | p99 (ms) | server CPU per delivered event (µs) | clients' CPU per delivered event (µs) | server memory per idle subscriber (KiB) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for (setup, n, f) in &table {
         row(setup, *n, f);
     }

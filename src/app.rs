@@ -351,6 +351,9 @@ async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Without it, a second small write (a subscription's next event, a streamed
+                    // part) waits for the peer's delayed ACK: up to 40 ms on Linux.
+                    let _ = stream.set_nodelay(true);
                     let service = TowerToHyperService::new(router.clone());
                     let connection = builder
                         .serve_connection_with_upgrades(TokioIo::new(stream), service)

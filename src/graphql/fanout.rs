@@ -190,6 +190,8 @@ impl Fanout {
             request.data.insert(tap.clone());
             (Executor::execute_stream(schema, request, session), tap)
         });
+        // The group puts its own answers in order; a member needs the order only for its replay.
+        let order = if replay.is_some() { order } else { None };
         member_stream(leave, replay, queue, lagged, floor, splices, order, root)
     }
 

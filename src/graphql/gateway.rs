@@ -513,7 +513,9 @@ impl Executor for Gateway {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let gateway = self.clone();
-        stream::once(gateway.admitted_stream(request, session_data))
+        // Boxed, so that admission's state is freed once it is done; unboxed, the flattened
+        // stream kept room for it as long as a subscription lived (~1.5 KiB per subscriber).
+        stream::once(Box::pin(gateway.admitted_stream(request, session_data)))
             .flatten()
             .boxed()
     }

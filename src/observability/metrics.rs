@@ -375,13 +375,8 @@ impl Operation {
         let subscription =
             (self.ty == Some(OperationType::Subscription)).then(SubscriptionGuard::open);
         let mut first = true;
-        let stream = if subscription.is_some() {
-            // On shutdown a subscription ends (a multipart response then completes and lets the
-            // server stop; a WebSocket is closed with 1001 by its loop).
-            stream.take_until(crate::shutdown::wait()).boxed()
-        } else {
-            stream
-        };
+        // (A subscription ends on shutdown through its transport: a multipart response
+        // completes, a WebSocket is closed with 1001 by its loop.)
         stream
             .map(move |response| {
                 let _open = &subscription;

@@ -26,7 +26,7 @@ const MULTIPART_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(
 
 /// Streams a subscription over HTTP as `multipart/mixed` parts, one per event (a shared answer's
 /// bytes are spliced in as the part's body). The stream ends when the caller's credentials
-/// expire.
+/// expire, and when the server shuts down (the response then completes and lets it stop).
 pub(super) fn multipart_subscription<E: Executor>(
     executor: E,
     request: GqlRequest,
@@ -35,9 +35,15 @@ pub(super) fn multipart_subscription<E: Executor>(
     let splices = Arc::new(Splices::default());
     let mut session = async_graphql::Data::default();
     session.insert(splices.clone());
+    let end = async move {
+        tokio::select! {
+            () = until(expires) => {}
+            () = crate::shutdown::wait() => {}
+        }
+    };
     let stream = futures_util::StreamExt::take_until(
         executor.execute_stream(request, Some(Arc::new(session))),
-        Box::pin(until(expires)),
+        Box::pin(end),
     );
     let body = futures_util::StreamExt::map(
         async_graphql::http::create_multipart_mixed_stream(stream, MULTIPART_HEARTBEAT),

@@ -28,8 +28,13 @@ use crate::{
     graphql::fanout::Splices,
 };
 
-/// Read and write buffer of a WebSocket connection (larger messages still pass).
-const WS_BUFFER: usize = 4 * 1024;
+/// Read buffer of a WebSocket connection: what one read takes (larger messages still pass, in
+/// reads of this size). Every idle subscriber holds one, so it is sized for the usual messages
+/// (`connection_init` with a token, `subscribe` with a document), not for the largest.
+const WS_READ_BUFFER: usize = 2 * 1024;
+
+/// How much a WebSocket connection buffers before writing (every answer is flushed anyway).
+const WS_WRITE_BUFFER: usize = 4 * 1024;
 
 /// How long a WebSocket peer has to answer the server's keep-alive ping.
 const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
@@ -60,6 +65,10 @@ pub(super) async fn upgrade<E: Executor>(
         _ => None,
     };
     let auth = state.auth;
+    // Read now, so that the request's headers are dropped: their values are slices of the
+    // connection's read buffer (16 KiB), which they would keep alive as long as the socket.
+    let chosen = chosen_protocol(&headers);
+    drop(headers);
     // Once upgraded, the socket is no longer the HTTP server's, whose graceful shutdown would
     // not wait for it to send its 1001: this keeps shutdown waiting (within its grace).
     let hold = crate::shutdown::hold();
@@ -68,14 +77,14 @@ pub(super) async fn upgrade<E: Executor>(
     ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
         // GraphQL messages are small; tungstenite's 128 KiB default buffers made an idle
         // subscriber cost ~130 KiB of server memory (benches/subscriptions.rs).
-        .read_buffer_size(WS_BUFFER)
-        .write_buffer_size(WS_BUFFER)
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(WS_WRITE_BUFFER)
         // tungstenite's defaults (64 MiB messages) would let a subscribe message carry
         // 64 times what an HTTP body may: the connection is closed (1009) instead.
         .max_message_size(state.limits.max_message_bytes)
         .max_frame_size(state.limits.max_message_bytes)
         .on_upgrade(move |socket| async move {
-            match (auth, chosen_protocol(&headers)) {
+            match (auth, chosen) {
                 (Some(auth), Some(chosen)) => {
                     serve_websocket(socket, executor, chosen, auth, from_header).await;
                     drop(hold);
@@ -187,11 +196,22 @@ async fn serve_websocket<E: Executor>(
     let mut request_errors =
         (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
     let mut watching = true;
+    // Made once, not per message: a shared answer reaches thousands of sockets at once, and
+    // re-registering with the shutdown flag and the timer wheel for each was a tenth of the
+    // server's CPU per delivery (benches/subscriptions.rs).
+    let shutdown = crate::shutdown::wait();
+    tokio::pin!(shutdown);
+    let mut expires = *deadline.borrow();
+    let expiry = until(expires);
+    tokio::pin!(expiry);
     loop {
-        let expires = *deadline.borrow();
+        if *deadline.borrow() != expires {
+            expires = *deadline.borrow();
+            expiry.set(until(expires));
+        }
         tokio::select! {
             // The server is stopping: say so (1001 going away) so clients reconnect elsewhere.
-            () = crate::shutdown::wait() => {
+            () = &mut shutdown => {
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
                         code: axum::extract::ws::close_code::AWAY,
@@ -235,7 +255,7 @@ async fn serve_websocket<E: Executor>(
                 }
             }
             changed = deadline.changed(), if watching => watching = changed.is_ok(),
-            () = until(expires), if expires.is_some() => {
+            () = &mut expiry, if expires.is_some() => {
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
                         code: CLOSE_FORBIDDEN,
