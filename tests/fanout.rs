@@ -348,3 +348,103 @@ async fn with_nobody_subscribed_the_dispatcher_follows_the_log_and_a_new_subscri
     ws.close().await;
     replay.close().await;
 }
+
+/// The next `n` messages of `ws`, as (type, id, action) — the action of a `next`/`data` frame —
+/// by operation.
+async fn messages(ws: &mut WsClient, n: usize) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let frame = ws.next_text().await;
+        let v: Value = serde_json::from_str(&frame).unwrap();
+        let kind = v["type"].as_str().unwrap().to_owned();
+        let id = v["id"].as_str().unwrap_or_default().to_owned();
+        let what = match kind.as_str() {
+            "next" | "data" => action(&payload(&frame)),
+            _ => String::new(),
+        };
+        out.push((kind, id, what));
+    }
+    // By operation, each in the order it arrived.
+    out.sort_by(|x, y| x.1.cmp(&y.1));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operation_stopped_mid_stream_gets_nothing_more_and_its_id_can_be_used_again() {
+    let _serial = SERIAL.lock().await;
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    let running = r#""RUN" "PENDING"→"RUNNING""#;
+    let paused = r#""PAUSE" "RUNNING"→"PAUSED""#;
+    let resumed = r#""RUN" "PAUSED"→"RUNNING""#;
+    for (protocol, next, stop) in [
+        ("graphql-transport-ws", "next", "complete"),
+        ("graphql-ws", "data", "stop"),
+    ] {
+        open(&app, 0.0).await;
+        // Two operations of one group on one connection: after their first events, both are
+        // written by the connection's lane, each in its own frame.
+        let mut ws = app.ws(protocol).await;
+        ws.subscribe("a", RUN_CHANGES, json!({ "run": run })).await;
+        ws.subscribe("b", RUN_CHANGES, json!({ "run": run })).await;
+        open(&app, 2.0).await;
+        let frame = |id: &str, what: &str| (next.to_owned(), id.to_owned(), what.to_owned());
+        let start = if protocol == "graphql-ws" {
+            // The run was left running by the first protocol's turn.
+            app.act("pause", run).await;
+            app.act("run", run).await;
+            vec![
+                frame("a", paused),
+                frame("a", resumed),
+                frame("b", paused),
+                frame("b", resumed),
+            ]
+        } else {
+            app.act("run", run).await;
+            app.act("pause", run).await;
+            vec![
+                frame("a", running),
+                frame("a", paused),
+                frame("b", running),
+                frame("b", paused),
+            ]
+        };
+        assert_eq!(messages(&mut ws, 4).await, start);
+        // `a` is stopped: it completes, and the next events reach `b` only.
+        ws.send(json!({ "id": "a", "type": stop })).await;
+        assert_eq!(
+            messages(&mut ws, 1).await,
+            [("complete".to_owned(), "a".to_owned(), String::new())]
+        );
+        open(&app, 1.0).await;
+        let (first, second) = if protocol == "graphql-ws" {
+            (paused, resumed)
+        } else {
+            (resumed, paused)
+        };
+        let (first_action, second_action) = if protocol == "graphql-ws" {
+            ("pause", "run")
+        } else {
+            ("run", "pause")
+        };
+        app.act(first_action, run).await;
+        assert_eq!(messages(&mut ws, 1).await, [frame("b", first)]);
+        // `a` again, a new operation under the old id: its events carry it.
+        ws.subscribe("a", RUN_CHANGES, json!({ "run": run })).await;
+        open(&app, 2.0).await;
+        app.act(second_action, run).await;
+        app.act(first_action, run).await;
+        assert_eq!(
+            messages(&mut ws, 4).await,
+            [
+                frame("a", second),
+                frame("a", first),
+                frame("b", second),
+                frame("b", first)
+            ]
+        );
+        ws.close().await;
+    }
+    open(&app, 0.0).await;
+}

@@ -7,7 +7,10 @@
 //! answer is put in selection order, tagged and serialised once, then the same bytes go to every
 //! member's bounded queue. A member's own state is that queue, its position in the stream (the
 //! last sequence it delivered) and its socket: the transports write the bytes into their own
-//! frames through [`Splices`] without serialising the payload again.
+//! frames through [`Splices`] without serialising the payload again. Over a WebSocket, after a
+//! member's first live answer its queue moves to the connection's [`Lane`], and the connection
+//! writes each later answer between the same frame text itself: an event costs a subscriber a
+//! queue push, a wake-up and a socket write, not a pass through the protocol machine.
 //!
 //! - **Replay.** A member with `afterSequence` joins its group first, then runs its own replay of
 //!   the stored events (an execution with [`Tap::replay`]), then delivers from its queue the
@@ -36,7 +39,7 @@ use async_graphql::{
     parser::types::{OperationDefinition, Selection},
 };
 use futures_util::stream::{BoxStream, StreamExt};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::{AppSchema, request_errors, scopes, selection_order::ResponseOrder, subscription::Tap};
 use crate::{auth::Principal, broker::Broker, error::AppError};
@@ -470,15 +473,27 @@ fn member_stream(
                 Some(s) => last = s,
                 None => {}
             }
-            yield match (&splices, payload.sequence) {
-                (Some(splices), Some(_)) => splices.placeholder(payload),
-                _ => serde_json::from_str::<Response>(&payload.json).unwrap_or_else(|e| {
+            match (&splices, payload.sequence) {
+                // The first live answer goes out as any other; with it the queue moves to the
+                // connection's lane, which writes the rest straight into frames like that one.
+                // This stream then only waits for the queue's end (or to be dropped).
+                (Some(splices), Some(_)) if splices.lanes => {
+                    let (done, detached) = oneshot::channel();
+                    yield splices.attach(payload, queue, last, done);
+                    let Ok(last) = detached.await else { return };
+                    if lagged.load(Ordering::Acquire) {
+                        yield slow_consumer(last, root.as_ref());
+                    }
+                    return;
+                }
+                (Some(splices), Some(_)) => yield splices.placeholder(payload),
+                _ => yield serde_json::from_str::<Response>(&payload.json).unwrap_or_else(|e| {
                     Response::from_errors(vec![
                         AppError::Internal(format!("a shared answer did not read back: {e}").into())
                             .into_request_error(),
                     ])
                 }),
-            };
+            }
         }
     }
     .boxed()
@@ -504,30 +519,93 @@ static TOKEN: LazyLock<String> =
 /// A placeholder answer as async-graphql serialises it, up to the number.
 static PLACEHOLDER: LazyLock<String> = LazyLock::new(|| format!(r#"{{"data":"{}"#, *TOKEN));
 
+/// Finds a placeholder in a frame (built once: a searcher for a 50-byte needle is not free).
+static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(PLACEHOLDER.as_bytes()));
+
 /// Shared answers on their way into one connection's frames. A member yields a placeholder
 /// answer (`{"data":"<token><n>"}`) instead of the answer; the transport frames it as any other
 /// (`next`, `data`, a multipart part) and [`splice`](Self::splice) puts the shared bytes in its
 /// place. A placeholder is framed as soon as it is yielded, so at most one per subscription of the
 /// connection waits here.
+///
+/// A transport with [lanes](Self::with_lanes) (a WebSocket) takes more: with a member's first
+/// live answer comes its queue, and the frame around that answer is the template of every later
+/// one. The transport's [`Lane`] then writes the member's answers itself, without waking the
+/// GraphQL machinery between the group and the socket for each event.
 #[derive(Debug, Default)]
 pub struct Splices {
     next: AtomicU64,
-    pending: Mutex<HashMap<u64, Arc<Payload>>>,
+    pending: Mutex<HashMap<u64, Pending>>,
+    /// The transport takes members' queues into its [`Lane`].
+    lanes: bool,
+}
+
+/// A placeholder's answer and, when the member moves to the lane with it, its queue.
+#[derive(Debug)]
+struct Pending {
+    payload: Arc<Payload>,
+    attach: Option<Attach>,
+}
+
+/// What moves to the lane with a member's first live answer.
+#[derive(Debug)]
+struct Attach {
+    queue: mpsc::Receiver<Arc<Payload>>,
+    /// The last sequence the member delivered (this answer's).
+    last: i64,
+    /// Told the last delivered sequence when the queue ends; the member then ends (with
+    /// `SLOW_CONSUMER` when it lagged). Dropped by the member when it is dropped.
+    done: oneshot::Sender<i64>,
 }
 
 impl Splices {
+    /// Splices for a transport that takes members' queues into a [`Lane`].
+    pub fn with_lanes() -> Self {
+        Self {
+            lanes: true,
+            ..Self::default()
+        }
+    }
+
     /// A placeholder answer for `payload`.
     fn placeholder(&self, payload: Arc<Payload>) -> Response {
+        self.pend(Pending {
+            payload,
+            attach: None,
+        })
+    }
+
+    /// A placeholder answer for `payload` that also moves the member's `queue` to the lane.
+    fn attach(
+        &self,
+        payload: Arc<Payload>,
+        queue: mpsc::Receiver<Arc<Payload>>,
+        last: i64,
+        done: oneshot::Sender<i64>,
+    ) -> Response {
+        self.pend(Pending {
+            payload,
+            attach: Some(Attach { queue, last, done }),
+        })
+    }
+
+    fn pend(&self, pending: Pending) -> Response {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut pending) = self.pending.lock() {
-            pending.insert(n, payload);
+        if let Ok(mut map) = self.pending.lock() {
+            map.insert(n, pending);
         }
         Response::new(Value::String(format!("{}{n}", *TOKEN)))
     }
 
     /// `frame` with the shared answer in place of its placeholder; `None` when it has none.
     pub fn splice(&self, frame: &str) -> Option<String> {
-        let start = frame.find(PLACEHOLDER.as_str())?;
+        self.splice_into(frame, None)
+    }
+
+    /// As [`splice`](Self::splice); a member's queue that came with the answer joins `lane`.
+    pub fn splice_into(&self, frame: &str, lane: Option<&mut Lane>) -> Option<String> {
+        let start = FINDER.find(frame.as_bytes())?;
         let digits = &frame[start + PLACEHOLDER.len()..];
         let len = digits.bytes().take_while(u8::is_ascii_digit).count();
         let n: u64 = digits[..len].parse().ok()?;
@@ -535,13 +613,86 @@ impl Splices {
         if !frame[end..].starts_with(r#""}"#) {
             return None;
         }
-        let payload = self.pending.lock().ok()?.remove(&n)?;
+        let Pending { payload, attach } = self.pending.lock().ok()?.remove(&n)?;
         let end = end + 2;
-        let mut out = String::with_capacity(frame.len() - (end - start) + payload.json.len());
-        out.push_str(&frame[..start]);
+        let (prefix, suffix) = (&frame[..start], &frame[end..]);
+        let mut out = String::with_capacity(prefix.len() + payload.json.len() + suffix.len());
+        out.push_str(prefix);
         out.push_str(&payload.json);
-        out.push_str(&frame[end..]);
+        out.push_str(suffix);
+        if let (Some(lane), Some(attach)) = (lane, attach) {
+            lane.members.push(LaneMember {
+                queue: attach.queue,
+                last: attach.last,
+                prefix: prefix.to_owned(),
+                suffix: suffix.to_owned(),
+                done: Some(attach.done),
+            });
+        }
         Some(out)
+    }
+}
+
+/// The members of one connection whose answers the transport writes itself: each event's shared
+/// bytes between the frame text that surrounded the member's first live answer (its
+/// subscription's id and message type are in there). Owned by the connection's loop.
+#[derive(Debug, Default)]
+pub struct Lane {
+    members: Vec<LaneMember>,
+    /// Where the next poll starts, so that a busy subscription cannot starve the others.
+    start: usize,
+}
+
+#[derive(Debug)]
+struct LaneMember {
+    queue: mpsc::Receiver<Arc<Payload>>,
+    last: i64,
+    prefix: String,
+    suffix: String,
+    done: Option<oneshot::Sender<i64>>,
+}
+
+impl Lane {
+    /// The next frame to write; pending (for ever, when the lane is empty) until one is ready.
+    /// A member whose stream was dropped (the operation completed or was stopped) is let go
+    /// before anything more of it is written; one whose queue ended hands its last sequence back
+    /// to its stream, which ends the operation.
+    pub fn poll_frame(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<String> {
+        use std::task::Poll;
+        let mut i = 0;
+        while i < self.members.len() {
+            let at = (self.start + i) % self.members.len();
+            let member = &mut self.members[at];
+            if member.done.as_ref().is_none_or(|done| done.is_closed()) {
+                self.members.swap_remove(at);
+                continue;
+            }
+            match member.queue.poll_recv(cx) {
+                Poll::Ready(Some(payload)) => {
+                    match payload.sequence {
+                        Some(s) if s <= member.last => continue,
+                        Some(s) => member.last = s,
+                        None => {}
+                    }
+                    let mut frame = String::with_capacity(
+                        member.prefix.len() + payload.json.len() + member.suffix.len(),
+                    );
+                    frame.push_str(&member.prefix);
+                    frame.push_str(&payload.json);
+                    frame.push_str(&member.suffix);
+                    self.start = at + 1;
+                    return Poll::Ready(frame);
+                }
+                Poll::Ready(None) => {
+                    let member = self.members.swap_remove(at);
+                    if let Some(done) = member.done {
+                        let _ = done.send(member.last);
+                    }
+                }
+                Poll::Pending => i += 1,
+            }
+        }
+        Poll::Pending
     }
 }
 

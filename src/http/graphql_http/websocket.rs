@@ -25,13 +25,13 @@ use crate::{
         Principal,
         http::{HttpAuth, payload_authorization},
     },
-    graphql::fanout::Splices,
+    graphql::fanout::{Lane, Splices},
 };
 
 /// Read buffer of a WebSocket connection: what one read takes (larger messages still pass, in
 /// reads of this size). Every idle subscriber holds one, so it is sized for the usual messages
 /// (`connection_init` with a token, `subscribe` with a document), not for the largest.
-const WS_READ_BUFFER: usize = 2 * 1024;
+const WS_READ_BUFFER: usize = 1024;
 
 /// How much a WebSocket connection buffers before writing (every answer is flushed anyway).
 const WS_WRITE_BUFFER: usize = 4 * 1024;
@@ -92,12 +92,16 @@ pub(super) async fn upgrade<E: Executor>(
                 // Pings keep idle connections alive through proxies; a peer that stops
                 // answering them is closed. (This loop does not watch shutdown, nor answer
                 // request errors with `error`.)
+                // Boxed: every connection's task is as large as its largest branch, and this
+                // one (the transport's own tests only) is not the one that should set it.
                 _ => {
                     drop(hold);
-                    GraphQLWebSocket::new(socket, executor, protocol)
-                        .keepalive_timeout(KEEPALIVE)
-                        .serve()
-                        .await
+                    Box::pin(
+                        GraphQLWebSocket::new(socket, executor, protocol)
+                            .keepalive_timeout(KEEPALIVE)
+                            .serve(),
+                    )
+                    .await
                 }
             }
         })
@@ -161,8 +165,10 @@ async fn serve_websocket<E: Executor>(
     // The error a refused `connection_init` is answered with.
     let refusal = Arc::new(std::sync::Mutex::new(None::<ServerError>));
     let refusal_in_init = refusal.clone();
-    // Shared subscription answers, spliced into this socket's frames.
-    let splices = Arc::new(Splices::default());
+    // Shared subscription answers, spliced into this socket's frames; after the first, a
+    // subscription's answers come through the lane.
+    let splices = Arc::new(Splices::with_lanes());
+    let mut lane = Lane::default();
     let splices_in_init = splices.clone();
     let on_init = move |payload: serde_json::Value| async move {
         let principal = match (payload_authorization(&payload), from_header) {
@@ -193,6 +199,7 @@ async fn serve_websocket<E: Executor>(
         .on_connection_init(on_init)
         .keepalive_timeout(KEEPALIVE);
     futures_util::pin_mut!(messages);
+    let mut messages = Woken::new(messages);
     let mut request_errors =
         (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
     let mut watching = true;
@@ -241,7 +248,7 @@ async fn serve_websocket<E: Executor>(
                         };
                         let Some(text) = text else { continue };
                         // A shared answer's bytes, written into this protocol's own frame.
-                        let text = splices.splice(&text).unwrap_or(text);
+                        let text = splices.splice_into(&text, Some(&mut lane)).unwrap_or(text);
                         Message::Text(text.into())
                     }
                     async_graphql::http::WsMessage::Close(code, reason) => {
@@ -251,6 +258,11 @@ async fn serve_websocket<E: Executor>(
                     }
                 };
                 if sink.send(frame).await.is_err() {
+                    break;
+                }
+            }
+            frame = std::future::poll_fn(|cx| lane.poll_frame(cx)) => {
+                if sink.send(Message::Text(frame.into())).await.is_err() {
                     break;
                 }
             }
@@ -265,6 +277,71 @@ async fn serve_websocket<E: Executor>(
                 break;
             }
         }
+    }
+}
+
+/// A stream polled only when it woke the task since it last returned `Pending` (or after it
+/// yielded): the connection's loop wakes for every event of the lane, and polling the protocol
+/// machine each time (which polls the socket's input and every operation) would cost more than
+/// writing the event.
+struct Woken<S> {
+    inner: S,
+    flag: Arc<Flag>,
+}
+
+/// Whether a [`Woken`] stream woke, and the task to wake with it.
+#[derive(Default)]
+struct Flag {
+    woken: std::sync::atomic::AtomicBool,
+    task: futures_util::task::AtomicWaker,
+}
+
+impl std::task::Wake for Flag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, std::sync::atomic::Ordering::Release);
+        self.task.wake();
+    }
+}
+
+impl<S> Woken<S> {
+    fn new(inner: S) -> Self {
+        let flag = Arc::new(Flag::default());
+        // Polled the first time.
+        flag.woken.store(true, std::sync::atomic::Ordering::Release);
+        Self { inner, flag }
+    }
+}
+
+impl<S: futures_util::Stream + Unpin> futures_util::Stream for Woken<S> {
+    type Item = S::Item;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<S::Item>> {
+        let this = self.get_mut();
+        this.flag.task.register(cx.waker());
+        if !this
+            .flag
+            .woken
+            .swap(false, std::sync::atomic::Ordering::AcqRel)
+        {
+            return std::task::Poll::Pending;
+        }
+        let waker = std::task::Waker::from(this.flag.clone());
+        let polled = std::pin::Pin::new(&mut this.inner)
+            .poll_next(&mut std::task::Context::from_waker(&waker));
+        if polled.is_ready() {
+            // It may have more at once, and will not wake anyone for it.
+            this.flag
+                .woken
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
+        polled
     }
 }
 
