@@ -83,26 +83,27 @@ pub(super) async fn upgrade<E: Executor>(
         // 64 times what an HTTP body may: the connection is closed (1009) instead.
         .max_message_size(state.limits.max_message_bytes)
         .max_frame_size(state.limits.max_message_bytes)
-        .on_upgrade(move |socket| async move {
-            match (auth, chosen) {
-                (Some(auth), Some(chosen)) => {
-                    serve_websocket(socket, executor, chosen, auth, from_header).await;
+        .on_upgrade(move |socket| match (auth, chosen) {
+            (Some(auth), Some(chosen)) => {
+                // Split before any future holds the socket: a future that took it whole (and
+                // passed it on to another) kept room for it in each, in every connection's task.
+                let (sink, stream) = futures_util::StreamExt::split(socket);
+                futures_util::future::Either::Left(async move {
+                    serve_websocket(sink, stream, executor, chosen, auth, from_header).await;
                     drop(hold);
-                }
-                // Pings keep idle connections alive through proxies; a peer that stops
-                // answering them is closed. (This loop does not watch shutdown, nor answer
-                // request errors with `error`.)
-                // Boxed: every connection's task is as large as its largest branch, and this
-                // one (the transport's own tests only) is not the one that should set it.
-                _ => {
-                    drop(hold);
-                    Box::pin(
-                        GraphQLWebSocket::new(socket, executor, protocol)
-                            .keepalive_timeout(KEEPALIVE)
-                            .serve(),
-                    )
-                    .await
-                }
+                })
+            }
+            // Pings keep idle connections alive through proxies; a peer that stops answering
+            // them is closed. (This loop does not watch shutdown, nor answer request errors
+            // with `error`.) Boxed: a connection's task is as large as its largest branch, and
+            // this one (the transport's own tests only) should not set it.
+            _ => {
+                drop(hold);
+                futures_util::future::Either::Right(Box::pin(
+                    GraphQLWebSocket::new(socket, executor, protocol)
+                        .keepalive_timeout(KEEPALIVE)
+                        .serve(),
+                ))
             }
         })
         .into_response()
@@ -129,7 +130,11 @@ const CLOSE_FORBIDDEN: u16 = 4403;
 /// request errors are answered with `error` ([`RequestErrors`]); the answers subscriptions share
 /// are spliced into their frames ([`Splices`]).
 async fn serve_websocket<E: Executor>(
-    socket: axum::extract::ws::WebSocket,
+    mut sink: futures_util::stream::SplitSink<
+        axum::extract::ws::WebSocket,
+        axum::extract::ws::Message,
+    >,
+    stream: futures_util::stream::SplitStream<axum::extract::ws::WebSocket>,
     executor: E,
     protocol: WebSocketProtocols,
     auth: HttpAuth,
@@ -138,7 +143,6 @@ async fn serve_websocket<E: Executor>(
     use axum::extract::ws::{CloseFrame, Message};
     use futures_util::{SinkExt, StreamExt};
 
-    let (mut sink, stream) = socket.split();
     // A message over --max-body-bytes ends the input; the peer is then told why (1009).
     let too_big = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let too_big_in_input = too_big.clone();
@@ -160,8 +164,12 @@ async fn serve_websocket<E: Executor>(
                 _ => None,
             })
         });
-    let (deadline_tx, mut deadline) =
-        tokio::sync::watch::channel(from_header.as_ref().and_then(|p| p.expires_at));
+    // When the credentials expire: those of the upgrade request's header until
+    // `connection_init` is accepted, then that caller's. The loop reads it after each message
+    // (`connection_init` is handled while the loop polls, so nothing needs waking).
+    let mut expires = from_header.as_ref().and_then(|p| p.expires_at);
+    let accepted_expiry = Arc::new(std::sync::Mutex::new(None));
+    let accepted_expiry_in_init = accepted_expiry.clone();
     // The error a refused `connection_init` is answered with.
     let refusal = Arc::new(std::sync::Mutex::new(None::<ServerError>));
     let refusal_in_init = refusal.clone();
@@ -178,7 +186,9 @@ async fn serve_websocket<E: Executor>(
         };
         match principal {
             Ok(principal) => {
-                let _ = deadline_tx.send(principal.expires_at);
+                if let Ok(mut accepted) = accepted_expiry_in_init.lock() {
+                    *accepted = Some(principal.expires_at);
+                }
                 let mut data = async_graphql::Data::default();
                 data.insert(principal.actor());
                 data.insert(principal);
@@ -202,18 +212,16 @@ async fn serve_websocket<E: Executor>(
     let mut messages = Woken::new(messages);
     let mut request_errors =
         (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
-    let mut watching = true;
     // Made once, not per message: a shared answer reaches thousands of sockets at once, and
-    // re-registering with the shutdown flag and the timer wheel for each was a tenth of the
-    // server's CPU per delivery (benches/subscriptions.rs).
+    // re-registering each time with the shutdown flag (behind one lock for every connection)
+    // and with the timer wheel showed in the profile of every delivery.
     let shutdown = crate::shutdown::wait();
     tokio::pin!(shutdown);
-    let mut expires = *deadline.borrow();
     let expiry = until(expires);
     tokio::pin!(expiry);
     loop {
-        if *deadline.borrow() != expires {
-            expires = *deadline.borrow();
+        if let Some(accepted) = accepted_expiry.lock().ok().and_then(|mut a| a.take()) {
+            expires = accepted;
             expiry.set(until(expires));
         }
         tokio::select! {
@@ -266,7 +274,6 @@ async fn serve_websocket<E: Executor>(
                     break;
                 }
             }
-            changed = deadline.changed(), if watching => watching = changed.is_ok(),
             () = &mut expiry, if expires.is_some() => {
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
