@@ -614,3 +614,64 @@ async fn headers_that_never_end_close_the_connection_within_the_request_timeout(
     assert!(instance.exited().is_none());
     healthy(&reqwest::Client::new(), &base, "headers that never ended").await;
 }
+
+/// Many idle subscribers (the cheapest way to hold a server's resources: a socket each, and
+/// nothing more to send) cost bounded memory each, however large their upgrade requests were:
+/// the request's headers, slices of the connection's read buffer, were once kept for the
+/// socket's life (31 KiB per subscriber; ~8 KiB in a release build since).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_subscribers_cost_bounded_memory_each() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+    const SUBSCRIBERS: usize = 400;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let instance = start_process_with(&url, &[]).await;
+    let addr = instance.addr;
+    let open = |padding: bool| async move {
+        let mut request = format!("ws://{addr}/graphql")
+            .into_client_request()
+            .unwrap();
+        let headers = request.headers_mut();
+        headers.insert(
+            "Sec-WebSocket-Protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        if padding {
+            // Headers that fill the server's read buffer, as a browser's cookies may.
+            headers.insert("X-Padding", "p".repeat(6000).parse().unwrap());
+        }
+        let (mut ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        let init = json!({ "type": "connection_init" }).to_string();
+        ws.send(Message::Text(init.into())).await.unwrap();
+        ws.next().await.expect("connection_ack").unwrap();
+        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
+            "query": "subscription { integrationRunStatusChanged { sequence status } }" } });
+        ws.send(Message::Text(subscribe.to_string().into()))
+            .await
+            .unwrap();
+        ws
+    };
+    // The allocator's and the runtime's first pools are not the subscribers' cost.
+    let mut warm = Vec::new();
+    for _ in 0..50 {
+        warm.push(open(false).await);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = instance.rss_kib();
+    let sockets: Vec<_> = futures_util::stream::iter(0..SUBSCRIBERS)
+        .map(|_| open(true))
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let per_subscriber = (instance.rss_kib().saturating_sub(before)) as f64 / SUBSCRIBERS as f64;
+    eprintln!("{per_subscriber:.1} KiB per idle subscriber (debug build)");
+    assert!(
+        per_subscriber < 24.0,
+        "{per_subscriber:.1} KiB of server memory per idle subscriber"
+    );
+    drop((sockets, warm));
+}

@@ -570,6 +570,19 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The process's resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let pid = self._child.id().expect("the gateway runs");
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .expect("VmRSS of the gateway")
+    }
+
     /// Whether the process has ended (crashed, when nobody stopped it).
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
         self._child.try_wait().ok().flatten()
