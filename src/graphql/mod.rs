@@ -81,7 +81,13 @@ fn builder() -> async_graphql::SchemaBuilder<
 pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway::Gateway {
     let loaders = loaders::Loaders::new(&db, options.loader_delay);
     let limits = options.limits;
+    // Every request reaches the schema through the gateway, whose validation is the spec's
+    // (apollo-compiler, checked against graphql-js) and comes first: async-graphql's own rules
+    // would only validate the same document again on every execution (mutations, subscription
+    // events, reads direct reads decline). `Fast` keeps what execution needs from it (fragment
+    // cycles, uploads, and the depth and complexity limits).
     let mut builder = builder()
+        .validation_mode(async_graphql::ValidationMode::Fast)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH);
