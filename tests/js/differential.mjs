@@ -1070,8 +1070,6 @@ const KNOWN = new Map([
     "the gateway's own rule (issue 17): text with control characters other than tab, newline and carriage return is refused, since XML cannot carry it"],
   ['nullable variable in a OneOf input object at a non-null position',
     'the spec (OneOf Input Objects) refuses it; graphql-js 16.15 misses it at a non-null position'],
-  ['valid: explicit null for a nullable variable with a default used as Int!',
-    "async-graphql's executor refuses the null argument before the field runs, where graphql-js answers a field error"],
 ]);
 const disagree = cases.filter((c) => c.server.verdict !== c.js.verdict);
 const known = disagree.filter((c) => KNOWN.has(c.name));
