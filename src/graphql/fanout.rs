@@ -555,7 +555,8 @@ struct Attach {
     /// The last sequence the member delivered (this answer's).
     last: i64,
     /// Told the last delivered sequence when the queue ends; the member then ends (with
-    /// `SLOW_CONSUMER` when it lagged). Dropped by the member when it is dropped.
+    /// `SLOW_CONSUMER` when it lagged). Its receiver is the member's: closed when the member is
+    /// dropped (its operation completed or was stopped), which tells the lane to let it go.
     done: oneshot::Sender<i64>,
 }
 
