@@ -448,3 +448,65 @@ async fn an_operation_stopped_mid_stream_gets_nothing_more_and_its_id_can_be_use
     }
     open(&app, 0.0).await;
 }
+
+/// One socket cannot hold operations without bound (each costs server memory, and with
+/// variables of its own an execution of its own): the 101st at once is refused with an `error`
+/// naming the limit, and never starts; once one completes, another may start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_holds_at_most_a_hundred_operations_at_once() {
+    let _serial = SERIAL.lock().await;
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let run = app.run("SAP").await;
+    for (protocol, next, stop) in [
+        ("graphql-transport-ws", "next", "complete"),
+        ("graphql-ws", "data", "stop"),
+    ] {
+        open(&app, 0.0).await;
+        let mut ws = app.ws(protocol).await;
+        for i in 0..100 {
+            ws.subscribe(&i.to_string(), RUN_CHANGES, json!({ "run": run }))
+                .await;
+        }
+        ws.subscribe("extra", RUN_CHANGES, json!({ "run": run }))
+            .await;
+        let refused = ws.next_message().await;
+        assert_eq!(refused["type"], "error", "{refused}");
+        assert_eq!(refused["id"], "extra", "{refused}");
+        let error = if protocol == "graphql-transport-ws" {
+            refused["payload"][0].clone()
+        } else {
+            refused["payload"].clone()
+        };
+        assert_eq!(error["extensions"]["code"], "VALIDATION", "{refused}");
+        assert_eq!(error["extensions"]["max"], 100, "{refused}");
+        open(&app, 100.0).await;
+        // One ends; then the same id starts, and hears the next event with the 99 others.
+        ws.send(json!({ "id": "0", "type": stop })).await;
+        let completed = ws.next_message().await;
+        assert_eq!(completed["type"], "complete", "{completed}");
+        assert_eq!(completed["id"], "0", "{completed}");
+        ws.subscribe("extra", RUN_CHANGES, json!({ "run": run }))
+            .await;
+        open(&app, 100.0).await;
+        app.act(
+            if protocol == "graphql-ws" {
+                "pause"
+            } else {
+                "run"
+            },
+            run,
+        )
+        .await;
+        let mut ids = Vec::new();
+        for _ in 0..100 {
+            let message = ws.next_message().await;
+            assert_eq!(message["type"], next, "{message}");
+            ids.push(message["id"].as_str().unwrap().to_owned());
+        }
+        assert!(ids.contains(&"extra".to_owned()), "{ids:?}");
+        assert!(!ids.contains(&"0".to_owned()), "{ids:?}");
+        ws.close().await;
+    }
+    open(&app, 0.0).await;
+}

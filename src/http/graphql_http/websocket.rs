@@ -164,6 +164,10 @@ async fn serve_websocket<E: Executor>(
                 _ => None,
             })
         });
+    // At most MAX_OPERATIONS operations at once: one more is refused before it starts.
+    let operations = Arc::new(Operations::new(protocol));
+    let operations_in_input = operations.clone();
+    let input = input.filter(move |bytes| std::future::ready(operations_in_input.admit(bytes)));
     // When the credentials expire: those of the upgrade request's header until
     // `connection_init` is accepted, then that caller's. The loop reads it after each message
     // (`connection_init` is handled while the loop polls, so nothing needs waking).
@@ -209,6 +213,22 @@ async fn serve_websocket<E: Executor>(
         .on_connection_init(on_init)
         .keepalive_timeout(KEEPALIVE);
     futures_util::pin_mut!(messages);
+    // The refusals of operations over the limit come out with the protocol's own messages.
+    let operations_out = operations.clone();
+    let messages = futures_util::stream::poll_fn(move |cx| {
+        if let Some(refusal) = operations_out.refusal() {
+            return std::task::Poll::Ready(Some(async_graphql::http::WsMessage::Text(refusal)));
+        }
+        match futures_util::Stream::poll_next(messages.as_mut(), cx) {
+            std::task::Poll::Pending => match operations_out.refusal() {
+                Some(refusal) => {
+                    std::task::Poll::Ready(Some(async_graphql::http::WsMessage::Text(refusal)))
+                }
+                None => std::task::Poll::Pending,
+            },
+            ready => ready,
+        }
+    });
     let mut messages = Woken::new(messages);
     let mut request_errors =
         (protocol == WebSocketProtocols::GraphQLWS).then(RequestErrors::default);
@@ -255,6 +275,7 @@ async fn serve_websocket<E: Executor>(
                             None => Some(text),
                         };
                         let Some(text) = text else { continue };
+                        operations.ended_by(&text);
                         // A shared answer's bytes, written into this protocol's own frame.
                         let text = splices.splice_into(&text, Some(&mut lane)).unwrap_or(text);
                         Message::Text(text.into())
@@ -284,6 +305,107 @@ async fn serve_websocket<E: Executor>(
                 break;
             }
         }
+    }
+}
+
+/// How many operations (subscriptions, and queries over the socket) one WebSocket may have
+/// running at once. Each holds server memory (and, with its own variables, an execution of its
+/// own); without a bound one socket could open them by the thousand.
+const MAX_OPERATIONS: usize = 100;
+
+/// The operations a WebSocket has running, as its messages tell: a `subscribe` (`start`) adds
+/// one, unless MAX_OPERATIONS are running — it is then refused with an `error` message and never
+/// reaches the protocol machine; the client's `complete` (`stop`) and the server's `complete` or
+/// `error` end one.
+struct Operations {
+    protocol: WebSocketProtocols,
+    running: std::sync::Mutex<HashSet<String>>,
+    refused: std::sync::Mutex<std::collections::VecDeque<String>>,
+}
+
+/// The type and id of a protocol message (the rest is skipped).
+#[derive(Deserialize)]
+struct Kind<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(default)]
+    id: Option<String>,
+}
+
+impl Operations {
+    fn new(protocol: WebSocketProtocols) -> Self {
+        Self {
+            protocol,
+            running: std::sync::Mutex::default(),
+            refused: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Whether the client's message goes on to the protocol machine.
+    fn admit(&self, message: &[u8]) -> bool {
+        let Ok(Kind { kind, id: Some(id) }) = serde_json::from_slice::<Kind<'_>>(message) else {
+            // Not one that starts or ends an operation (or unreadable: the machine answers it).
+            return true;
+        };
+        let Ok(mut running) = self.running.lock() else {
+            return true;
+        };
+        match kind {
+            "subscribe" | "start" => {
+                if running.contains(&id) || running.len() < MAX_OPERATIONS {
+                    running.insert(id);
+                    return true;
+                }
+                drop(running);
+                if let Ok(mut refused) = self.refused.lock() {
+                    refused.push_back(self.refusal_of(&id));
+                }
+                false
+            }
+            "complete" | "stop" => {
+                running.remove(&id);
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// The next refusal to send.
+    fn refusal(&self) -> Option<String> {
+        self.refused.lock().ok()?.pop_front()
+    }
+
+    /// Notes the end of the operation a server message ends (`complete`, `error`).
+    fn ended_by(&self, text: &str) {
+        if !(text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#)) {
+            return;
+        }
+        if let (Ok(Kind { id: Some(id), .. }), Ok(mut running)) =
+            (serde_json::from_str::<Kind<'_>>(text), self.running.lock())
+        {
+            running.remove(&id);
+        }
+    }
+
+    /// The `error` message refusing operation `id`: over graphql-transport-ws its payload is the
+    /// errors, over the legacy protocol one error.
+    fn refusal_of(&self, id: &str) -> String {
+        let (_, mut error) = transport_error(
+            StatusCode::BAD_REQUEST,
+            &format!(
+                "this connection already has {MAX_OPERATIONS} operations running: complete one \
+                 first, or open another connection"
+            ),
+        );
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", "VALIDATION");
+        ext.set("limit", "operations per WebSocket");
+        ext.set("max", MAX_OPERATIONS as u64);
+        let payload = match self.protocol {
+            WebSocketProtocols::GraphQLWS => serde_json::json!([error]),
+            _ => serde_json::json!(error),
+        };
+        serde_json::json!({ "type": "error", "id": id, "payload": payload }).to_string()
     }
 }
 
