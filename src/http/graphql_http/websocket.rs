@@ -215,17 +215,17 @@ async fn serve_websocket<E: Executor>(
     futures_util::pin_mut!(messages);
     // The refusals of operations over the limit come out with the protocol's own messages.
     let operations_out = operations.clone();
+    // (Polling the machine reads the input, which queues refusals; after a message it yields,
+    // `Woken` polls it again, so a refusal waits at most for that.)
     let messages = futures_util::stream::poll_fn(move |cx| {
-        if let Some(refusal) = operations_out.refusal() {
-            return std::task::Poll::Ready(Some(async_graphql::http::WsMessage::Text(refusal)));
-        }
         match futures_util::Stream::poll_next(messages.as_mut(), cx) {
-            std::task::Poll::Pending => match operations_out.refusal() {
-                Some(refusal) => {
-                    std::task::Poll::Ready(Some(async_graphql::http::WsMessage::Text(refusal)))
-                }
-                None => std::task::Poll::Pending,
-            },
+            std::task::Poll::Pending => {
+                operations_out
+                    .refusal()
+                    .map_or(std::task::Poll::Pending, |refusal| {
+                        std::task::Poll::Ready(Some(async_graphql::http::WsMessage::Text(refusal)))
+                    })
+            }
             ready => ready,
         }
     });
@@ -380,9 +380,7 @@ impl Operations {
         if !(text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#)) {
             return;
         }
-        if let (Ok(Kind { id: Some(id), .. }), Ok(mut running)) =
-            (serde_json::from_str::<Kind<'_>>(text), self.running.lock())
-        {
+        if let (Some(id), Ok(mut running)) = (RequestErrors::id_of(text), self.running.lock()) {
             running.remove(&id);
         }
     }
