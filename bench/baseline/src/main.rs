@@ -47,9 +47,20 @@ async fn main() {
             _ => panic!("usage: bench-baseline --database-url URL --listen ADDR --pool N"),
         }
     }
+    // The gateway's pool policy (src/db.rs): a connection is pinged before use only when it has
+    // rested, so the baseline does not pay a round trip the gateway saves.
     let pool = PgPoolOptions::new()
         .max_connections(pool_size)
         .min_connections(pool_size)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= std::time::Duration::from_millis(10) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect(&url)
         .await
         .expect("connect to PostgreSQL");
