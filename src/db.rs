@@ -12,7 +12,7 @@ use crate::config::DatabaseConfig;
 
 /// How long a pooled connection may rest before it is pinged when next acquired (HikariCP
 /// skips its check for 500 ms; a restarted or failed-over server is gone for longer than this).
-pub const IDLE_BEFORE_PING: Duration = Duration::from_millis(10);
+const IDLE_BEFORE_PING: Duration = Duration::from_millis(10);
 
 /// Opens a connection pool; SQLite gets WAL, foreign keys and a busy timeout on every connection.
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {

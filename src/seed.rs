@@ -199,10 +199,11 @@ fn past_runs(integrations: &[(i32, Profile)], now: DateTime<Utc>) -> Vec<PastRun
     let recent = now - Duration::days(7);
     let mut out = Vec::new();
     let mut document_id = 0;
-    let mut since_outlier = std::collections::HashMap::new();
+    // Runs of each integration (by position) since its last finished outlier.
+    let mut since_outlier = vec![0u32; integrations.len()];
     for back in (1..=HISTORY_DAYS * 24).rev() {
         let slot = hour - Duration::hours(back);
-        for (integration_id, p) in integrations {
+        for (i, (integration_id, p)) in integrations.iter().enumerate() {
             if !slot.hour().is_multiple_of(p.every_hours) {
                 continue;
             }
@@ -216,7 +217,7 @@ fn past_runs(integrations: &[(i32, Profile)], now: DateTime<Utc>) -> Vec<PastRun
             // Outliers come at the profile's rate, and at the latest twice its mean gap after the
             // last finished one: a chance draw could leave a month without any, whatever the hour
             // the demo is loaded at.
-            let since = since_outlier.entry(*integration_id).or_insert(0u32);
+            let since = &mut since_outlier[i];
             let overdue = f64::from(*since) * p.outliers >= 2.0;
             let outlier = rng.random_bool(p.outliers) || overdue;
             if outlier {

@@ -27,15 +27,12 @@ pub(crate) async fn gql(
     body["data"].clone()
 }
 
+#[path = "../../tests/common/procfs.rs"]
+mod procfs;
+
+/// The resident memory of process `pid`, in KiB (0 once it is gone).
 pub(crate) fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
+    procfs::rss_kib(pid).unwrap_or(0)
 }
 
 /// The process's user + system CPU time, in clock ticks (1/100 s on Linux).

@@ -1,6 +1,8 @@
 //! Test harness: the real server on an ephemeral port over a fresh database, and a GraphQL client.
 #![allow(dead_code, unreachable_pub)]
 
+/// A process's figures from /proc (shared with the benchmarks).
+pub mod procfs;
 /// Python tools from PyPI in venvs made once.
 pub mod python;
 /// A real SMTP server (aiosmtpd) that records what it receives.
@@ -573,14 +575,7 @@ impl Instance {
     /// The process's resident memory, in KiB.
     pub fn rss_kib(&self) -> u64 {
         let pid = self._child.id().expect("the gateway runs");
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            })
-            .expect("VmRSS of the gateway")
+        procfs::rss_kib(pid).expect("VmRSS of the gateway")
     }
 
     /// Whether the process has ended (crashed, when nobody stopped it).

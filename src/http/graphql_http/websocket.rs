@@ -319,8 +319,14 @@ const MAX_OPERATIONS: usize = 100;
 /// `error` end one.
 struct Operations {
     protocol: WebSocketProtocols,
-    running: std::sync::Mutex<HashSet<String>>,
-    refused: std::sync::Mutex<std::collections::VecDeque<String>>,
+    state: std::sync::Mutex<OperationsState>,
+}
+
+/// The ids of the operations running, and the refusals waiting to be sent.
+#[derive(Default)]
+struct OperationsState {
+    running: HashSet<String>,
+    refused: std::collections::VecDeque<String>,
 }
 
 /// The type and id of a protocol message (the rest is skipped).
@@ -336,8 +342,7 @@ impl Operations {
     fn new(protocol: WebSocketProtocols) -> Self {
         Self {
             protocol,
-            running: std::sync::Mutex::default(),
-            refused: std::sync::Mutex::default(),
+            state: std::sync::Mutex::default(),
         }
     }
 
@@ -347,23 +352,21 @@ impl Operations {
             // Not one that starts or ends an operation (or unreadable: the machine answers it).
             return true;
         };
-        let Ok(mut running) = self.running.lock() else {
+        let Ok(mut state) = self.state.lock() else {
             return true;
         };
         match kind {
             "subscribe" | "start" => {
-                if running.contains(&id) || running.len() < MAX_OPERATIONS {
-                    running.insert(id);
+                if state.running.contains(&id) || state.running.len() < MAX_OPERATIONS {
+                    state.running.insert(id);
                     return true;
                 }
-                drop(running);
-                if let Ok(mut refused) = self.refused.lock() {
-                    refused.push_back(self.refusal_of(&id));
-                }
+                let refusal = self.refusal_of(&id);
+                state.refused.push_back(refusal);
                 false
             }
             "complete" | "stop" => {
-                running.remove(&id);
+                state.running.remove(&id);
                 true
             }
             _ => true,
@@ -372,7 +375,7 @@ impl Operations {
 
     /// The next refusal to send.
     fn refusal(&self) -> Option<String> {
-        self.refused.lock().ok()?.pop_front()
+        self.state.lock().ok()?.refused.pop_front()
     }
 
     /// Notes the end of the operation a server message ends (`complete`, `error`).
@@ -380,8 +383,8 @@ impl Operations {
         if !(text.starts_with(r#"{"type":"complete""#) || text.starts_with(r#"{"type":"error""#)) {
             return;
         }
-        if let (Some(id), Ok(mut running)) = (RequestErrors::id_of(text), self.running.lock()) {
-            running.remove(&id);
+        if let (Some(id), Ok(mut state)) = (RequestErrors::id_of(text), self.state.lock()) {
+            state.running.remove(&id);
         }
     }
 
