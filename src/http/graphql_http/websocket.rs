@@ -329,11 +329,13 @@ struct OperationsState {
     refused: std::collections::VecDeque<String>,
 }
 
-/// The type and id of a protocol message (the rest is skipped).
+/// The type and id of a protocol message (the rest is skipped). The type is borrowed when it can
+/// be and decoded when it has JSON escapes, as the protocol machine decodes it: a `&str` would
+/// fail on `"subscr\u0069be"`, and the message would reach the machine unbounded.
 #[derive(Deserialize)]
 struct Kind<'a> {
-    #[serde(rename = "type")]
-    kind: &'a str,
+    #[serde(rename = "type", borrow)]
+    kind: std::borrow::Cow<'a, str>,
     #[serde(default)]
     id: Option<String>,
 }
@@ -355,7 +357,7 @@ impl Operations {
         let Ok(mut state) = self.state.lock() else {
             return true;
         };
-        match kind {
+        match &*kind {
             "subscribe" | "start" => {
                 if state.running.contains(&id) || state.running.len() < MAX_OPERATIONS {
                     state.running.insert(id);
@@ -591,6 +593,32 @@ mod tests {
         auth::http::Rejection,
         http::graphql_http::{HttpLimits, graphql_routes, test_support::*},
     };
+
+    #[test]
+    fn an_operation_over_the_bound_is_refused_however_its_message_is_written() {
+        let operations = Operations::new(WebSocketProtocols::GraphQLWS);
+        for i in 0..MAX_OPERATIONS {
+            let message = json!({ "id": i.to_string(), "type": "subscribe", "payload": {} });
+            assert!(operations.admit(message.to_string().as_bytes()));
+        }
+        // The same message with its type or id written with JSON escapes (which the protocol
+        // machine decodes), or its keys in another order.
+        for message in [
+            r#"{"id":"x","type":"subscr\u0069be","payload":{}}"#,
+            r#"{"type":"subscribe","id":"\u0078","payload":{}}"#,
+            r#"{"payload":{},"type":"\u0073ubscribe","id":"y"}"#,
+        ] {
+            assert!(!operations.admit(message.as_bytes()), "{message}");
+        }
+        assert_eq!(
+            std::iter::from_fn(|| operations.refusal()).count(),
+            3,
+            "each refusal is sent"
+        );
+        // One ends (its id escaped too), and another may start.
+        assert!(operations.admit(br#"{"id":"\u0030","type":"complete"}"#));
+        assert!(operations.admit(br#"{"id":"x","type":"subscribe","payload":{}}"#));
+    }
 
     #[tokio::test]
     async fn websocket_upgrade_echoes_the_subprotocol() {
