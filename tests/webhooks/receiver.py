@@ -118,11 +118,12 @@ class Handler(BaseHTTPRequestHandler):
         extra = {}
         if "retryAfter" in response:
             extra["Retry-After"] = str(response["retryAfter"])
-        try:
-            self.answer(status, b"ok", extra)
-        finally:
-            with LOCK:
-                IN_FLIGHT[url.path] -= 1
+        # No longer in flight once the answer is decided, before it is written: the sender may
+        # start its next request as soon as the answer arrives, and this thread may not run
+        # again before that request is counted (seen as one more than the bound at once).
+        with LOCK:
+            IN_FLIGHT[url.path] -= 1
+        self.answer(status, b"ok", extra)
 
 
 class Server(ThreadingHTTPServer):
