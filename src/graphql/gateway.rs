@@ -83,7 +83,9 @@ struct Documents {
 /// The documents and the size of their texts together (kept as entries come and go: summing
 /// 1,024 texts on every new document cost more than validating a small one).
 struct Cache {
-    documents: lru::LruCache<String, Document>,
+    /// Hashed with foldhash (randomly seeded per process) rather than SipHash: the text is
+    /// hashed on every request, and SipHash took a visible share of a one-row read.
+    documents: lru::LruCache<String, Document, foldhash::fast::RandomState>,
     text_bytes: usize,
 }
 
@@ -111,8 +113,9 @@ impl Documents {
     fn new() -> Self {
         Self {
             cache: std::sync::Mutex::new(Cache {
-                documents: lru::LruCache::new(
+                documents: lru::LruCache::with_hasher(
                     std::num::NonZeroUsize::new(DOCUMENTS).unwrap_or(std::num::NonZeroUsize::MIN),
+                    foldhash::fast::RandomState::default(),
                 ),
                 text_bytes: 0,
             }),

@@ -16,7 +16,7 @@ use apollo_compiler::{
     executable::{DirectiveList, Selection, SelectionSet},
     parser::LineColumn,
     parser::Parser,
-    response::{GraphQLError, JsonMap},
+    response::{GraphQLError, JsonMap, JsonValue},
     validation::{DiagnosticList, Valid},
 };
 use async_graphql::{Pos, ServerError, Variables};
@@ -145,13 +145,10 @@ impl Validator {
             };
             vec![validation_error(message, Vec::new(), None)]
         })?;
-        let values: JsonMap = match serde_json::to_value(variables)
-            .ok()
-            .and_then(|v| serde_json::from_value::<apollo_compiler::response::JsonValue>(v).ok())
-        {
-            Some(apollo_compiler::response::JsonValue::Object(map)) => map,
-            _ => JsonMap::new(),
-        };
+        let values: JsonMap = variables
+            .iter()
+            .map(|(name, value)| (name.as_str().into(), json(value)))
+            .collect();
         apollo_compiler::request::coerce_variable_values(&self.schema, operation, &values)
             .map_err(|e| {
                 let error = e.to_graphql_error(&document.sources);
@@ -174,6 +171,29 @@ impl Validator {
             }
         }
         Ok(())
+    }
+}
+
+/// A variable's value as apollo-compiler reads it. Built directly: through `serde_json::Value`
+/// it was two trees and their allocations on every request. (Values are bounded in depth and
+/// size before they get here: `limits.rs`.)
+fn json(value: &async_graphql::Value) -> JsonValue {
+    use async_graphql::Value;
+    match value {
+        Value::Null => JsonValue::Null,
+        Value::Number(number) => JsonValue::Number(number.clone()),
+        Value::String(text) => JsonValue::String(text.as_str().into()),
+        Value::Boolean(flag) => JsonValue::Bool(*flag),
+        // As async-graphql serializes bytes (JSON variables never hold any; uploads do).
+        Value::Binary(bytes) => JsonValue::Array(bytes.iter().map(|b| (*b).into()).collect()),
+        Value::Enum(name) => JsonValue::String(name.as_str().into()),
+        Value::List(items) => JsonValue::Array(items.iter().map(json).collect()),
+        Value::Object(fields) => JsonValue::Object(
+            fields
+                .iter()
+                .map(|(name, value)| (name.as_str().into(), json(value)))
+                .collect(),
+        ),
     }
 }
 

@@ -62,13 +62,16 @@ pub fn router(
         .layer(DefaultBodyLimit::max(max_body_bytes))
         // A body that has not arrived within the request timeout ends the request (408).
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
-        // Requests in flight, which alert deliveries yield to when the server is saturated.
-        .layer(axum::middleware::from_fn(
-            |request: axum::extract::Request, next: axum::middleware::Next| async move {
-                let _serving = crate::pressure::serving();
-                next.run(request).await
-            },
-        ))
+        // Requests in flight, which alert deliveries yield to when the server is saturated;
+        // counted from the call until the response is ready. (A `from_fn` middleware would
+        // clone and box the whole inner service for every request.)
+        .layer(tower::util::MapFutureLayer::new(|response| {
+            let serving = crate::pressure::serving();
+            async move {
+                let _serving = serving;
+                response.await
+            }
+        }))
         // Layers run bottom-up: the id is set (or the caller's kept) first, then the request's
         // span carries it, so every log line of the request, the GraphQL operation's span
         // included, names it; the response echoes it.

@@ -161,8 +161,10 @@ where
         id: i32,
     ) -> Result<Option<E::Model>, DbErr> {
         use sea_orm::{ColumnTrait, QueryFilter};
+        // No LIMIT: the key matches one row at most, and a LIMIT's parameter and plan node cost
+        // PostgreSQL time on every read.
         let build = |id: i32| {
-            self.select(E::find().filter(id_column.eq(id)).limit(1))
+            self.select(E::find().filter(id_column.eq(id)))
                 .build(db.get_database_backend())
         };
         let Some(only) = &self.only else {

@@ -406,14 +406,39 @@ where
     } else {
         select.order_by(sort.column, order(desc))
     };
-    let select = select
-        .order_by(id_col, order(desc))
-        .offset(window.offset)
-        .limit(window.size + 1);
+    let select = then_by_id(select, sort.column, id_col, desc);
+    // An OFFSET of 0 is left out: its parameter and plan node cost PostgreSQL time on every
+    // read of a first page.
+    let select = if window.offset > 0 {
+        select.offset(window.offset)
+    } else {
+        select
+    };
+    let select = select.limit(window.size + 1);
     let rows = with_keys(columns, &sort, id_col, None)
         .read(db, select)
         .await?;
     Ok(finish_page(rows, &sort, id_col, &window))
+}
+
+/// Whether a page's order needs the id after its sort column to be total: not when it sorts by
+/// the id (ordering by it twice costs the database a second comparison per row).
+fn needs_id_order<C: ColumnTrait>(sort_column: C, id_col: C) -> bool {
+    sort_column.as_str() != id_col.as_str()
+}
+
+/// `select` ordered by the id after its sort column (when [`needs_id_order`]).
+fn then_by_id<Q: QueryOrder, C: ColumnTrait>(
+    select: Q,
+    sort_column: C,
+    id_col: C,
+    desc: bool,
+) -> Q {
+    if needs_id_order(sort_column, id_col) {
+        select.order_by(id_col, order(desc))
+    } else {
+        select
+    }
 }
 
 /// `columns` with the ones a page's cursors and grouping read: the sort column, the id and the
@@ -500,7 +525,9 @@ where
     } else {
         over.order_by(sort.column, order(desc));
     }
-    over.order_by(id_col, order(desc));
+    if needs_id_order(sort.column, id_col) {
+        over.order_by(id_col, order(desc));
+    }
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), over, Alias::new("page_row"));
     let rn = Expr::col((Alias::new("paged"), Alias::new("page_row")));
     let outer = Query::select()
@@ -569,10 +596,15 @@ where
         over.order_by(sort.column, order(desc));
         inner.order_by(sort.column, order(desc));
     }
-    over.order_by(id_col, order(desc));
-    inner.order_by(id_col, order(desc));
+    if needs_id_order(sort.column, id_col) {
+        over.order_by(id_col, order(desc));
+        inner.order_by(id_col, order(desc));
+    }
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), over, page_row.clone());
-    inner.offset(window.offset).limit(window.size + 1);
+    if window.offset > 0 {
+        inner.offset(window.offset);
+    }
+    inner.limit(window.size + 1);
     let outer = Query::select()
         .expr(Expr::cust("\"paged\".*"))
         .from_function(

@@ -96,9 +96,12 @@ pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
 ) -> Direct<Value> {
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
     let columns = node_columns::<C>(cx, field, names)?;
+    // The condition is copied for the count only when one is asked for (a copy of a filter's
+    // expression tree is dozens of allocations).
+    let counted = counts(cx, field, names)?.then(|| condition.clone());
     let page = paging::fetch_page_of::<C::Entity, _>(
         cx.db,
-        condition.clone(),
+        condition,
         sort,
         C::id_column(),
         &args,
@@ -106,8 +109,10 @@ pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
     )
     .await?;
     let pages = [page];
-    let count: BoxFuture<'a, Direct<Vec<u64>>> =
-        Box::pin(async move { Ok(vec![paging::count::<C::Entity, _>(cx.db, condition).await?]) });
+    let count: BoxFuture<'a, Direct<Vec<u64>>> = Box::pin(async move {
+        let condition = counted.ok_or(Decline)?;
+        Ok(vec![paging::count::<C::Entity, _>(cx.db, condition).await?])
+    });
     let mut values = connections(cx, &pages, field, names, count).await?;
     values.pop().ok_or(Decline)
 }
@@ -124,10 +129,11 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
     let columns = node_columns::<C>(cx, field, names)?;
+    let counted = counts(cx, field, names)?.then(|| condition.clone());
     let mut by_parent = paging::fetch_pages_by_parent_of::<C::Entity, _>(
         cx.db,
         (parent_col, &ids),
-        condition.clone(),
+        condition,
         sort,
         C::id_column(),
         &args,
@@ -139,6 +145,7 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
         .map(|id| by_parent.remove(id).unwrap_or_default())
         .collect();
     let count: BoxFuture<'a, Direct<Vec<u64>>> = Box::pin(async move {
+        let condition = counted.ok_or(Decline)?;
         let counts: HashMap<i32, u64> =
             paging::count_by_parent::<C::Entity, _>(cx.db, parent_col, &ids, condition).await?;
         Ok(ids
@@ -147,6 +154,14 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
             .collect())
     });
     connections(cx, &pages, field, names, count).await
+}
+
+/// Whether the connection `field` selects its `totalCount` (which [`connections`] then reads).
+fn counts(cx: &Cx<'_>, field: &Field, names: Names) -> Direct<bool> {
+    Ok(cx
+        .fields(&field.selection_set.node, names.connection)?
+        .iter()
+        .any(|selected| selected.field.name.node == "totalCount"))
 }
 
 /// The columns of the rows of a connection that `field` selects: those its `nodes` and its

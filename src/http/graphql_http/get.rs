@@ -1,5 +1,7 @@
 //! GET: a WebSocket upgrade, GraphiQL for a browser, or a GraphQL-over-HTTP request.
 
+use std::sync::Arc;
+
 use async_graphql::{Executor, Request as GqlRequest, Variables};
 use async_graphql_axum::GraphQLProtocol;
 use axum::{
@@ -52,7 +54,7 @@ impl GetParams {
 
 /// GET: a WebSocket upgrade, GraphiQL for a browser, or a GraphQL-over-HTTP query (rule 4).
 pub(super) async fn graphql_get<E: Executor>(
-    State(state): State<GraphqlState<E>>,
+    State(state): State<Arc<GraphqlState<E>>>,
     // axum 0.8 has no `Option<WebSocketUpgrade>` extractor, so a `Result` stands in for
     // "is this an upgrade?".
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -74,7 +76,7 @@ pub(super) async fn graphql_get<E: Executor>(
 
 /// The non-WebSocket part of GET.
 async fn graphql_get_http<E: Executor>(
-    state: GraphqlState<E>,
+    state: Arc<GraphqlState<E>>,
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Response {

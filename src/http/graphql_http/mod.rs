@@ -97,12 +97,14 @@ where
                 // one shape. axum's default 405 has an empty body.
                 .fallback(method_not_allowed),
         )
-        .with_state(GraphqlState {
+        // Shared: axum clones the state for every request, and one count is cheaper than one
+        // per part.
+        .with_state(Arc::new(GraphqlState {
             executor,
             explorer: explorer.clone(),
             limits,
             auth,
-        })
+        }))
         .merge(explorer.asset_routes())
 }
 
@@ -130,7 +132,6 @@ impl Default for HttpLimits {
 }
 
 /// Router state: the executor (usually a `Schema`) and the pre-rendered explorer page.
-#[derive(Clone)]
 struct GraphqlState<E> {
     executor: E,
     explorer: Arc<Explorer>,

@@ -1,5 +1,7 @@
 //! POST: JSON (single or batch) and multipart/form-data requests.
 
+use std::sync::Arc;
+
 use async_graphql::{BatchRequest, Executor, ParseRequestError, parser::types::OperationType};
 use async_graphql_axum::{GraphQLBatchRequest, rejection::GraphQLRejection};
 use axum::{
@@ -77,7 +79,7 @@ fn acceptable_body_type(headers: &HeaderMap) -> bool {
 
 /// POST: reads a JSON (single or batch) or multipart GraphQL request and executes it.
 pub(super) async fn graphql_post<E: Executor>(
-    State(state): State<GraphqlState<E>>,
+    State(state): State<Arc<GraphqlState<E>>>,
     req: Request,
 ) -> Response {
     let multipart = accepts_multipart(req.headers());
@@ -117,7 +119,7 @@ pub(super) async fn graphql_post<E: Executor>(
             let request = with_caller(request, &principal);
             if multipart && operation_type(&request) == Some(OperationType::Subscription) {
                 let expires = principal.as_ref().and_then(|p| p.expires_at);
-                return multipart_subscription(state.executor, request, expires);
+                return multipart_subscription(state.executor.clone(), request, expires);
             }
             let limit = state.limits.timeout;
             // Boxed: the execution's future is large, and every layer above would move it.

@@ -42,7 +42,7 @@ const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
 /// A WebSocket upgrade on GET: a GraphQL subprotocol is required and, with authentication, a
 /// token in the upgrade request's own header is checked before upgrading.
 pub(super) async fn upgrade<E: Executor>(
-    state: GraphqlState<E>,
+    state: Arc<GraphqlState<E>>,
     ws: WebSocketUpgrade,
     protocol: Result<GraphQLProtocol, StatusCode>,
     headers: HeaderMap,
@@ -54,7 +54,7 @@ pub(super) async fn upgrade<E: Executor>(
             "Sec-WebSocket-Protocol must be graphql-transport-ws or graphql-ws",
         );
     };
-    let executor = state.executor;
+    let executor = state.executor.clone();
     // A token in the upgrade request's header is checked before upgrading, so a bad one
     // gets a plain 401; otherwise the connection_init payload carries it.
     let from_header = match (&state.auth, headers.contains_key(header::AUTHORIZATION)) {
@@ -64,7 +64,7 @@ pub(super) async fn upgrade<E: Executor>(
         },
         _ => None,
     };
-    let auth = state.auth;
+    let auth = state.auth.clone();
     // Read now, so that the request's headers are dropped: their values are slices of the
     // connection's read buffer (16 KiB), which they would keep alive as long as the socket.
     let chosen = chosen_protocol(&headers);
