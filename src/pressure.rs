@@ -27,6 +27,18 @@ pub fn serving() -> Serving {
     Serving(())
 }
 
+/// `response` (a router's answer to one request), counted from this call until it is ready or
+/// dropped: the HTTP router's layer (`http::router`).
+pub fn counted<F: std::future::Future>(
+    response: F,
+) -> impl std::future::Future<Output = F::Output> {
+    let serving = serving();
+    async move {
+        let _serving = serving;
+        response.await
+    }
+}
+
 /// Requests being served now.
 pub fn in_flight() -> usize {
     IN_FLIGHT.load(Ordering::Relaxed)
@@ -50,10 +62,10 @@ fn saturation_threshold() -> usize {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_request_counts_until_its_guard_is_dropped() {
-        // No other test of the library serves through the counting router, so the count is
-        // this test's alone.
+    // One test: no other test of the library serves through the counting router, so the count
+    // is this test's alone.
+    #[tokio::test]
+    async fn a_request_counts_until_it_is_answered_or_dropped() {
         let before = in_flight();
         let a = serving();
         let b = serving();
@@ -61,6 +73,22 @@ mod tests {
         drop(a);
         assert_eq!(in_flight(), before + 1);
         drop(b);
+        assert_eq!(in_flight(), before);
+
+        // The router's answers: counted from the call, before they are first polled.
+        let (answer, answered) = tokio::sync::oneshot::channel::<()>();
+        let response = counted(async move { answered.await.is_ok() });
+        assert_eq!(in_flight(), before + 1);
+        let task = tokio::spawn(response);
+        tokio::task::yield_now().await;
+        assert_eq!(in_flight(), before + 1, "still counted while pending");
+        answer.send(()).unwrap();
+        assert!(task.await.unwrap());
+        assert_eq!(in_flight(), before);
+        // A request whose connection went away stops counting too.
+        let abandoned = counted(std::future::pending::<()>());
+        assert_eq!(in_flight(), before + 1);
+        drop(abandoned);
         assert_eq!(in_flight(), before);
     }
 }

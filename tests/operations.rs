@@ -582,3 +582,56 @@ async fn spans_are_exported_to_the_otlp_endpoint() {
         .unwrap();
     assert_eq!(line, "POST /v1/traces HTTP/1.1");
 }
+
+/// A request's one operation is described on the request's own span (one span per request: a
+/// second cost a tenth of a one-row read's CPU); each operation of a batch gets a span of its
+/// own under the request's.
+#[tokio::test]
+async fn an_operation_is_named_on_its_requests_span_and_a_batchs_on_spans_of_their_own() {
+    let mut gateway = start_with_env(
+        &[],
+        &[("RUST_LOG", "info,integration_gateway::observability=debug")],
+    )
+    .await;
+    common::gql_at(gateway.addr, "query Logged { __typename }", json!({})).await;
+    let batch = reqwest::Client::new()
+        .post(format!("http://{}/graphql", gateway.addr))
+        .json(&json!([
+            {"query": "query First { __typename }"},
+            {"query": "query Second { __typename }"},
+        ]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.status(), 200);
+    gateway.sigterm();
+    assert!(gateway.exited(Duration::from_secs(10)).await.success());
+    let log = gateway.log_after_exit().await;
+    // The operation's debug line, with the spans it was written in.
+    let event = |name: &str| {
+        log.lines()
+            .find(|l| {
+                l.contains("graphql operation") && l.contains(&format!("operation.name=\"{name}\""))
+            })
+            .unwrap_or_else(|| panic!("no line of {name} in:\n{log}"))
+            .to_owned()
+    };
+    let single = event("Logged");
+    assert!(
+        single.contains("request{method=POST path=/graphql request_id="),
+        "{single}"
+    );
+    assert!(
+        single.contains(r#"operation.name="Logged" operation.type="query" principal="#),
+        "{single}"
+    );
+    assert!(!single.contains("graphql{"), "one span: {single}");
+    for name in ["First", "Second"] {
+        let line = event(name);
+        assert!(line.contains("request{method=POST"), "{line}");
+        assert!(
+            line.contains(&format!("}}:graphql{{operation.name=\"{name}\"")),
+            "{line}"
+        );
+    }
+}

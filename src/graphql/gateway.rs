@@ -448,6 +448,42 @@ fn data_of<T: 'static>(data: &Data) -> Option<&T> {
 
 impl Executor for Gateway {
     async fn execute(&self, request: Request) -> Response {
+        self.execute_one(request, true).await
+    }
+
+    async fn execute_batch(&self, batch_request: BatchRequest) -> BatchResponse {
+        match batch_request {
+            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
+            // In order, one after another: a batch's mutations must not race each other. Each
+            // operation has a span of its own (they share the request's).
+            BatchRequest::Batch(requests) => {
+                let mut responses = Vec::with_capacity(requests.len());
+                for request in requests {
+                    responses.push(self.execute_one(request, false).await);
+                }
+                BatchResponse::Batch(responses)
+            }
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let gateway = self.clone();
+        // Boxed, so that admission's state is freed once it is done; unboxed, the flattened
+        // stream kept room for it as long as a subscription lived (~1.5 KiB per subscriber).
+        stream::once(Box::pin(gateway.admitted_stream(request, session_data)))
+            .flatten()
+            .boxed()
+    }
+}
+
+impl Gateway {
+    /// Runs one query or mutation; `sole_on_request` when it is its HTTP request's only
+    /// operation (its name, type and caller then go on the request's span).
+    async fn execute_one(&self, request: Request, sole_on_request: bool) -> Response {
         // Metrics and the operation's span (observability/metrics.rs): counted by name and outcome.
         let observed = Operation::start(&request);
         let mut admitted = match self.admit_off_workers(request, None).await {
@@ -465,6 +501,7 @@ impl Executor for Gateway {
             &admitted.tree,
             admitted.operation,
             principal.as_deref(),
+            sole_on_request,
         );
         if let Some(response) = self
             .read_directly(&mut admitted)
@@ -495,33 +532,6 @@ impl Executor for Gateway {
         }
         observed.finish(request_errors::tag_response(response))
     }
-
-    async fn execute_batch(&self, batch_request: BatchRequest) -> BatchResponse {
-        match batch_request {
-            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
-            // In order, one after another: a batch's mutations must not race each other.
-            BatchRequest::Batch(requests) => {
-                let mut responses = Vec::with_capacity(requests.len());
-                for request in requests {
-                    responses.push(self.execute(request).await);
-                }
-                BatchResponse::Batch(responses)
-            }
-        }
-    }
-
-    fn execute_stream(
-        &self,
-        request: Request,
-        session_data: Option<Arc<Data>>,
-    ) -> BoxStream<'static, Response> {
-        let gateway = self.clone();
-        // Boxed, so that admission's state is freed once it is done; unboxed, the flattened
-        // stream kept room for it as long as a subscription lived (~1.5 KiB per subscriber).
-        stream::once(Box::pin(gateway.admitted_stream(request, session_data)))
-            .flatten()
-            .boxed()
-    }
 }
 
 impl Gateway {
@@ -539,11 +549,14 @@ impl Gateway {
                 let principal = self
                     .principal_name(&admitted.request, session_data.as_deref())
                     .map(str::to_owned);
+                // Streams (WebSocket operations, multipart subscriptions) outlive or share
+                // their HTTP request: each has its own span.
                 let observed = observed.admitted(
                     &admitted.request,
                     &admitted.tree,
                     admitted.operation,
                     principal.as_deref(),
+                    false,
                 );
                 admitted.executable();
                 // Every answer in selection order (direct reads are already; subscription

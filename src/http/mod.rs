@@ -61,28 +61,36 @@ pub fn router(
         // JSON 413 (tower-http's limit layer would answer plain text before the handler runs).
         .layer(DefaultBodyLimit::max(max_body_bytes))
         // A body that has not arrived within the request timeout ends the request (408).
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ))
         // Requests in flight, which alert deliveries yield to when the server is saturated;
         // counted from the call until the response is ready. (A `from_fn` middleware would
         // clone and box the whole inner service for every request.)
-        .layer(tower::util::MapFutureLayer::new(|response| {
-            let serving = crate::pressure::serving();
-            async move {
-                let _serving = serving;
-                response.await
-            }
-        }))
+        .layer(tower::util::MapFutureLayer::new(crate::pressure::counted))
         // Layers run bottom-up: the id is set (or the caller's kept) first, then the request's
         // span carries it, so every log line of the request, the GraphQL operation's span
         // included, names it; the response echoes it.
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            let id = req
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = id)
-        }))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // A GraphQL request's one operation records its name, type and caller here
+                // (`observability::metrics::Operation::admitted`) rather than on a span of its own.
+                tracing::info_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %req.uri().path(),
+                    request_id = id,
+                    operation.name = tracing::field::Empty,
+                    operation.r#type = tracing::field::Empty,
+                    principal = tracing::field::Empty,
+                )
+            }),
+        )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

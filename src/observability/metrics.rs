@@ -296,7 +296,17 @@ pub struct Operation {
     label: String,
     ty: Option<OperationType>,
     span: tracing::Span,
+    /// Whether `span` is the HTTP request's (entered around all of the request's work already).
+    on_request_span: bool,
 }
+
+/// The field of the HTTP request's span that an operation's name is recorded in (`http::router`
+/// declares it, with [`OPERATION_TYPE_FIELD`] and [`PRINCIPAL_FIELD`]).
+pub const OPERATION_NAME_FIELD: &str = "operation.name";
+/// The field of the operation's type.
+pub const OPERATION_TYPE_FIELD: &str = "operation.type";
+/// The field of the caller's name.
+pub const PRINCIPAL_FIELD: &str = "principal";
 
 impl Operation {
     /// Starts the clock; the name is the requested one until the document is parsed.
@@ -307,32 +317,62 @@ impl Operation {
             label: String::new(),
             ty: None,
             span: tracing::Span::none(),
+            on_request_span: false,
         }
     }
 
-    /// Learns the operation's name and type from the admitted request and its parsed document
-    /// and opens its span (a child of the HTTP request's span, so it carries the request id).
+    /// Learns the operation's name and type from the admitted request and its parsed document,
+    /// and puts them, with the caller's name, on a span: the HTTP request's own when
+    /// `sole_on_request` says the operation is its request's only one and the current span is
+    /// that request's (declaring the fields), else a `graphql` span of its own (a child of the
+    /// request's or the WebSocket's span, so it carries the request id). One span per request
+    /// where it can: a second span, entered and left at every poll, cost a tenth of a one-row
+    /// read's CPU.
     pub fn admitted(
         mut self,
         request: &Request,
         document: &ExecutableDocument,
         ty: Option<OperationType>,
         principal: Option<&str>,
+        sole_on_request: bool,
     ) -> Self {
         self.name = operation_name(request, document);
         self.ty = ty;
-        self.span = tracing::info_span!(
-            "graphql",
-            operation.name = self.name.as_deref().unwrap_or("anonymous"),
-            operation.r#type = type_label(ty),
-            principal = principal.unwrap_or("-"),
-        );
+        let name = self.name.as_deref().unwrap_or("anonymous");
+        let principal = principal.unwrap_or("-");
+        let current = sole_on_request.then(tracing::Span::current);
+        match current.filter(|span| {
+            span.metadata()
+                .is_some_and(|m| m.fields().field(OPERATION_NAME_FIELD).is_some())
+        }) {
+            Some(span) => {
+                span.record(OPERATION_NAME_FIELD, name);
+                span.record(OPERATION_TYPE_FIELD, type_label(ty));
+                span.record(PRINCIPAL_FIELD, principal);
+                self.span = span;
+                self.on_request_span = true;
+            }
+            None => {
+                self.span = tracing::info_span!(
+                    "graphql",
+                    operation.name = name,
+                    operation.r#type = type_label(ty),
+                    principal = principal,
+                );
+            }
+        }
         self
     }
 
-    /// The operation's span (execution runs inside it).
+    /// The span to run the operation's work in: its own, or none when it is the request's
+    /// (which the HTTP layer enters around all of the request's work, so entering it again
+    /// would only cost).
     pub fn span(&self) -> tracing::Span {
-        self.span.clone()
+        if self.on_request_span {
+            tracing::Span::none()
+        } else {
+            self.span.clone()
+        }
     }
 
     /// Counts the operation by outcome and records its latency; gives the response back.
