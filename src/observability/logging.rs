@@ -4,7 +4,12 @@
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig;
 use opentelemetry_sdk::{Resource, trace::SdkTracerProvider};
-use tracing_subscriber::{EnvFilter, Layer, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::{
+    EnvFilter, Layer,
+    filter::{LevelFilter, Targets},
+    layer::SubscriberExt,
+    util::SubscriberInitExt,
+};
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
@@ -44,7 +49,7 @@ pub fn traces_url(endpoint: &str) -> String {
 /// Installs the global subscriber. `RUST_LOG` filters (default `info`); `otlp_endpoint` turns on
 /// span export to an OpenTelemetry collector.
 pub fn init(format: LogFormat, otlp_endpoint: Option<&str>) -> Result<TelemetryGuard, String> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (targets, env_filter) = filter(std::env::var(EnvFilter::DEFAULT_ENV).ok().as_deref());
     let fmt = match format {
         // Colours only for a person at a terminal: escape codes are noise in a log file, and
         // writing them cost 5% of a one-row read's CPU (the request span's fields).
@@ -83,7 +88,8 @@ pub fn init(format: LogFormat, otlp_endpoint: Option<&str>) -> Result<TelemetryG
         None => (None, None),
     };
     tracing_subscriber::registry()
-        .with(filter)
+        .with(targets)
+        .with(env_filter)
         .with(fmt)
         .with(otel)
         .try_init()
@@ -91,9 +97,59 @@ pub fn init(format: LogFormat, otlp_endpoint: Option<&str>) -> Result<TelemetryG
     Ok(TelemetryGuard(provider))
 }
 
+/// The filter of `RUST_LOG` (default `info`; a value neither filter reads counts as unset).
+/// Directives of targets and levels only, the usual kind, make a [`Targets`] filter, which decides
+/// once per call site; [`EnvFilter`], needed for span and field directives, also looks every span
+/// up under a lock each time it is entered or left, several times per request.
+fn filter(directives: Option<&str>) -> (Option<Targets>, Option<EnvFilter>) {
+    let default = || (Some(Targets::new().with_default(LevelFilter::INFO)), None);
+    let Some(directives) = directives.map(str::trim).filter(|d| !d.is_empty()) else {
+        return default();
+    };
+    // EnvFilter's reading is the reference: what it refuses is the default, as before.
+    let Ok(env_filter) = EnvFilter::try_new(directives) else {
+        return default();
+    };
+    // Span and field directives are written in brackets and braces.
+    let plain = !directives.contains(['[', ']', '{', '}']);
+    match directives.parse::<Targets>() {
+        Ok(targets) if plain => (Some(targets), None),
+        _ => (None, Some(env_filter)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_directives_make_a_targets_filter_and_span_directives_an_env_filter() {
+        use tracing::Level;
+        let (targets, env) = filter(None);
+        let targets = targets.expect("default");
+        assert!(env.is_none());
+        assert!(targets.would_enable("integration_gateway", &Level::INFO));
+        assert!(!targets.would_enable("integration_gateway", &Level::DEBUG));
+
+        let (targets, env) = filter(Some("warn,integration_gateway::graphql=debug,sqlx"));
+        let targets = targets.expect("plain directives");
+        assert!(env.is_none());
+        assert!(targets.would_enable("integration_gateway::graphql::gateway", &Level::DEBUG));
+        assert!(!targets.would_enable("integration_gateway::db", &Level::INFO));
+        assert!(targets.would_enable("integration_gateway::db", &Level::WARN));
+        assert!(targets.would_enable("sqlx::query", &Level::TRACE));
+
+        let (targets, env) = filter(Some("info,[request{path=/graphql}]=debug"));
+        assert!(targets.is_none());
+        assert!(env.is_some(), "span directives need EnvFilter");
+
+        // What neither reads is the default.
+        let (targets, env) = filter(Some("[unclosed"));
+        assert!(env.is_none());
+        assert!(targets.expect("default").would_enable("x", &Level::INFO));
+        let (targets, _) = filter(Some("  "));
+        assert!(targets.expect("default").would_enable("x", &Level::INFO));
+    }
 
     #[test]
     fn a_collector_address_gets_the_traces_path_once() {
