@@ -302,11 +302,11 @@ pub struct Operation {
 
 /// The field of the HTTP request's span that an operation's name is recorded in (`http::router`
 /// declares it, with [`OPERATION_TYPE_FIELD`] and [`PRINCIPAL_FIELD`]).
-pub const OPERATION_NAME_FIELD: &str = "operation.name";
+const OPERATION_NAME_FIELD: &str = "operation.name";
 /// The field of the operation's type.
-pub const OPERATION_TYPE_FIELD: &str = "operation.type";
+const OPERATION_TYPE_FIELD: &str = "operation.type";
 /// The field of the caller's name.
-pub const PRINCIPAL_FIELD: &str = "principal";
+const PRINCIPAL_FIELD: &str = "principal";
 
 impl Operation {
     /// Starts the clock; the name is the requested one until the document is parsed.

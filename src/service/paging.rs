@@ -121,6 +121,14 @@ fn size_arg(name: &str, value: i32) -> AppResult<u64> {
     Ok(value)
 }
 
+impl Window {
+    /// The rows to skip, as an OFFSET clause: none for 0, whose parameter and plan node would
+    /// cost PostgreSQL time on every read of a first page.
+    fn skipped(&self) -> Option<u64> {
+        (self.offset > 0).then_some(self.offset)
+    }
+}
+
 impl PageArgs {
     fn window(&self) -> AppResult<Window> {
         let sizes = [
@@ -406,15 +414,9 @@ where
     } else {
         select.order_by(sort.column, order(desc))
     };
-    let select = then_by_id(select, sort.column, id_col, desc);
-    // An OFFSET of 0 is left out: its parameter and plan node cost PostgreSQL time on every
-    // read of a first page.
-    let select = if window.offset > 0 {
-        select.offset(window.offset)
-    } else {
-        select
-    };
-    let select = select.limit(window.size + 1);
+    let select = then_by_id(select, sort.column, id_col, desc)
+        .offset(window.skipped())
+        .limit(window.size + 1);
     let rows = with_keys(columns, &sort, id_col, None)
         .read(db, select)
         .await?;
@@ -601,8 +603,8 @@ where
         inner.order_by(id_col, order(desc));
     }
     inner.expr_window_as(Expr::cust("ROW_NUMBER()"), over, page_row.clone());
-    if window.offset > 0 {
-        inner.offset(window.offset);
+    if let Some(offset) = window.skipped() {
+        inner.offset(offset);
     }
     inner.limit(window.size + 1);
     let outer = Query::select()

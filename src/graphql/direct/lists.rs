@@ -11,6 +11,7 @@ use sea_orm::{Condition, EntityTrait};
 use super::{
     Cx, Decline, Direct,
     nodes::{Node, columns_of, objects},
+    selection::Selected,
 };
 use crate::service::{
     columns::Columns,
@@ -95,10 +96,11 @@ pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
     names: Names,
 ) -> Direct<Value> {
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
-    let columns = node_columns::<C>(cx, field, names)?;
+    let fields = cx.fields(&field.selection_set.node, names.connection)?;
+    let columns = node_columns::<C>(cx, &fields, names)?;
     // The condition is copied for the count only when one is asked for (a copy of a filter's
     // expression tree is dozens of allocations).
-    let counted = counts(cx, field, names)?.then(|| condition.clone());
+    let counted = counts(&fields).then(|| condition.clone());
     let page = paging::fetch_page_of::<C::Entity, _>(
         cx.db,
         condition,
@@ -109,11 +111,10 @@ pub(crate) async fn root_list<'a, C: Node, F: ListFilter, O: ListOrder<C::Entity
     )
     .await?;
     let pages = [page];
-    let count: BoxFuture<'a, Direct<Vec<u64>>> = Box::pin(async move {
-        let condition = counted.ok_or(Decline)?;
-        Ok(vec![paging::count::<C::Entity, _>(cx.db, condition).await?])
+    let count = counted.map(|condition| -> Count<'a> {
+        Box::pin(async move { Ok(vec![paging::count::<C::Entity, _>(cx.db, condition).await?]) })
     });
-    let mut values = connections(cx, &pages, field, names, count).await?;
+    let mut values = connections(cx, &pages, &fields, names, count).await?;
     values.pop().ok_or(Decline)
 }
 
@@ -128,8 +129,9 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
 ) -> Direct<Vec<Value>> {
     let (condition, sort, args) = list_args::<C, F, O>(cx, field)?;
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
-    let columns = node_columns::<C>(cx, field, names)?;
-    let counted = counts(cx, field, names)?.then(|| condition.clone());
+    let fields = cx.fields(&field.selection_set.node, names.connection)?;
+    let columns = node_columns::<C>(cx, &fields, names)?;
+    let counted = counts(&fields).then(|| condition.clone());
     let mut by_parent = paging::fetch_pages_by_parent_of::<C::Entity, _>(
         cx.db,
         (parent_col, &ids),
@@ -144,36 +146,39 @@ pub(crate) async fn child_pages<'a, P: Node, C: Node, F: ListFilter, O: ListOrde
         .iter()
         .map(|id| by_parent.remove(id).unwrap_or_default())
         .collect();
-    let count: BoxFuture<'a, Direct<Vec<u64>>> = Box::pin(async move {
-        let condition = counted.ok_or(Decline)?;
-        let counts: HashMap<i32, u64> =
-            paging::count_by_parent::<C::Entity, _>(cx.db, parent_col, &ids, condition).await?;
-        Ok(ids
-            .iter()
-            .map(|id| counts.get(id).copied().unwrap_or(0))
-            .collect())
+    let count = counted.map(|condition| -> Count<'a> {
+        Box::pin(async move {
+            let counts: HashMap<i32, u64> =
+                paging::count_by_parent::<C::Entity, _>(cx.db, parent_col, &ids, condition).await?;
+            Ok(ids
+                .iter()
+                .map(|id| counts.get(id).copied().unwrap_or(0))
+                .collect())
+        })
     });
-    connections(cx, &pages, field, names, count).await
+    connections(cx, &pages, &fields, names, count).await
 }
 
-/// Whether the connection `field` selects its `totalCount` (which [`connections`] then reads).
-fn counts(cx: &Cx<'_>, field: &Field, names: Names) -> Direct<bool> {
-    Ok(cx
-        .fields(&field.selection_set.node, names.connection)?
+/// The count of each page's whole list, read only when `totalCount` is selected.
+type Count<'a> = BoxFuture<'a, Direct<Vec<u64>>>;
+
+/// Whether a connection's `fields` select its `totalCount`.
+fn counts(fields: &[Selected<'_>]) -> bool {
+    fields
         .iter()
-        .any(|selected| selected.field.name.node == "totalCount"))
+        .any(|selected| selected.field.name.node == "totalCount")
 }
 
-/// The columns of the rows of a connection that `field` selects: those its `nodes` and its
+/// The columns of the rows of a connection whose `fields` are selected: those its `nodes` and its
 /// edges' `node` read (the paging adds the id and the ordering's and the parent's columns).
 fn node_columns<'a, C: Node>(
     cx: &Cx<'a>,
-    field: &'a Field,
+    fields: &[Selected<'a>],
     names: Names,
 ) -> Direct<Columns<C::Entity>> {
     let mut columns = Columns::none();
     columns.add(C::id_column());
-    for selected in cx.fields(&field.selection_set.node, names.connection)? {
+    for selected in fields {
         let sub = &selected.field.selection_set.node;
         match selected.field.name.node.as_str() {
             "nodes" => columns_of::<C>(cx, sub, &mut columns)?,
@@ -190,24 +195,22 @@ fn node_columns<'a, C: Node>(
     Ok(columns)
 }
 
-/// The connection object of each page as `field` selects it; `count` runs only when
-/// `totalCount` is selected.
+/// The connection object of each page with these `fields` selected; `count` is there when
+/// `totalCount` is among them.
 async fn connections<'a, C: Node>(
     cx: &'a Cx<'a>,
     pages: &'a [Page<C>],
-    field: &'a Field,
+    fields: &[Selected<'a>],
     names: Names,
-    count: BoxFuture<'a, Direct<Vec<u64>>>,
+    mut count: Option<Count<'a>>,
 ) -> Direct<Vec<Value>> {
-    let fields = cx.fields(&field.selection_set.node, names.connection)?;
     let items: Vec<&C> = pages
         .iter()
         .flat_map(|p| p.items.iter().map(|(_, m)| m))
         .collect();
-    let mut count = Some(count);
     // Each selected field's value for every page, in field order.
     let mut columns: Vec<Vec<Value>> = Vec::with_capacity(fields.len());
-    for selected in &fields {
+    for selected in fields {
         let sub = &selected.field.selection_set.node;
         let column = match selected.field.name.node.as_str() {
             "__typename" => vec![Value::String(names.connection.to_owned()); pages.len()],
