@@ -12,6 +12,12 @@ async fn run_count(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+async fn integration_count(app: &TestApp) -> i64 {
+    app.data("{ integrations { totalCount } }", json!({})).await["integrations"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn an_unknown_integration_code_is_not_found_and_creates_nothing() {
     let app = spawn_app().await;
@@ -290,4 +296,82 @@ async fn a_one_of_reference_names_exactly_one_field() {
     let (status, body) = post_strict(&app, variable, json!({ "r": {"code": "SAP"} })).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(run_count(&app).await, 1);
+}
+
+/// Text with a control character (other than tab, newline, carriage return) cannot be stored
+/// and given back. A document holding it is still valid (graphql-js validates it), so it is no
+/// request error: a field that writes it fails with `VALIDATION`, naming the argument's path,
+/// and writes nothing, whether the text is a literal or a variable; a mutation's other fields
+/// run as the spec's serial execution says; a read takes it (its filter matches nothing).
+#[tokio::test]
+async fn a_control_character_fails_the_field_that_would_write_it_not_the_request() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    let create = |code: &str| {
+        format!(
+            "createIntegration(input: {{code: \"{code}\", name: \"n\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP, integrationType: API}}) {{ code }}"
+        )
+    };
+
+    // A literal: the one field fails (its type is non-null, so data is null), nothing written.
+    let body = app
+        .gql(
+            &format!("mutation {{ {} }}", create("A\\u0007B")),
+            json!({}),
+        )
+        .await;
+    assert!(body["data"].is_null(), "{body}");
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "VALIDATION", "{body}");
+    assert_eq!(error["extensions"]["field"], "input.code", "{body}");
+    assert_eq!(error["path"], json!(["createIntegration"]), "{body}");
+    assert!(
+        error["message"].as_str().unwrap().contains("U+0007"),
+        "{body}"
+    );
+    assert_eq!(integration_count(&app).await, 1);
+
+    // A variable, and a key of a JSON value: the same.
+    let error = app
+        .error(
+            "mutation($input: CreateIntegrationRunInput!) { createIntegrationRun(input: $input) { id } }",
+            json!({"input": {"integration": {"code": "SAP"}, "flow": {"step\u{1}": 1}}}),
+        )
+        .await;
+    assert_eq!(error["extensions"]["code"], "VALIDATION");
+    assert_eq!(error["path"], json!(["createIntegrationRun"]));
+    assert_eq!(run_count(&app).await, 0);
+
+    // Serial execution: the first field writes, the second fails, the third is not run (a
+    // non-null field's error nulls the whole data).
+    let body = app
+        .gql(
+            &format!(
+                "mutation {{ a: {} b: {} c: {} }}",
+                create("FIRST"),
+                create("X\\u001fY"),
+                create("THIRD")
+            ),
+            json!({}),
+        )
+        .await;
+    assert!(body["data"].is_null(), "{body}");
+    assert_eq!(body["errors"][0]["path"], json!(["b"]), "{body}");
+    let codes = app
+        .data("{ integrations { nodes { code } } }", json!({}))
+        .await["integrations"]["nodes"]
+        .clone();
+    assert_eq!(codes, json!([{"code": "SAP"}, {"code": "FIRST"}]));
+
+    // Reads: answered, the filter matching nothing.
+    let data = app
+        .data(
+            "query($code: String!) { integration(code: $code) { id } integrations(filter: {code: {eq: \"S\\u0001\"}}) { totalCount } }",
+            json!({"code": "SAP\u{7}"}),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({"integration": null, "integrations": {"totalCount": 0}})
+    );
 }

@@ -69,7 +69,7 @@ async fn every_permutation_is_answered_in_its_order(app: &TestApp) {
             r#"{{"data":{{"integrationRun":{{{}}}}}}}"#,
             expected.join(",")
         );
-        // Twice: the first request teaches direct reads, the second may be read directly.
+        // Twice: the second answer comes from the cached document (parsed and validated once).
         assert_eq!(text(app, &query, json!({})).await, expected, "{query}");
         assert_eq!(
             text(app, &query, json!({})).await,

@@ -132,6 +132,19 @@ pub struct Walk<'a, 'l> {
     path: Vec<Step<'a>>,
     branches: usize,
     in_values: usize,
+    rules: Rules,
+}
+
+/// Which of the walk's rules apply (the nesting bound always does: it bounds the walk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rules {
+    /// The limits and printable text: a REST body.
+    All,
+    /// The limits only: a GraphQL request at admission. graphql-js, the reference, takes any
+    /// text in a valid document, so the text rule is not a request error there.
+    Limits,
+    /// Printable text only: the arguments of a GraphQL field that writes, when it runs.
+    Texts,
 }
 
 /// The operator a key names, when it names one.
@@ -163,12 +176,43 @@ impl<'a, 'l> Walk<'a, 'l> {
         value: &'a T,
         variable: &dyn Fn(&str) -> Option<Summary>,
     ) -> Result<Summary, InputViolation> {
+        Self::walk(Rules::All, limits, root, value, variable)
+    }
+
+    /// [`check`](Self::check) without the text rule.
+    pub fn check_limits<T: InputValue>(
+        limits: &'l InputLimits,
+        root: &'a str,
+        value: &'a T,
+        variable: &dyn Fn(&str) -> Option<Summary>,
+    ) -> Result<Summary, InputViolation> {
+        Self::walk(Rules::Limits, limits, root, value, variable)
+    }
+
+    /// The text rule alone ([`printable`] for every string and key), for a value whose limits
+    /// were checked before; `limits` still bounds the walk's depth.
+    pub fn check_texts<T: InputValue>(
+        limits: &'l InputLimits,
+        root: &'a str,
+        value: &'a T,
+    ) -> Result<(), InputViolation> {
+        Self::walk(Rules::Texts, limits, root, value, &|_| None).map(|_| ())
+    }
+
+    fn walk<T: InputValue>(
+        rules: Rules,
+        limits: &'l InputLimits,
+        root: &'a str,
+        value: &'a T,
+        variable: &dyn Fn(&str) -> Option<Summary>,
+    ) -> Result<Summary, InputViolation> {
         let mut walk = Walk {
             limits,
             root,
             path: Vec::new(),
             branches: 0,
             in_values: 0,
+            rules,
         };
         let summary = walk.value(value, 0, Operator::Other, variable)?;
         Ok(Summary {
@@ -209,6 +253,9 @@ impl<'a, 'l> Walk<'a, 'l> {
     }
 
     fn add_branches(&mut self, n: usize) -> Result<(), InputViolation> {
+        if self.rules == Rules::Texts {
+            return Ok(());
+        }
         self.branches = self.branches.saturating_add(n);
         let max = self.limits.max_filter_branches;
         if self.branches > max {
@@ -222,6 +269,9 @@ impl<'a, 'l> Walk<'a, 'l> {
     }
 
     fn in_list(&mut self, len: usize) -> Result<(), InputViolation> {
+        if self.rules == Rules::Texts {
+            return Ok(());
+        }
         self.in_values = self.in_values.saturating_add(len);
         let max = self.limits.max_in_values;
         if self.in_values > max {
@@ -239,7 +289,7 @@ impl<'a, 'l> Walk<'a, 'l> {
 
     fn pattern(&self, len: usize) -> Result<(), InputViolation> {
         let max = self.limits.max_pattern_bytes;
-        if len > max {
+        if len > max && self.rules != Rules::Texts {
             return Err(self.violation(
                 "max-filter-pattern-bytes",
                 max,
@@ -270,7 +320,9 @@ impl<'a, 'l> Walk<'a, 'l> {
                 }
                 let mut below = 0;
                 for (key, field) in fields {
-                    if let Err(message) = printable(key) {
+                    if self.rules != Rules::Limits
+                        && let Err(message) = printable(key)
+                    {
                         return Err(self.text_violation(format!("the key {key:?} {message}")));
                     }
                     self.path.push(Step::Key(key));
@@ -288,7 +340,7 @@ impl<'a, 'l> Walk<'a, 'l> {
                     return Err(self.too_deep());
                 }
                 let max = self.limits.max_list_items;
-                if items.len() > max {
+                if items.len() > max && self.rules != Rules::Texts {
                     return Err(self.violation(
                         "max-input-list-items",
                         max,
@@ -317,7 +369,9 @@ impl<'a, 'l> Walk<'a, 'l> {
                 })
             }
             Node::Text(text) => {
-                if let Err(message) = printable(text) {
+                if self.rules != Rules::Limits
+                    && let Err(message) = printable(text)
+                {
                     return Err(self.text_violation(format!("the text {message}")));
                 }
                 if operator == Operator::Pattern {

@@ -344,8 +344,8 @@ impl InputValue for Value {
     }
 }
 
-/// A broken input bound as a `VALIDATION` request error naming the path and the limit.
-fn input_error(violation: InputViolation) -> ServerError {
+/// A broken input rule as a `VALIDATION` error naming the path (and the limit, for a bound).
+pub(crate) fn input_error(violation: InputViolation) -> ServerError {
     let mut error = ServerError::new(
         format!("invalid input at {}: {}", violation.path, violation.message),
         None,
@@ -379,7 +379,8 @@ fn check_arguments(
         let (directives, inner) = match &item.node {
             Selection::Field(f) => {
                 for (name, value) in &f.node.arguments {
-                    Walk::check(limits, &name.node, &value.node, &lookup).map_err(input_error)?;
+                    Walk::check_limits(limits, &name.node, &value.node, &lookup)
+                        .map_err(input_error)?;
                 }
                 (&f.node.directives, Some(&f.node.selection_set.node))
             }
@@ -390,7 +391,8 @@ fn check_arguments(
         };
         for directive in directives {
             for (name, value) in &directive.node.arguments {
-                Walk::check(limits, &name.node, &value.node, &lookup).map_err(input_error)?;
+                Walk::check_limits(limits, &name.node, &value.node, &lookup)
+                    .map_err(input_error)?;
             }
         }
         if let Some(inner) = inner {
@@ -520,8 +522,9 @@ impl QueryLimits {
     }
 
     /// Checks every input value of a request against the input limits: each variable on its
-    /// own, then every argument in the document (a variable counts where it is used). Also
-    /// refuses text with control characters anywhere in the input.
+    /// own, then every argument in the document (a variable counts where it is used). Text
+    /// with control characters is not refused here (a valid document may hold it): a field
+    /// that writes refuses it when it runs (`graphql::mutation::Mutation`).
     pub fn check_input(
         &self,
         doc: &ExecutableDocument,
@@ -531,13 +534,14 @@ impl QueryLimits {
         let mut summaries = HashMap::with_capacity(variables.len());
         let names: Vec<String> = variables.keys().map(|name| format!("${name}")).collect();
         for ((name, value), root) in variables.iter().zip(&names) {
-            let summary = Walk::check(limits, root, value, &|_| None).map_err(input_error)?;
+            let summary =
+                Walk::check_limits(limits, root, value, &|_| None).map_err(input_error)?;
             summaries.insert(name.as_str(), summary);
         }
         for (_, op) in doc.operations.iter() {
             for def in &op.node.variable_definitions {
                 if let Some(default) = &def.node.default_value {
-                    Walk::check(limits, &def.node.name.node, &default.node, &|_| None)
+                    Walk::check_limits(limits, &def.node.name.node, &default.node, &|_| None)
                         .map_err(input_error)?;
                 }
             }

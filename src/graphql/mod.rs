@@ -31,8 +31,7 @@ use sea_orm::DatabaseConnection;
 use crate::{auth::Principal, broker::Broker, service::Actor};
 
 /// The gateway's schema type.
-pub type AppSchema =
-    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
+pub type AppSchema = Schema<query::QueryRoot, mutation::Mutation, subscription::SubscriptionRoot>;
 
 /// How the schema is built.
 #[derive(Clone, Debug)]
@@ -66,12 +65,12 @@ pub struct BatchLimit(pub usize);
 
 fn builder() -> async_graphql::SchemaBuilder<
     query::QueryRoot,
-    mutation::MutationRoot,
+    mutation::Mutation,
     subscription::SubscriptionRoot,
 > {
     Schema::build(
         query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
+        mutation::Mutation::default(),
         subscription::SubscriptionRoot,
     )
 }
@@ -100,6 +99,7 @@ pub fn build_gateway(db: DatabaseConnection, options: SchemaOptions) -> gateway:
     // No extensions: they would wrap every resolved field (see gateway.rs).
     let mut builder = builder
         .data(db)
+        .data(limits.input)
         .data(loaders)
         .data(options.actor)
         .data(BatchLimit(options.max_batch_items))
