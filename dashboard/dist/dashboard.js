@@ -386,7 +386,7 @@ var ih=Object.defineProperty;var oh=(Ut,ae,_n)=>ae in Ut?ih(Ut,ae,{enumerable:!0
   }
 `),du=we(`
   subscription DashboardRunsChanged {
-    integrationRunStatusChanged {
+    integrationRunChanged {
       sequence
     }
   }
@@ -437,7 +437,7 @@ ${s}`:a.slice(11,16);return r=s,u})}function ff(e,t,n){const r=e.length>1?e[1]-e
   }
 `),pf=we(`
   subscription DashboardTrendsRunChanged($integration: IntegrationRefInput) {
-    integrationRunStatusChanged(integration: $integration) {
+    integrationRunChanged(integration: $integration) {
       sequence
     }
   }

@@ -1,5 +1,5 @@
 // The runs list: filtered by integration, status and creation time from the URL, paged by cursor, newest first,
-// refreshed on every run status change.
+// refreshed on every change of a run.
 import type { JSX } from 'preact';
 
 import { graphql, isRunStatus, RUN_STATUSES } from '../graphql';
@@ -47,9 +47,10 @@ const RunsQuery = graphql(`
   }
 `);
 
+// Every change of a run: a created run joins the list and an update changes its records.
 const RunChanged = graphql(`
   subscription DashboardRunsChanged {
-    integrationRunStatusChanged {
+    integrationRunChanged {
       sequence
     }
   }

@@ -1,7 +1,7 @@
 // Trends: runs, failures, records and alerts over a window (24 hours by hour, 7 or 30 days by
 // day), optionally of one integration. Every number comes from the gateway's aggregates (SQL
-// GROUP BY), asked again, debounced, whenever a run changes status, a record changes or an alert
-// is raised; every bar links to the runs it counts.
+// GROUP BY), asked again, debounced, whenever a run is created, updated or changes status, a
+// record changes or an alert is raised; every bar links to the runs it counts.
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
@@ -55,9 +55,11 @@ const TrendsQuery = graphql(`
   }
 `);
 
+// Every change of a run, not only its status: a created run adds to the runs per period and an
+// update of recordsProcessed or endTime changes the records and durations.
 const RunChanged = graphql(`
   subscription DashboardTrendsRunChanged($integration: IntegrationRefInput) {
-    integrationRunStatusChanged(integration: $integration) {
+    integrationRunChanged(integration: $integration) {
       sequence
     }
   }
