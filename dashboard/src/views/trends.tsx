@@ -107,7 +107,15 @@ export function periodsOf(name: WindowName, now = Date.now()) {
   const length = unit === 'HOUR' ? HOUR : DAY;
   const current = Math.floor(now / length) * length;
   const starts = Array.from({ length: periods }, (_, i) => current - (periods - 1 - i) * length);
-  return { unit, length, starts, from: new Date(starts[0]).toISOString() };
+  return {
+    unit,
+    length,
+    starts,
+    from: new Date(starts[0]).toISOString(),
+    // The end of the current period: the links of charts over the whole window carry it, so the
+    // runs list shows the same window even when opened later.
+    to: new Date(current + length).toISOString(),
+  };
 }
 
 /** How a period is named: its day, or its day and hour (UTC). */
@@ -160,7 +168,7 @@ export function Trends(props: { location: Location }) {
   const { params } = props.location;
   const windowName: WindowName = (params.get('window') ?? '') in WINDOWS ? (params.get('window') as WindowName) : '7d';
   const integration = params.get('integration') ?? '';
-  const { unit, length, starts, from } = periodsOf(windowName);
+  const { unit, length, starts, from, to } = periodsOf(windowName);
   const scope = integration ? { integration: { code: { eq: integration } } } : {};
   const subscriptionScope = { integration: integration ? { code: integration } : null };
 
@@ -284,7 +292,7 @@ export function Trends(props: { location: Location }) {
               { label: 'Finished', values: ranked.map((r) => r.finished) },
             ]}
             format={percent}
-            link={(i) => href('/runs', { integration: ranked[i].code, status: 'FAILED', from })}
+            link={(i) => href('/runs', { integration: ranked[i].code, status: 'FAILED', from, to })}
           />
           <BarChart
             title={`Records processed per ${unit === 'HOUR' ? 'hour' : 'day'}`}
@@ -312,7 +320,7 @@ export function Trends(props: { location: Location }) {
             ]}
             format={duration}
             steps={DURATION_STEPS}
-            link={(i) => href('/runs', { integration: durations[i].code, from })}
+            link={(i) => href('/runs', { integration: durations[i].code, from, to })}
           />
           <BarChart
             title={`Alerts per ${unit === 'HOUR' ? 'hour' : 'day'} by contact type`}
