@@ -1,4 +1,4 @@
-// The runs list: filtered by integration, status and creation time from the URL, paged by cursor, newest first,
+// The runs list: filtered by integration, status and creation (or start) time from the URL, paged by cursor, newest first,
 // refreshed on every change of a run.
 import type { JSX } from 'preact';
 
@@ -68,13 +68,16 @@ export function Runs(props: { location: Location }) {
   const { params } = props.location;
   const integration = params.get('integration') ?? '';
   const status = params.get('status');
-  // A time range (the trends' bars link here with one): runs created from `from` until before `to`.
+  // A time range (the trends' bars link here with one): runs created from `from` until before `to`,
+  // or with `time=start` started in it (the trends count runs per period by their start).
   const from = instant(params.get('from'));
   const to = instant(params.get('to'));
+  const byStart = params.get('time') === 'start';
+  const range = from || to ? { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } : null;
   const filter = {
     ...(integration ? { integration: { code: { eq: integration } } } : {}),
     ...(isRunStatus(status) ? { status: { eq: status } } : {}),
-    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+    ...(range ? (byStart ? { startTime: range } : { createdAt: range }) : {}),
   };
   const runs = useLiveQuery(RunsQuery, { filter, ...pageVariables(params) }, RunChanged, {});
 
@@ -83,7 +86,13 @@ export function Runs(props: { location: Location }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     navigate(
-      href('/runs', { integration: String(form.get('integration') ?? ''), status: String(form.get('status') ?? ''), from, to }),
+      href('/runs', {
+        integration: String(form.get('integration') ?? ''),
+        status: String(form.get('status') ?? ''),
+        from,
+        to,
+        time: byStart ? 'start' : null,
+      }),
     );
   };
 
@@ -112,7 +121,7 @@ export function Runs(props: { location: Location }) {
         </label>
         {from || to ? (
           <span class="range" data-testid="filter-range">
-            Created {from ? <>from <Time value={from} /></> : null} {to ? <>until before <Time value={to} /></> : null}{' '}
+            {byStart ? 'Started' : 'Created'} {from ? <>from <Time value={from} /></> : null} {to ? <>until before <Time value={to} /></> : null}{' '}
             <Link to={href('/runs', { integration, status: isRunStatus(status) ? status : null })} testid="clear-range">
               (any time)
             </Link>

@@ -14,6 +14,7 @@ import { ErrorLine } from '../ui';
 const TrendsQuery = graphql(`
   query DashboardTrends(
     $filter: IntegrationRunFilter
+    $startedFilter: IntegrationRunFilter
     $alertFilter: IntegrationAlertFilter
     $perPeriod: [IntegrationRunGroupBy!]!
     $alertsPerPeriod: [IntegrationAlertGroupBy!]!
@@ -23,7 +24,7 @@ const TrendsQuery = graphql(`
         code
       }
     }
-    perPeriod: integrationRunCounts(filter: $filter, groupBy: $perPeriod) {
+    perPeriod: integrationRunCounts(filter: $startedFilter, groupBy: $perPeriod, periodsOf: START_TIME) {
       day
       hour
       status
@@ -183,6 +184,10 @@ export function Trends(props: { location: Location }) {
   ];
   const trends = useQuery(TrendsQuery, {
     filter: { createdAt: { gte: from }, ...scope },
+    // Runs per period are the runs started in it, as operations people count them (a run created
+    // and not started yet is in none); the charts per integration take the runs created in the
+    // window.
+    startedFilter: { startTime: { gte: from }, ...scope },
     alertFilter: { createdAt: { gte: from }, ...scope },
     perPeriod: [unit, 'STATUS'],
     alertsPerPeriod: [unit, 'CONTACT_ALERT_TYPE'],
@@ -271,14 +276,14 @@ export function Trends(props: { location: Location }) {
         <div class="charts">
           <BarChart
             title={`Runs per ${unit === 'HOUR' ? 'hour' : 'day'} by status`}
-            description="Runs created in each period (UTC), stacked by the status they have now."
+            description="Runs started in each period (UTC), stacked by the status they have now."
             testid="runs"
             categoryHeader={unit === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)'}
             categories={categories}
             times={times}
             stacked
             series={STACK.map(({ status, color }) => ({ label: status, color, values: perStatus.get(status)! }))}
-            link={(i, k) => href('/runs', { integration, status: k === null ? null : STACK[k].status, ...periodRange(i) })}
+            link={(i, k) => href('/runs', { integration, status: k === null ? null : STACK[k].status, ...periodRange(i), time: 'start' })}
           />
           <BarChart
             title="Failure rate per integration"
@@ -296,13 +301,13 @@ export function Trends(props: { location: Location }) {
           />
           <BarChart
             title={`Records processed per ${unit === 'HOUR' ? 'hour' : 'day'}`}
-            description="The sum of recordsProcessed of the runs created in each period."
+            description="The sum of recordsProcessed of the runs started in each period."
             testid="records"
             categoryHeader={unit === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)'}
             categories={categories}
             times={times}
             series={[{ label: 'Records processed', color: '#2557d6', values: records }]}
-            link={(i) => href('/runs', { integration, ...periodRange(i) })}
+            link={(i) => href('/runs', { integration, ...periodRange(i), time: 'start' })}
           />
           <BarChart
             title="Run duration per integration"
