@@ -432,6 +432,114 @@ async fn hour_and_day_groups_agree_with_the_rows() {
     );
 }
 
+#[tokio::test]
+async fn start_time_groups_agree_with_the_rows_and_leave_unstarted_runs_in_a_null_group() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    spread_over_hours(&app).await;
+    // Start times unrelated to the creation times (29 minutes apart, from a day before), every
+    // fourth run not started.
+    let runs = run::Entity::find().all(&app.db).await.unwrap();
+    for (i, r) in runs.into_iter().enumerate() {
+        let start = (i % 4 != 3).then(|| {
+            base() - Duration::days(1)
+                + Duration::minutes(29 * i as i64)
+                + Duration::microseconds(7 * i as i64)
+        });
+        time_run(&app, r.id as i64, start, None).await;
+    }
+    let runs = run::Entity::find().all(&app.db).await.unwrap();
+    assert!(runs.iter().any(|r| r.start_time.is_none()));
+
+    type Key = (Option<String>, Option<DateTime<Utc>>, String);
+    let data = app
+        .data(
+            "{ integrationRunCounts(groupBy: [DAY, HOUR, STATUS], periodsOf: START_TIME) { day hour status count recordsProcessed } }",
+            json!({}),
+        )
+        .await;
+    let mut expected: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for r in &runs {
+        let key = (
+            r.start_time.map(|t| t.format("%Y-%m-%d").to_string()),
+            r.start_time.map(hour_of),
+            r.status.to_uppercase(),
+        );
+        let e = expected.entry(key).or_default();
+        e.0 += 1;
+        e.1 += r.records_processed.unwrap_or(0) as i64;
+    }
+    let mut got: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
+    for g in data["integrationRunCounts"].as_array().unwrap() {
+        let key = (
+            g["day"].as_str().map(str::to_owned),
+            (!g["hour"].is_null()).then(|| parse_hour(&g["hour"])),
+            g["status"].as_str().unwrap().to_owned(),
+        );
+        let v = (
+            g["count"].as_i64().unwrap(),
+            g["recordsProcessed"].as_i64().unwrap(),
+        );
+        assert!(got.insert(key, v).is_none(), "one group per key");
+    }
+    assert!(expected.len() > 7, "many hours: {expected:?}");
+    assert!(expected.keys().any(|k| k.0.is_none() && k.1.is_none()));
+    assert_eq!(got, expected);
+
+    // The trends' "runs started per hour": a startTime window leaves out the runs not started.
+    let since = base() - Duration::days(1) + Duration::hours(2);
+    let data = app
+        .data(
+            "query($since: DateTime!) { integrationRunCounts(filter: {startTime: {gte: $since}}, groupBy: [HOUR], periodsOf: START_TIME) { hour count } }",
+            json!({ "since": since }),
+        )
+        .await;
+    let mut by_hour: BTreeMap<DateTime<Utc>, i64> = BTreeMap::new();
+    for t in runs.iter().filter_map(|r| r.start_time) {
+        if t >= since {
+            *by_hour.entry(hour_of(t)).or_default() += 1;
+        }
+    }
+    let got: Vec<(DateTime<Utc>, i64)> = data["integrationRunCounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (parse_hour(&g["hour"]), g["count"].as_i64().unwrap()))
+        .collect();
+    assert!(!got.is_empty() && got.len() < runs.len());
+    assert_eq!(got, by_hour.into_iter().collect::<Vec<_>>());
+
+    // The default is still the creation time, and an empty window is empty on either time.
+    let data = app
+        .data(
+            "{ created: integrationRunCounts(groupBy: [DAY]) { day count }
+               byDefault: integrationRunCounts(groupBy: [DAY], periodsOf: CREATED_AT) { day count }
+               empty: integrationRunCounts(filter: {startTime: {gte: \"2030-01-01T00:00:00Z\"}}, groupBy: [HOUR], periodsOf: START_TIME) { hour count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["created"], data["byDefault"]);
+    let mut by_day: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &runs {
+        *by_day
+            .entry(r.created_at.format("%Y-%m-%d").to_string())
+            .or_default() += 1;
+    }
+    let got: BTreeMap<String, i64> = data["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["day"].as_str().unwrap().to_owned(),
+                g["count"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, by_day);
+    assert_eq!(data["empty"], json!([]));
+}
+
 /// Alerts of the three contact types at times 53 minutes apart, most of them of the seeded
 /// integrations and some of none.
 async fn seed_alerts(app: &TestApp) -> Vec<alert::Model> {

@@ -143,6 +143,94 @@ async fn a_subscriber_that_resumes_after_its_last_sequence_gets_every_missed_eve
     );
 }
 
+const EVERY_RUN_CHANGE: &str = "subscription($run: Int, $integration: IntegrationRefInput) {
+  integrationRunChanged(runId: $run, integration: $integration, afterSequence: 0) {
+    sequence change action status run { id recordsProcessed }
+  }
+}";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_created_run_and_an_updated_run_are_delivered_with_its_status_changes() {
+    let app = spawn_app().await;
+    app.integration("SAP").await;
+    app.integration("ARIBA").await;
+    let mut of_sap = app.ws("graphql-transport-ws").await;
+    of_sap
+        .subscribe(
+            "1",
+            EVERY_RUN_CHANGE,
+            json!({ "integration": { "code": "SAP" } }),
+        )
+        .await;
+    let run = app.run("SAP").await;
+    app.run("ARIBA").await; // another integration's
+    app.data(
+        "mutation($id: Int!) { updateIntegrationRun(id: $id, input: { totalRecords: 10, recordsProcessed: 4 }) { id } }",
+        json!({ "id": run }),
+    )
+    .await;
+    app.act("run", run).await;
+    let mut got = Vec::new();
+    let mut sequences = Vec::new();
+    for _ in 0..3 {
+        let c = of_sap.next_data().await["integrationRunChanged"].clone();
+        assert_eq!(c["run"]["id"], run);
+        sequences.push(c["sequence"].as_i64().unwrap());
+        got.push((
+            c["change"].clone(),
+            c["action"].clone(),
+            c["status"].clone(),
+        ));
+    }
+    assert_eq!(
+        got,
+        vec![
+            (json!("CREATED"), Value::Null, json!("PENDING")),
+            (json!("UPDATED"), Value::Null, Value::Null),
+            (json!("STATUS_CHANGED"), json!("RUN"), json!("RUNNING")),
+        ]
+    );
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]));
+
+    // Filtered by run: another run's update is not sent, this run's next one is.
+    let other = app.run("SAP").await;
+    let mut of_run = app.ws("graphql-ws").await;
+    of_run
+        .subscribe("2", EVERY_RUN_CHANGE, json!({ "run": run }))
+        .await;
+    for _ in 0..3 {
+        of_run.next_data().await; // the replay, as above
+    }
+    app.data(
+        "mutation($id: Int!) { updateIntegrationRun(id: $id, input: { recordsProcessed: 1 }) { id } }",
+        json!({ "id": other }),
+    )
+    .await;
+    app.data(
+        "mutation($id: Int!) { updateIntegrationRun(id: $id, input: { recordsProcessed: 7 }) { id } }",
+        json!({ "id": run }),
+    )
+    .await;
+    let live = of_run.next_data().await["integrationRunChanged"].clone();
+    assert_eq!(live["change"], "UPDATED");
+    assert_eq!(live["run"], json!({ "id": run, "recordsProcessed": 7 }));
+    assert!(live["sequence"].as_i64().unwrap() > sequences[2]);
+    // The SAP subscriber saw the other run created, then both updates.
+    let mut rest = Vec::new();
+    for _ in 0..3 {
+        let c = of_sap.next_data().await["integrationRunChanged"].clone();
+        rest.push((c["change"].clone(), c["run"]["id"].clone()));
+    }
+    assert_eq!(
+        rest,
+        vec![
+            (json!("CREATED"), json!(other)),
+            (json!("UPDATED"), json!(other)),
+            (json!("UPDATED"), json!(run)),
+        ]
+    );
+}
+
 async fn record_input(app: &TestApp, n: usize) -> Vec<Value> {
     let _ = app;
     (0..n)

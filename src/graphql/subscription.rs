@@ -22,7 +22,7 @@ use super::{
     mutation::integrations::IntegrationRefInput,
     types::event::{
         IntegrationAlertRaised, IntegrationErrorChange, IntegrationHistoryRecordChange,
-        IntegrationRunStatusChange,
+        IntegrationRunChange, IntegrationRunStatusChange,
     },
 };
 use crate::{
@@ -311,6 +311,36 @@ impl SubscriptionRoot {
         Ok(items(
             events_of(setup, filter, after_sequence),
             IntegrationRunStatusChange,
+        ))
+    }
+
+    /// Every committed change of runs: created, fields updated (`recordsProcessed`, `endTime` …)
+    /// and status changed, in commit order. For views of runs that count or sum them, which a
+    /// status change alone does not keep up to date.
+    async fn integration_run_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only this run.")] run_id: Option<i32>,
+        #[graphql(desc = "Only runs of this integration.")] integration: Option<
+            IntegrationRefInput,
+        >,
+        #[graphql(desc = "First replay the stored changes after this sequence, then go on live.")]
+        after_sequence: Option<i64>,
+    ) -> Result<impl Stream<Item = Result<IntegrationRunChange>>> {
+        let (setup, integration_id) = setup(ctx, integration).await?;
+        let filter = EventFilter {
+            types: vec![
+                EventType::RunCreated,
+                EventType::RunUpdated,
+                EventType::RunStatusChanged,
+            ],
+            run_id,
+            integration_id,
+            ..Default::default()
+        };
+        Ok(items(
+            events_of(setup, filter, after_sequence),
+            IntegrationRunChange,
         ))
     }
 

@@ -25,10 +25,30 @@ pub enum RunDimension {
     Status,
     /// The run's integration.
     Integration,
-    /// The UTC day the run was created.
+    /// The UTC day of the run's [`RunTime`].
     Day,
-    /// The UTC hour the run was created.
+    /// The UTC hour of the run's [`RunTime`].
     Hour,
+}
+
+/// Which time of a run its [`RunDimension::Day`] and [`RunDimension::Hour`] are of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RunTime {
+    /// When the run was created (`created_at`).
+    #[default]
+    CreatedAt,
+    /// When it started (`start_time`): the runs without one fall in the group whose day or
+    /// hour is `None`.
+    StartTime,
+}
+
+impl RunTime {
+    fn column(self) -> &'static str {
+        match self {
+            RunTime::CreatedAt => "created_at",
+            RunTime::StartTime => "start_time",
+        }
+    }
 }
 
 /// What history records can be grouped by.
@@ -234,11 +254,13 @@ async fn groups<C: ConnectionTrait>(
     Ok(rows)
 }
 
-/// Counts runs matching `filter`, per group.
+/// Counts runs matching `filter`, per group; days and hours are those of `time`. Both times are
+/// timestamps with time zone (RFC 3339 text in UTC on SQLite), so one expression serves either.
 pub async fn run_counts<C: ConnectionTrait>(
     db: &C,
     filter: Condition,
     group_by: &[RunDimension],
+    time: RunTime,
 ) -> AppResult<Vec<RunGroup>> {
     let backend = db.get_database_backend();
     let dims = unique(group_by);
@@ -257,8 +279,8 @@ pub async fn run_counts<C: ConnectionTrait>(
                 Expr::col((run::Entity, run::Column::IntegrationId)),
                 "integration_id",
             ),
-            RunDimension::Day => group(&mut query, day_of(backend, table, "created_at"), "day"),
-            RunDimension::Hour => group(&mut query, hour_of(backend, table, "created_at"), "hour"),
+            RunDimension::Day => group(&mut query, day_of(backend, table, time.column()), "day"),
+            RunDimension::Hour => group(&mut query, hour_of(backend, table, time.column()), "hour"),
         }
     }
     query

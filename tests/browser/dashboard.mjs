@@ -127,6 +127,101 @@ function failureRows(groups) {
     .map((r) => [r.code, `${(Math.round(r.rate * 10) / 10).toFixed(1)} %`, String(r.failed), String(r.finished)]);
 }
 
+/** Seconds as the dashboard reads a duration (`duration` in dashboard/src/views/trends.tsx). */
+function duration(seconds) {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** The durations table as the API's statistics make it: code, p95, median, longest, timed runs; slowest first. */
+function durationRows(groups) {
+  const read = (seconds) => (seconds === null ? '—' : duration(seconds));
+  return groups
+    .filter((d) => d.integration && d.count > 0)
+    .sort((a, b) => (b.p95Seconds ?? 0) - (a.p95Seconds ?? 0) || a.integration.code.localeCompare(b.integration.code))
+    .map((d) => [d.integration.code, read(d.p95Seconds), read(d.medianSeconds), read(d.maxSeconds), String(d.count)]);
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** A window of the trends view as the page computes it: its periods' starts (ms) and names, its bounds. */
+function windowOf(unit, periods) {
+  const length = unit === 'HOUR' ? HOUR : DAY;
+  const current = Math.floor(Date.now() / length) * length;
+  const starts = Array.from({ length: periods }, (_, i) => current - (periods - 1 - i) * length);
+  const name = (t) => {
+    const iso = new Date(t).toISOString();
+    return unit === 'DAY' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  };
+  return {
+    unit,
+    length,
+    starts,
+    names: starts.map(name),
+    name,
+    from: new Date(starts[0]).toISOString(),
+    to: new Date(current + length).toISOString(),
+  };
+}
+
+/**
+ * The tables of the trends' time-axis charts as the API's aggregates make them, period by period
+ * (zeros included): runs started per period by status (columns in the order of `runsHeader`),
+ * their records processed, alerts raised per period by contact type.
+ */
+async function periodTables(window, runsHeader) {
+  const { unit, from } = window;
+  const data = await api(
+    `query ($from: DateTime!, $runs: [IntegrationRunGroupBy!]!, $alerts: [IntegrationAlertGroupBy!]!) {
+      runs: integrationRunCounts(filter: {startTime: {gte: $from}}, groupBy: $runs, periodsOf: START_TIME) { day hour status count recordsProcessed }
+      alerts: integrationAlertCounts(filter: {createdAt: {gte: $from}}, groupBy: $alerts) { day hour contactAlertType count }
+    }`,
+    { from, runs: [unit, 'STATUS'], alerts: [unit, 'CONTACT_ALERT_TYPE'] },
+  );
+  const periodOf = (group) => (group.hour ? window.name(Date.parse(group.hour)) : group.day);
+  const sum = (groups, period, match, value) =>
+    groups.filter((g) => periodOf(g) === period && match(g)).reduce((n, g) => n + value(g), 0);
+  return {
+    runs: window.names.map((p) => [p, ...runsHeader.slice(1).map((status) => String(sum(data.runs, p, (g) => g.status === status, (g) => g.count)))]),
+    records: window.names.map((p) => [p, String(sum(data.runs, p, () => true, (g) => g.recordsProcessed))]),
+    alerts: window.names.map((p) => [
+      p,
+      ...['TECHNICAL', 'FUNCTIONAL', 'BOTH'].map((type) => String(sum(data.alerts, p, (g) => g.contactAlertType === type, (g) => g.count))),
+    ]),
+  };
+}
+
+/** Waits until the trends' time-axis tables hold the API's numbers for `window`; returns them. */
+async function periodTablesAgree(page, window) {
+  const runsHeader = await page.getByTestId('runs-table').locator('thead th').allTextContents();
+  let expected;
+  try {
+    await eventually(
+      async () => {
+        expected = await periodTables(window, runsHeader);
+        return Object.fromEntries(await Promise.all(Object.keys(expected).map(async (chart) => [chart, await tableRows(page, chart)])));
+      },
+      (shown) => JSON.stringify(shown) === JSON.stringify(expected),
+      'the runs, records and alerts tables',
+    );
+  } catch (error) {
+    throw new Error(`${error.message}; the API's numbers: ${JSON.stringify(expected)}`);
+  }
+  return expected;
+}
+
+/** Clicks category `index` of `count` of a time-axis chart, `fromBottom` pixels above its x axis. */
+async function clickBar(page, chart, index, count, fromBottom = 3) {
+  const over = await page.getByTestId(`chart-${chart}`).locator('.u-over').boundingBox();
+  const x = over.x + ((index + 0.5) * over.width) / count;
+  const y = over.y + over.height - fromBottom;
+  await page.mouse.move(x, y);
+  await page.mouse.click(x, y);
+}
+
 /** The trends view over the demo data (see the call). */
 async function trends(page, notReloaded, shot) {
   const charts = {
@@ -153,7 +248,6 @@ async function trends(page, notReloaded, shot) {
   await toggle.click();
   check((await toggle.getAttribute('aria-expanded')) === 'true', 'the toggle does not say the table is shown');
   await page.getByTestId('failure-rate-table').waitFor();
-  const DAY = 86_400_000;
   const from = new Date(Math.floor(Date.now() / DAY) * DAY - 6 * DAY).toISOString();
   const perIntegration = async () =>
     failureRows(
@@ -174,20 +268,34 @@ async function trends(page, notReloaded, shot) {
     `the failure-rate table should be ${JSON.stringify(expected)}`,
   );
   console.log(`trends: failure rates as the API counts them: ${expected.map((r) => `${r[0]} ${r[1]}`).join(', ')}`);
-  // So do the runs per day, status by status.
-  const perDay = await api(
-    `query ($from: DateTime!) {
-      integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [DAY, STATUS]) { day status count }
-    }`,
-    { from },
+  // So do the runs started per day (status by status), the records processed and the alerts
+  // per day (every day of the window, zeros included), and the durations per integration.
+  const week = windowOf('DAY', 7);
+  check(week.from === from, `the test's window starts at ${week.from}, not ${from}`);
+  const weekTables = await periodTablesAgree(page, week);
+  const total = (rows) => rows.reduce((n, row) => n + row.slice(1).reduce((m, cell) => m + Number(cell), 0), 0);
+  check(total(weekTables.runs) > 0 && total(weekTables.records) > 0 && total(weekTables.alerts) > 0, `empty tables: ${JSON.stringify(weekTables)}`);
+  const durationsNow = async () =>
+    durationRows(
+      (
+        await api(
+          `query ($from: DateTime!) {
+            integrationRunDurations(filter: {createdAt: {gte: $from}}, groupBy: [INTEGRATION]) { integration { code } count medianSeconds p95Seconds maxSeconds }
+          }`,
+          { from },
+        )
+      ).integrationRunDurations,
+    );
+  const durations = await durationsNow();
+  check(durations.length === 3, `the API times ${JSON.stringify(durations)}`);
+  await eventually(
+    () => tableRows(page, 'durations'),
+    (rows) => JSON.stringify(rows) === JSON.stringify(durations),
+    `the durations table should be ${JSON.stringify(durations)}`,
   );
-  const runRows = await tableRows(page, 'runs');
-  const header = await page.getByTestId('runs-table').locator('thead th').allTextContents();
-  for (const group of perDay.integrationRunCounts) {
-    const row = runRows.find((r) => r[0] === group.day);
-    const column = header.indexOf(group.status);
-    check(row && column > 0 && row[column] === String(group.count), `runs of ${group.day} ${group.status}: the API says ${group.count}, the table ${row?.[column]}`);
-  }
+  console.log(
+    `trends: runs (${total(weekTables.runs)}), records (${total(weekTables.records)}) and alerts (${total(weekTables.alerts)}) per day and the durations of ${durations.length} integrations as the API computes them`,
+  );
 
   // A run of the steadiest integration fails through the API: its rate changes, live.
   const before = expected.find((r) => r[0] === 'WORKDAY-USERS');
@@ -210,6 +318,31 @@ async function trends(page, notReloaded, shot) {
   console.log(`trends: run #${id} failed through the API; WORKDAY-USERS went from ${before[1]} to ${after[1]} without a reload`);
   await shot('trends');
 
+  // A run created (started, not finished: no status change) and then its recordsProcessed
+  // updated, both through the API: the runs and the records per day follow without a reload.
+  const today = week.names[6];
+  const row = (tables, chart) => tables[chart].find((r) => r[0] === today);
+  const created = await api(
+    'mutation ($at: DateTime!) { createIntegrationRun(input: {integration: {code: "WORKDAY-USERS"}, startTime: $at, totalRecords: 500}) { id } }',
+    { at: new Date().toISOString() },
+  );
+  const startedId = created.createIntegrationRun.id;
+  const withRun = await periodTablesAgree(page, week);
+  const pending = (await page.getByTestId('runs-table').locator('thead th').allTextContents()).indexOf('PENDING');
+  check(pending > 0, 'the runs table has no PENDING column');
+  check(
+    Number(row(withRun, 'runs')[pending]) === Number(row(weekTables, 'runs')[pending]) + 1,
+    `after run #${startedId} was created the runs of ${today} read ${row(withRun, 'runs')} (before: ${row(weekTables, 'runs')})`,
+  );
+  await api('mutation ($id: Int!) { updateIntegrationRun(id: $id, input: {recordsProcessed: 321}) { id } }', { id: startedId });
+  const withRecords = await periodTablesAgree(page, week);
+  check(
+    Number(row(withRecords, 'records')[1]) === Number(row(withRun, 'records')[1]) + 321,
+    `after run #${startedId} processed 321 records the records of ${today} read ${row(withRecords, 'records')} (before: ${row(withRun, 'records')})`,
+  );
+  await notReloaded('while a run was created and updated');
+  console.log(`trends: run #${startedId} created, then 321 records processed, through the API; the runs and records of ${today} followed without a reload`);
+
   // A click on the worst integration's bar lists its failed runs of the window.
   const [worst, , failed] = changed[0];
   const over = await page.getByTestId('chart-failure-rate').locator('.u-over').boundingBox();
@@ -218,7 +351,7 @@ async function trends(page, notReloaded, shot) {
   await page.waitForURL(/\/dashboard\/runs\?/);
   const params = new URL(page.url()).searchParams;
   check(
-    params.get('integration') === worst && params.get('status') === 'FAILED' && params.get('from') === from,
+    params.get('integration') === worst && params.get('status') === 'FAILED' && params.get('from') === from && params.get('to') === week.to,
     `the bar of ${worst} led to ${page.url()}`,
   );
   await page.getByTestId('filter-range').waitFor();
@@ -234,34 +367,70 @@ async function trends(page, notReloaded, shot) {
   console.log(`trends: the ${worst} bar lists its ${failed} failed runs`);
   await shot('trends-runs');
 
-  // The last 24 hours, by hour: every chart again, and the runs per hour as the API counts them.
+  // The last 30 days: every chart drawn again, a row per day, the tables the API's numbers.
+  await page.getByRole('link', { name: 'Trends' }).click();
+  await page.getByTestId('trends-window').selectOption('30d');
+  await page.waitForURL(/window=30d/);
+  const month = windowOf('DAY', 30);
+  await eventually(() => tableRows(page, 'runs'), (rows) => rows.length === 30 && rows[0][0] === month.names[0], 'the 30-day window by day');
+  for (const [chart, colors] of Object.entries(charts)) {
+    const pixels = await eventually(() => barPixels(page, chart, colors), (n) => n > 100, `the ${chart} chart's bars over 30 days`);
+    console.log(`trends: over 30 days the ${chart} chart drew ${pixels} pixels of bars`);
+  }
+  const monthTables = await periodTablesAgree(page, month);
+  check(monthTables.runs.filter((r) => r.slice(1).some((cell) => cell !== '0')).length >= 28, `runs on too few of the 30 days: ${JSON.stringify(monthTables.runs)}`);
+  await shot('trends-30d');
+
+  // A click on the foot of the busiest day's bar in the runs per day: the runs list of that day
+  // (from and to in the URL, by start time) and of the status at the bottom of its stack.
+  const runsHeader = await page.getByTestId('runs-table').locator('thead th').allTextContents();
+  const sums = monthTables.runs.map((r) => r.slice(1).reduce((n, cell) => n + Number(cell), 0));
+  const busiest = sums.indexOf(Math.max(...sums));
+  const bottom = monthTables.runs[busiest].findIndex((cell, k) => k > 0 && cell !== '0');
+  const [bottomStatus, bottomCount] = [runsHeader[bottom], Number(monthTables.runs[busiest][bottom])];
+  await clickBar(page, 'runs', busiest, 30);
+  await page.waitForURL(/\/dashboard\/runs\?/);
+  const dayFrom = new Date(month.starts[busiest]).toISOString();
+  const dayTo = new Date(month.starts[busiest] + DAY).toISOString();
+  const barParams = new URL(page.url()).searchParams;
+  check(
+    barParams.get('from') === dayFrom && barParams.get('to') === dayTo && barParams.get('time') === 'start' && barParams.get('status') === bottomStatus,
+    `the ${month.names[busiest]} bar's foot (${bottomStatus}) led to ${page.url()}`,
+  );
+  await page.getByTestId('filter-range').waitFor();
+  check((await page.getByTestId('filter-range').textContent()).startsWith('Started'), 'the range does not say it is of start times');
+  await page.locator('table[data-testid="runs"][aria-busy="false"]').waitFor();
+  await page.getByText(new RegExp(`shown of ${bottomCount}$`)).waitFor();
+  const ids = await page.getByTestId('runs').locator('tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.dataset.runId)));
+  check(ids.length > 0, 'the runs list of the bar is empty');
+  // The rows' dates, as the API gives them (the list shows them in the browser's time zone).
+  const listedRuns = await api(
+    'query ($ids: [Int!]) { integrationRuns(filter: {id: {in: $ids}}, first: 100) { nodes { id status startTime } } }',
+    { ids },
+  );
+  check(
+    listedRuns.integrationRuns.nodes.length === ids.length &&
+      listedRuns.integrationRuns.nodes.every(
+        (r) => r.status === bottomStatus && Date.parse(r.startTime) >= Date.parse(dayFrom) && Date.parse(r.startTime) < Date.parse(dayTo),
+      ),
+    `the runs listed for ${month.names[busiest]} ${bottomStatus}: ${JSON.stringify(listedRuns.integrationRuns.nodes)}`,
+  );
+  console.log(`trends: the foot of the ${month.names[busiest]} bar lists its ${bottomCount} ${bottomStatus} runs, every one started that day`);
+  await shot('trends-day-runs');
+
+  // The last 24 hours, by hour: every chart again, and the tables as the API counts them.
   await page.getByRole('link', { name: 'Trends' }).click();
   await page.getByTestId('trends-window').selectOption('24h');
   await page.waitForURL(/window=24h/);
-  const HOUR = 3_600_000;
-  const since = new Date(Math.floor(Date.now() / HOUR) * HOUR - 23 * HOUR).toISOString();
-  await eventually(() => tableRows(page, 'runs'), (rows) => rows.length === 24 && rows[0][0] === `${since.slice(0, 10)} ${since.slice(11, 16)}`, 'the 24-hour window by hour');
+  const day = windowOf('HOUR', 24);
+  await eventually(() => tableRows(page, 'runs'), (rows) => rows.length === 24 && rows[0][0] === day.names[0], 'the 24-hour window by hour');
   for (const [chart, colors] of Object.entries(charts)) {
     await eventually(() => barPixels(page, chart, colors), (n) => n > 50, `the ${chart} chart's bars over 24 hours`);
   }
-  const perHour = await api(
-    `query ($from: DateTime!) {
-      integrationRunCounts(filter: {createdAt: {gte: $from}}, groupBy: [HOUR, STATUS]) { hour status count }
-    }`,
-    { from: since },
-  );
-  const hourRows = await tableRows(page, 'runs');
-  const hourHeader = await page.getByTestId('runs-table').locator('thead th').allTextContents();
-  let hours = 0;
-  for (const group of perHour.integrationRunCounts) {
-    const at = new Date(group.hour).toISOString();
-    const row = hourRows.find((r) => r[0] === `${at.slice(0, 10)} ${at.slice(11, 16)}`);
-    const column = hourHeader.indexOf(group.status);
-    check(row && column > 0 && row[column] === String(group.count), `runs of ${group.hour} ${group.status}: the API says ${group.count}, the table ${row?.[column]}`);
-    hours += 1;
-  }
-  check(hours >= 20, `the API counts runs in only ${hours} hour and status groups`);
-  console.log(`trends: 24 hours by hour, ${hours} hour and status groups as the API counts them`);
+  const dayTables = await periodTablesAgree(page, day);
+  const hours = dayTables.runs.filter((r) => r.slice(1).some((cell) => cell !== '0')).length;
+  check(hours >= 20, `runs started in only ${hours} of the last 24 hours`);
+  console.log(`trends: 24 hours by hour, runs started in ${hours} of them, the tables as the API counts them`);
   await shot('trends-24h');
 }
 

@@ -1,5 +1,5 @@
-// The runs list: filtered by integration, status and creation time from the URL, paged by cursor, newest first,
-// refreshed on every run status change.
+// The runs list: filtered by integration, status and creation (or start) time from the URL, paged by cursor, newest first,
+// refreshed on every change of a run.
 import type { JSX } from 'preact';
 
 import { graphql, isRunStatus, RUN_STATUSES } from '../graphql';
@@ -47,9 +47,10 @@ const RunsQuery = graphql(`
   }
 `);
 
+// Every change of a run: a created run joins the list and an update changes its records.
 const RunChanged = graphql(`
   subscription DashboardRunsChanged {
-    integrationRunStatusChanged {
+    integrationRunChanged {
       sequence
     }
   }
@@ -67,13 +68,16 @@ export function Runs(props: { location: Location }) {
   const { params } = props.location;
   const integration = params.get('integration') ?? '';
   const status = params.get('status');
-  // A time range (the trends' bars link here with one): runs created from `from` until before `to`.
+  // A time range (the trends' bars link here with one): runs created from `from` until before `to`,
+  // or with `time=start` started in it (the trends count runs per period by their start).
   const from = instant(params.get('from'));
   const to = instant(params.get('to'));
+  const byStart = params.get('time') === 'start';
+  const range = from || to ? { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } : null;
   const filter = {
     ...(integration ? { integration: { code: { eq: integration } } } : {}),
     ...(isRunStatus(status) ? { status: { eq: status } } : {}),
-    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+    ...(range ? (byStart ? { startTime: range } : { createdAt: range }) : {}),
   };
   const runs = useLiveQuery(RunsQuery, { filter, ...pageVariables(params) }, RunChanged, {});
 
@@ -82,7 +86,13 @@ export function Runs(props: { location: Location }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     navigate(
-      href('/runs', { integration: String(form.get('integration') ?? ''), status: String(form.get('status') ?? ''), from, to }),
+      href('/runs', {
+        integration: String(form.get('integration') ?? ''),
+        status: String(form.get('status') ?? ''),
+        from,
+        to,
+        time: byStart ? 'start' : null,
+      }),
     );
   };
 
@@ -111,7 +121,7 @@ export function Runs(props: { location: Location }) {
         </label>
         {from || to ? (
           <span class="range" data-testid="filter-range">
-            Created {from ? <>from <Time value={from} /></> : null} {to ? <>until before <Time value={to} /></> : null}{' '}
+            {byStart ? 'Started' : 'Created'} {from ? <>from <Time value={from} /></> : null} {to ? <>until before <Time value={to} /></> : null}{' '}
             <Link to={href('/runs', { integration, status: isRunStatus(status) ? status : null })} testid="clear-range">
               (any time)
             </Link>

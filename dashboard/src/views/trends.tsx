@@ -1,7 +1,7 @@
 // Trends: runs, failures, records and alerts over a window (24 hours by hour, 7 or 30 days by
 // day), optionally of one integration. Every number comes from the gateway's aggregates (SQL
-// GROUP BY), asked again, debounced, whenever a run changes status, a record changes or an alert
-// is raised; every bar links to the runs it counts.
+// GROUP BY), asked again, debounced, whenever a run is created, updated or changes status, a
+// record changes or an alert is raised; every bar links to the runs it counts.
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
@@ -14,6 +14,7 @@ import { ErrorLine } from '../ui';
 const TrendsQuery = graphql(`
   query DashboardTrends(
     $filter: IntegrationRunFilter
+    $startedFilter: IntegrationRunFilter
     $alertFilter: IntegrationAlertFilter
     $perPeriod: [IntegrationRunGroupBy!]!
     $alertsPerPeriod: [IntegrationAlertGroupBy!]!
@@ -23,7 +24,7 @@ const TrendsQuery = graphql(`
         code
       }
     }
-    perPeriod: integrationRunCounts(filter: $filter, groupBy: $perPeriod) {
+    perPeriod: integrationRunCounts(filter: $startedFilter, groupBy: $perPeriod, periodsOf: START_TIME) {
       day
       hour
       status
@@ -55,9 +56,11 @@ const TrendsQuery = graphql(`
   }
 `);
 
+// Every change of a run, not only its status: a created run adds to the runs per period and an
+// update of recordsProcessed or endTime changes the records and durations.
 const RunChanged = graphql(`
   subscription DashboardTrendsRunChanged($integration: IntegrationRefInput) {
-    integrationRunStatusChanged(integration: $integration) {
+    integrationRunChanged(integration: $integration) {
       sequence
     }
   }
@@ -105,7 +108,15 @@ export function periodsOf(name: WindowName, now = Date.now()) {
   const length = unit === 'HOUR' ? HOUR : DAY;
   const current = Math.floor(now / length) * length;
   const starts = Array.from({ length: periods }, (_, i) => current - (periods - 1 - i) * length);
-  return { unit, length, starts, from: new Date(starts[0]).toISOString() };
+  return {
+    unit,
+    length,
+    starts,
+    from: new Date(starts[0]).toISOString(),
+    // The end of the current period: the links of charts over the whole window carry it, so the
+    // runs list shows the same window even when opened later.
+    to: new Date(current + length).toISOString(),
+  };
 }
 
 /** How a period is named: its day, or its day and hour (UTC). */
@@ -158,7 +169,7 @@ export function Trends(props: { location: Location }) {
   const { params } = props.location;
   const windowName: WindowName = (params.get('window') ?? '') in WINDOWS ? (params.get('window') as WindowName) : '7d';
   const integration = params.get('integration') ?? '';
-  const { unit, length, starts, from } = periodsOf(windowName);
+  const { unit, length, starts, from, to } = periodsOf(windowName);
   const scope = integration ? { integration: { code: { eq: integration } } } : {};
   const subscriptionScope = { integration: integration ? { code: integration } : null };
 
@@ -173,6 +184,10 @@ export function Trends(props: { location: Location }) {
   ];
   const trends = useQuery(TrendsQuery, {
     filter: { createdAt: { gte: from }, ...scope },
+    // Runs per period are the runs started in it, as operations people count them (a run created
+    // and not started yet is in none); the charts per integration take the runs created in the
+    // window.
+    startedFilter: { startTime: { gte: from }, ...scope },
     alertFilter: { createdAt: { gte: from }, ...scope },
     perPeriod: [unit, 'STATUS'],
     alertsPerPeriod: [unit, 'CONTACT_ALERT_TYPE'],
@@ -261,14 +276,14 @@ export function Trends(props: { location: Location }) {
         <div class="charts">
           <BarChart
             title={`Runs per ${unit === 'HOUR' ? 'hour' : 'day'} by status`}
-            description="Runs created in each period (UTC), stacked by the status they have now."
+            description="Runs started in each period (UTC), stacked by the status they have now."
             testid="runs"
             categoryHeader={unit === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)'}
             categories={categories}
             times={times}
             stacked
             series={STACK.map(({ status, color }) => ({ label: status, color, values: perStatus.get(status)! }))}
-            link={(i, k) => href('/runs', { integration, status: k === null ? null : STACK[k].status, ...periodRange(i) })}
+            link={(i, k) => href('/runs', { integration, status: k === null ? null : STACK[k].status, ...periodRange(i), time: 'start' })}
           />
           <BarChart
             title="Failure rate per integration"
@@ -282,17 +297,17 @@ export function Trends(props: { location: Location }) {
               { label: 'Finished', values: ranked.map((r) => r.finished) },
             ]}
             format={percent}
-            link={(i) => href('/runs', { integration: ranked[i].code, status: 'FAILED', from })}
+            link={(i) => href('/runs', { integration: ranked[i].code, status: 'FAILED', from, to })}
           />
           <BarChart
             title={`Records processed per ${unit === 'HOUR' ? 'hour' : 'day'}`}
-            description="The sum of recordsProcessed of the runs created in each period."
+            description="The sum of recordsProcessed of the runs started in each period."
             testid="records"
             categoryHeader={unit === 'HOUR' ? 'Hour (UTC)' : 'Day (UTC)'}
             categories={categories}
             times={times}
             series={[{ label: 'Records processed', color: '#2557d6', values: records }]}
-            link={(i) => href('/runs', { integration, ...periodRange(i) })}
+            link={(i) => href('/runs', { integration, ...periodRange(i), time: 'start' })}
           />
           <BarChart
             title="Run duration per integration"
@@ -310,7 +325,7 @@ export function Trends(props: { location: Location }) {
             ]}
             format={duration}
             steps={DURATION_STEPS}
-            link={(i) => href('/runs', { integration: durations[i].code, from })}
+            link={(i) => href('/runs', { integration: durations[i].code, from, to })}
           />
           <BarChart
             title={`Alerts per ${unit === 'HOUR' ? 'hour' : 'day'} by contact type`}

@@ -9,7 +9,7 @@ use crate::{
         aggregate::{
             IntegrationAlertCount, IntegrationAlertGroupBy, IntegrationHistoryRecordCount,
             IntegrationHistoryRecordGroupBy, IntegrationRunCount, IntegrationRunDurationGroupBy,
-            IntegrationRunDurations, IntegrationRunGroupBy,
+            IntegrationRunDurations, IntegrationRunGroupBy, IntegrationRunTime,
         },
     },
     service::aggregates,
@@ -23,7 +23,9 @@ pub struct AggregateQueries;
 #[Object]
 impl AggregateQueries {
     /// Runs matching the filter, counted per group (with sums of totalRecords and
-    /// recordsProcessed); no groupBy gives one group for all.
+    /// recordsProcessed); no groupBy gives one group for all. `DAY` and `HOUR` are of the time
+    /// `periodsOf` chooses: "runs started per hour" is `groupBy: [HOUR], periodsOf: START_TIME`
+    /// (with a `startTime` filter to leave out the runs not started).
     async fn integration_run_counts(
         &self,
         ctx: &Context<'_>,
@@ -31,6 +33,11 @@ impl AggregateQueries {
         #[graphql(desc = "The dimensions to group by, in this order.", default)] group_by: Vec<
             IntegrationRunGroupBy,
         >,
+        #[graphql(
+            desc = "Which time of a run the DAY and HOUR groups are of.",
+            default_with = "IntegrationRunTime::CreatedAt"
+        )]
+        periods_of: IntegrationRunTime,
     ) -> Result<Vec<IntegrationRunCount>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let backend = crate::graphql::filter::backend(ctx)?;
@@ -38,7 +45,7 @@ impl AggregateQueries {
             .map(|f| f.condition(backend))
             .unwrap_or_else(Condition::all);
         let dims: Vec<_> = group_by.into_iter().map(Into::into).collect();
-        let groups = aggregates::run_counts(db, condition, &dims).await?;
+        let groups = aggregates::run_counts(db, condition, &dims, periods_of.into()).await?;
         Ok(groups.into_iter().map(IntegrationRunCount).collect())
     }
 

@@ -13,7 +13,7 @@ use crate::{
     },
     service::aggregates::{
         AlertDimension, AlertGroup, DurationDimension, DurationGroup, RecordDimension, RecordGroup,
-        RunDimension, RunGroup,
+        RunDimension, RunGroup, RunTime,
     },
 };
 
@@ -25,10 +25,21 @@ pub enum IntegrationRunGroupBy {
     Status,
     /// The run's integration.
     Integration,
-    /// The UTC day the run was created.
+    /// The UTC day the run was created (or started, with `periodsOf: START_TIME`).
     Day,
-    /// The UTC hour the run was created.
+    /// The UTC hour the run was created (or started, with `periodsOf: START_TIME`).
     Hour,
+}
+
+/// Which time of a run the `DAY` and `HOUR` groups are of.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "RunTime")]
+pub enum IntegrationRunTime {
+    /// When the run was created (`createdAt`).
+    CreatedAt,
+    /// When it started (`startTime`); the runs without one make the group whose day or hour is
+    /// null.
+    StartTime,
 }
 
 /// What history records can be grouped by.

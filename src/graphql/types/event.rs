@@ -26,6 +26,23 @@ fn gone(entity: &'static str, id: i32) -> async_graphql::Error {
     AppError::not_found_id(entity, id).into()
 }
 
+/// The action of a status change event, if it names one.
+fn run_action(e: &SharedEvent) -> Option<RunAction> {
+    e.action
+        .as_deref()
+        .and_then(|a| a.parse::<domain::RunAction>().ok())
+        .map(Into::into)
+}
+
+/// The run an event is about, as it is now.
+async fn run_of(ctx: &Context<'_>, e: &SharedEvent) -> Result<IntegrationRun> {
+    let l = loaders::loaders(ctx)?;
+    loaders::by_id(&l.runs, Some(e.object_id))
+        .await?
+        .map(IntegrationRun)
+        .ok_or_else(|| gone("integration run", e.object_id))
+}
+
 /// A run's status changed.
 #[derive(Clone, Debug)]
 pub struct IntegrationRunStatusChange(pub SharedEvent);
@@ -45,12 +62,7 @@ impl IntegrationRunStatusChange {
 
     /// The action that made the change.
     async fn action(&self) -> Result<Option<RunAction>> {
-        Ok(self
-            .0
-            .action
-            .as_deref()
-            .and_then(|a| a.parse::<domain::RunAction>().ok())
-            .map(Into::into))
+        Ok(run_action(&self.0))
     }
 
     /// The status before.
@@ -65,11 +77,68 @@ impl IntegrationRunStatusChange {
 
     /// The run, as it is now (every field resolvable).
     async fn run(&self, ctx: &Context<'_>) -> Result<IntegrationRun> {
-        let l = loaders::loaders(ctx)?;
-        loaders::by_id(&l.runs, Some(self.0.object_id))
-            .await?
-            .map(IntegrationRun)
-            .ok_or_else(|| gone("integration run", self.0.object_id))
+        run_of(ctx, &self.0).await
+    }
+}
+
+/// How a run changed.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum IntegrationRunChangeType {
+    /// It was created.
+    Created,
+    /// Its fields changed (`recordsProcessed`, `endTime` …), not its status.
+    Updated,
+    /// Its status changed.
+    StatusChanged,
+}
+
+/// A run changed: created, updated or moved to another status.
+#[derive(Clone, Debug)]
+pub struct IntegrationRunChange(pub SharedEvent);
+
+/// A run changed (one committed change of any kind; `integrationRunStatusChanged` carries the
+/// status changes only).
+#[Object]
+impl IntegrationRunChange {
+    /// The event's position in commit order; resume after it with `afterSequence`.
+    async fn sequence(&self) -> i64 {
+        self.0.sequence
+    }
+
+    /// When the change was committed.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// What happened.
+    async fn change(&self) -> Option<IntegrationRunChangeType> {
+        match EventType::parse(&self.0.event_type)? {
+            EventType::RunCreated => Some(IntegrationRunChangeType::Created),
+            EventType::RunUpdated => Some(IntegrationRunChangeType::Updated),
+            EventType::RunStatusChanged => Some(IntegrationRunChangeType::StatusChanged),
+            _ => None,
+        }
+    }
+
+    /// The action of a status change (null for the other changes).
+    async fn action(&self) -> Result<Option<RunAction>> {
+        Ok(run_action(&self.0))
+    }
+
+    /// The status before a status change (null for the other changes).
+    async fn previous_status(&self) -> Result<Option<RunStatus>> {
+        run_status(&self.0.previous_status)
+    }
+
+    /// The status after a status change, or the one a created run starts in (null for an
+    /// update, which never changes the status).
+    async fn status(&self) -> Result<Option<RunStatus>> {
+        run_status(&self.0.new_status)
+    }
+
+    /// The run, as it is now (every field resolvable).
+    async fn run(&self, ctx: &Context<'_>) -> Result<IntegrationRun> {
+        run_of(ctx, &self.0).await
     }
 }
 
