@@ -21,6 +21,7 @@ const SAMPLES: &str = r#"{
     integrationRuns(first: 1) { nodes { __typename nodeId id status } }
     integrationErrors(first: 1) { nodes { __typename nodeId id resolved responses { __typename nodeId id responseCode } } }
     integrationHistoryRecords(first: 1) { nodes { __typename nodeId id documentId } }
+    integrationAlerts(first: 1) { nodes { __typename nodeId id contactAlertType message } }
 }"#;
 
 /// Every sampled object (with its `__typename` and `nodeId`) in `data`.
@@ -69,6 +70,7 @@ async fn every_object_is_fetched_again_by_its_node_id_on_both_paths() {
         types.into_iter().collect::<Vec<_>>(),
         [
             "Integration",
+            "IntegrationAlert",
             "IntegrationError",
             "IntegrationHistoryRecord",
             "IntegrationRecordResponse",
@@ -137,7 +139,7 @@ async fn what_is_not_one_of_our_ids_is_null_not_an_error() {
         encode("IntegrationRun:99999999999"),
         encode("IntegrationRun:424242"),
         encode("Query:1"),
-        encode("IntegrationAlert:1"),
+        encode("DocumentExport:1"),
         encode(":1"),
     ];
     for id in garbled {
@@ -147,4 +149,132 @@ async fn what_is_not_one_of_our_ids_is_null_not_an_error() {
             assert_eq!(body, json!({"data": {"node": null}}), "{id:?}");
         }
     }
+}
+
+/// The admin-only types (webhook endpoints, deliveries, their attempts) are `Node`s too, fetched
+/// again by `node`/`nodes` (through the resolvers, behind the admin guard their own root fields
+/// have): an admin gets them, mixed with other types in one `nodes` list; a reader is refused
+/// with FORBIDDEN for them and still gets the rest.
+#[tokio::test]
+async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
+    use integration_gateway::{auth::Scopes, service::tokens};
+    let app = common::spawn_app_with(|s| s.auth.require_auth = true).await;
+    let token = |scopes: &'static [&'static str]| {
+        let db = app.db.clone();
+        async move {
+            tokens::create(
+                &db,
+                scopes[0],
+                Scopes::from_names(scopes.iter().copied()),
+                None,
+            )
+            .await
+            .unwrap()
+            .secret
+        }
+    };
+    let admin = token(&[
+        "core.integration.admin",
+        "core.integration.read",
+        "core.integration.write",
+    ])
+    .await;
+    let reader = token(&["core.integration.read"]).await;
+    let post = |secret: String, query: &'static str, variables: Value| {
+        let client = reqwest::Client::new();
+        let url = app.url("/graphql");
+        async move {
+            client
+                .post(url)
+                .bearer_auth(secret)
+                .json(&json!({"query": query, "variables": variables}))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let created = post(
+        admin.clone(),
+        "mutation { createWebhookEndpoint(input: {url: \"https://hooks.example.com/in\", eventTypes: [RUN_STATUS_CHANGED]}) { endpoint { nodeId id url } } }",
+        json!({}),
+    )
+    .await;
+    let endpoint = created["data"]["createWebhookEndpoint"]["endpoint"].clone();
+    assert!(endpoint["nodeId"].is_string(), "{created}");
+    // A run moved: one delivery for the endpoint.
+    let run = post(
+        admin.clone(),
+        "mutation { createIntegration(input: {code: \"SAP\", name: \"SAP\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP, integrationType: API}) { id } r: createIntegrationRun(input: {integration: {code: \"SAP\"}}) { id nodeId } }",
+        json!({}),
+    )
+    .await;
+    let run = run["data"]["r"].clone();
+    post(
+        admin.clone(),
+        "mutation($id: Int!) { runIntegrationRun(id: $id) { id } }",
+        json!({"id": run["id"]}),
+    )
+    .await;
+    // Deliveries are made from the event after its commit, by the delivery worker.
+    let mut delivery = Value::Null;
+    for _ in 0..100 {
+        let deliveries = post(
+            admin.clone(),
+            "{ webhookDeliveries(first: 5) { nodes { nodeId id eventType } } }",
+            json!({}),
+        )
+        .await;
+        delivery = deliveries["data"]["webhookDeliveries"]["nodes"][0].clone();
+        if !delivery.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(delivery["nodeId"].is_string(), "no delivery was made");
+
+    let one = "query($id: ID!) { node(nodeId: $id) { __typename nodeId ... on WebhookEndpoint { id url } ... on WebhookDelivery { id eventType } } }";
+    let body = post(admin.clone(), one, json!({"id": endpoint["nodeId"]})).await;
+    assert_eq!(
+        body["data"]["node"],
+        json!({"__typename": "WebhookEndpoint", "nodeId": endpoint["nodeId"], "id": endpoint["id"], "url": endpoint["url"]}),
+        "{body}"
+    );
+    let body = post(admin.clone(), one, json!({"id": delivery["nodeId"]})).await;
+    assert_eq!(body["data"]["node"]["id"], delivery["id"], "{body}");
+    assert_eq!(body["data"]["node"]["eventType"], delivery["eventType"]);
+    let many = "query($ids: [ID!]!) { nodes(nodeIds: $ids) { __typename nodeId } }";
+    let ids = json!([run["nodeId"], endpoint["nodeId"], delivery["nodeId"]]);
+    let body = post(admin.clone(), many, json!({"ids": ids})).await;
+    let typenames: Vec<&str> = body["data"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["__typename"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        typenames,
+        ["IntegrationRun", "WebhookEndpoint", "WebhookDelivery"],
+        "{body}"
+    );
+
+    // A reader: refused for the admin-only object, served the run.
+    let body = post(reader.clone(), one, json!({"id": endpoint["nodeId"]})).await;
+    assert_eq!(body["data"]["node"], Value::Null, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
+    let body = post(
+        reader,
+        "query($id: ID!) { node(nodeId: $id) { __typename nodeId } }",
+        json!({"id": run["nodeId"]}),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["node"]["__typename"], "IntegrationRun",
+        "{body}"
+    );
 }

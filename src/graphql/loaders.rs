@@ -381,6 +381,10 @@ pub struct Loaders {
     pub responses_of_error: Arc<DataLoader<ChildrenOf<integration_record_response::Entity>>>,
     /// Webhook endpoints by id.
     pub webhook_endpoints: Arc<DataLoader<ById<entity::webhook_endpoint::Entity>>>,
+    /// Deliveries by id (for `node`).
+    pub deliveries: Arc<DataLoader<ById<entity::delivery::Entity>>>,
+    /// Delivery attempts by id (for `node`).
+    pub delivery_attempts: Arc<DataLoader<ById<entity::delivery_attempt::Entity>>>,
     /// A delivery's attempts.
     pub attempts_of_delivery: Arc<DataLoader<ChildrenOf<entity::delivery_attempt::Entity>>>,
     /// An integration's contacts, active and not (the field filters: one statement serves both).
@@ -458,6 +462,8 @@ impl Loaders {
                 .delay(delay),
             ),
             webhook_endpoints: ById::loader(db, entity::webhook_endpoint::Column::Id, delay),
+            deliveries: ById::loader(db, entity::delivery::Column::Id, delay),
+            delivery_attempts: ById::loader(db, entity::delivery_attempt::Column::Id, delay),
             attempts_of_delivery: Arc::new(
                 DataLoader::new(
                     ChildrenOf {

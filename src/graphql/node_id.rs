@@ -1,5 +1,5 @@
 //! Global ids (Relay's Global Object Identification): `base64("Type:id")`, as graphql-relay-js's
-//! `toGlobalId` writes them, for every object type declared with `types::object::object!`.
+//! `toGlobalId` writes them, for every object type with an id (`types::object::Node`).
 
 use async_graphql::ID;
 use base64::{Engine, engine::general_purpose::STANDARD};
@@ -13,6 +13,10 @@ pub(crate) const NODE_TYPES: &[&str] = &[
     "IntegrationRecordResponse",
     "User",
     "IntegrationContact",
+    "IntegrationAlert",
+    "WebhookEndpoint",
+    "WebhookDelivery",
+    "DeliveryAttempt",
 ];
 
 /// The global id of the object of type `type_name` with id `id`: `base64("Type:id")`, as

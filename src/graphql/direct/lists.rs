@@ -42,6 +42,10 @@ impl Names {
         connection: "IntegrationHistoryRecordConnection",
         edge: "IntegrationHistoryRecordEdge",
     };
+    pub(crate) const ALERTS: Self = Self {
+        connection: "IntegrationAlertConnection",
+        edge: "IntegrationAlertEdge",
+    };
 }
 
 /// A list's filter input type.

@@ -1,88 +1,55 @@
 //! The IntegrationAlert type, its filter and ordering.
 
-use async_graphql::{Context, InputObject, Object, Result};
+use async_graphql::InputObject;
 use chrono::{DateTime, Utc};
 use entity::integration_alert as alert;
 use sea_orm::Condition;
 
-use super::{Integration, IntegrationFilter, User, document::in_integrations, stored};
+use super::{
+    Integration, IntegrationFilter, User, document::in_integrations, object::object, stored,
+};
 use crate::{
     domain,
     graphql::{
         enums::{ContactAlertType, DocumentType, OrderDirection},
         filter::{self, EnumFilter, OrderedFilter},
-        loaders,
     },
     service::paging::{KeyKind, Sort},
 };
 
-/// An alert raised to an integration's contacts.
-#[derive(Clone, Debug)]
-pub struct IntegrationAlert(pub alert::Model);
-
-/// An alert raised to an integration's contacts (by createIntegrationHistoryAlert,
-/// createIntegrationHistoryAlertAndMarkExported or createIntegrationErrorAlert).
-#[Object]
-impl IntegrationAlert {
-    /// The alert's id.
-    async fn id(&self) -> i32 {
-        self.0.id
-    }
-
-    /// Which contacts are alerted (`BOTH` reaches every contact).
-    async fn contact_alert_type(&self) -> Result<ContactAlertType> {
-        Ok(stored::<domain::ContactAlertType>(&self.0.contact_alert_type)?.into())
-    }
-
-    /// The integration whose contacts are alerted.
-    async fn integration(&self, ctx: &Context<'_>) -> Result<Option<Integration>> {
-        let loaders = loaders::loaders(ctx)?;
-        Ok(loaders::by_id(&loaders.integrations, self.0.integration_id)
-            .await?
-            .map(Integration))
-    }
-
-    /// The history record that raised it.
-    async fn integration_history_record_id(&self) -> Option<i32> {
-        self.0.integration_history_record_id
-    }
-
-    /// The integration error that raised it.
-    async fn integration_error_id(&self) -> Option<i32> {
-        self.0.integration_error_id
-    }
-
-    /// The run concerned.
-    async fn integration_run_id(&self) -> Option<i32> {
-        self.0.integration_run_id
-    }
-
-    /// The document's type.
-    async fn document_type(&self) -> Result<Option<DocumentType>> {
-        match &self.0.document_type {
-            Some(t) => Ok(Some(stored::<domain::DocumentType>(t)?.into())),
-            None => Ok(None),
-        }
-    }
-
-    /// The document's id.
-    async fn document_id(&self) -> Option<i32> {
-        self.0.document_id
-    }
-
-    /// What the alert says.
-    async fn message(&self) -> Option<&str> {
-        self.0.message.as_deref()
-    }
-
-    /// When it was raised.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-
-    /// Who raised it.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        super::object::load_maybe::<User>(ctx, self.0.created_by_id).await
+object! {
+    /// An alert raised to an integration's contacts (by createIntegrationHistoryAlert,
+    /// createIntegrationHistoryAlertAndMarkExported or createIntegrationErrorAlert).
+    IntegrationAlert(alert) loaded by alerts as "integration alert" {
+        /// The alert's id.
+        field id "id": i32 = |r| r.id;
+        /// Which contacts are alerted (`BOTH` reaches every contact).
+        parsed contact_alert_type "contactAlertType": ContactAlertType =
+            |r| stored::<domain::ContactAlertType>(&r.contact_alert_type).map(ContactAlertType::from);
+        /// The integration whose contacts are alerted.
+        maybe_belongs_to integration "integration": Integration = |r| r.integration_id;
+        /// The history record that raised it.
+        field integration_history_record_id "integrationHistoryRecordId": Option<i32> =
+            |r| r.integration_history_record_id;
+        /// The integration error that raised it.
+        field integration_error_id "integrationErrorId": Option<i32> = |r| r.integration_error_id;
+        /// The run concerned.
+        field integration_run_id "integrationRunId": Option<i32> = |r| r.integration_run_id;
+        /// The document's type.
+        parsed document_type "documentType": Option<DocumentType> = |r| r
+            .document_type
+            .as_deref()
+            .map(stored::<domain::DocumentType>)
+            .transpose()
+            .map(|t| t.map(DocumentType::from));
+        /// The document's id.
+        field document_id "documentId": Option<i32> = |r| r.document_id;
+        /// What the alert says.
+        field message "message": Option<&str> = |r| r.message.as_deref();
+        /// When it was raised.
+        field created_at "createdAt": DateTime<Utc> = |r| r.created_at;
+        /// Who raised it.
+        maybe_belongs_to created_by "createdBy": User = |r| r.created_by_id;
     }
 }
 

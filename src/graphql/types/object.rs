@@ -1,5 +1,5 @@
 //! One declaration per object type. Each field of a type read directly (runs, errors, history
-//! records, responses, integrations, users, contacts) is declared once, in `object!`, and both the
+//! records, responses, integrations, users, contacts, alerts) is declared once, in `object!`, and both the
 //! async-graphql resolver and the direct read's field (`graphql/direct`, which answers known
 //! queries without the resolvers) are generated from that line: a field cannot exist in one path
 //! and not the other, nor take an argument one path ignores (a declared field takes none but
@@ -7,7 +7,8 @@
 //! paths read the same way).
 //!
 //! Every type declared here also implements Relay's `Node` interface: `nodeId` is generated
-//! for it, and `node`/`nodes` find it again (see `graphql::node_id`).
+//! for it, and `node`/`nodes` find it again (see `graphql::node_id`), read directly as well. The
+//! admin-only webhook types implement it too, by hand, and are read by the resolvers alone.
 
 use async_graphql::{ID, Value};
 
@@ -93,7 +94,8 @@ enum_values!(
 
 /// An object with a global id (Relay's Global Object Identification): `node(nodeId:)` fetches it
 /// again.
-// Every type declared with `object!` is one.
+// Every object type with an id is one: those declared with `object!` (read directly too) and the
+// admin-only webhook types (`types/webhook.rs`, read by the resolvers, behind the admin guard).
 #[derive(Debug, async_graphql::Interface)]
 #[graphql(field(
     name = "node_id",
@@ -115,6 +117,14 @@ pub enum Node {
     User(super::User),
     /// A contact.
     IntegrationContact(super::IntegrationContact),
+    /// An alert.
+    IntegrationAlert(super::IntegrationAlert),
+    /// A webhook endpoint (admin).
+    WebhookEndpoint(super::WebhookEndpoint),
+    /// A delivery of an event (admin).
+    WebhookDelivery(super::WebhookDelivery),
+    /// One attempt of a delivery (admin).
+    DeliveryAttempt(super::DeliveryAttempt),
 }
 
 /// The object a global id stands for, through the by-id loaders; `None` for an id that is not
@@ -140,6 +150,16 @@ pub(crate) async fn load_node(
         "IntegrationContact" => load_maybe(ctx, Some(id))
             .await?
             .map(Node::IntegrationContact),
+        "IntegrationAlert" => load_maybe(ctx, Some(id)).await?.map(Node::IntegrationAlert),
+        // The admin-only types: the same guard as their own root fields.
+        "WebhookEndpoint" | "WebhookDelivery" | "DeliveryAttempt" => {
+            async_graphql::Guard::check(&crate::graphql::scopes::AdminGuard, ctx).await?;
+            match type_name.as_str() {
+                "WebhookEndpoint" => load_maybe(ctx, Some(id)).await?.map(Node::WebhookEndpoint),
+                "WebhookDelivery" => load_maybe(ctx, Some(id)).await?.map(Node::WebhookDelivery),
+                _ => load_maybe(ctx, Some(id)).await?.map(Node::DeliveryAttempt),
+            }
+        }
         _ => None,
     })
 }
