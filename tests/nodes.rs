@@ -180,24 +180,8 @@ async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
     ])
     .await;
     let reader = token(&["core.integration.read"]).await;
-    let post = |secret: String, query: &'static str, variables: Value| {
-        let client = reqwest::Client::new();
-        let url = app.url("/graphql");
-        async move {
-            client
-                .post(url)
-                .bearer_auth(secret)
-                .json(&json!({"query": query, "variables": variables}))
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
-    };
-    let created = post(
-        admin.clone(),
+    let created = app.gql_as(
+        &admin,
         "mutation { createWebhookEndpoint(input: {url: \"https://hooks.example.com/in\", eventTypes: [RUN_STATUS_CHANGED]}) { endpoint { nodeId id url } } }",
         json!({}),
     )
@@ -205,15 +189,15 @@ async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
     let endpoint = created["data"]["createWebhookEndpoint"]["endpoint"].clone();
     assert!(endpoint["nodeId"].is_string(), "{created}");
     // A run moved: one delivery for the endpoint.
-    let run = post(
-        admin.clone(),
+    let run = app.gql_as(
+        &admin,
         "mutation { createIntegration(input: {code: \"SAP\", name: \"SAP\", businessObject: \"Invoice\", direction: FROM_COUPA, endSystem: \"SAP\", endSystemType: ERP, integrationType: API}) { id } r: createIntegrationRun(input: {integration: {code: \"SAP\"}}) { id nodeId } }",
         json!({}),
     )
     .await;
     let run = run["data"]["r"].clone();
-    post(
-        admin.clone(),
+    app.gql_as(
+        &admin,
         "mutation($id: Int!) { runIntegrationRun(id: $id) { id } }",
         json!({"id": run["id"]}),
     )
@@ -221,12 +205,13 @@ async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
     // Deliveries are made from the event after its commit, by the delivery worker.
     let mut delivery = Value::Null;
     for _ in 0..100 {
-        let deliveries = post(
-            admin.clone(),
-            "{ webhookDeliveries(first: 5) { nodes { nodeId id eventType } } }",
-            json!({}),
-        )
-        .await;
+        let deliveries = app
+            .gql_as(
+                &admin,
+                "{ webhookDeliveries(first: 5) { nodes { nodeId id eventType } } }",
+                json!({}),
+            )
+            .await;
         delivery = deliveries["data"]["webhookDeliveries"]["nodes"][0].clone();
         if !delivery.is_null() {
             break;
@@ -236,18 +221,22 @@ async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
     assert!(delivery["nodeId"].is_string(), "no delivery was made");
 
     let one = "query($id: ID!) { node(nodeId: $id) { __typename nodeId ... on WebhookEndpoint { id url } ... on WebhookDelivery { id eventType } } }";
-    let body = post(admin.clone(), one, json!({"id": endpoint["nodeId"]})).await;
+    let body = app
+        .gql_as(&admin, one, json!({"id": endpoint["nodeId"]}))
+        .await;
     assert_eq!(
         body["data"]["node"],
         json!({"__typename": "WebhookEndpoint", "nodeId": endpoint["nodeId"], "id": endpoint["id"], "url": endpoint["url"]}),
         "{body}"
     );
-    let body = post(admin.clone(), one, json!({"id": delivery["nodeId"]})).await;
+    let body = app
+        .gql_as(&admin, one, json!({"id": delivery["nodeId"]}))
+        .await;
     assert_eq!(body["data"]["node"]["id"], delivery["id"], "{body}");
     assert_eq!(body["data"]["node"]["eventType"], delivery["eventType"]);
     let many = "query($ids: [ID!]!) { nodes(nodeIds: $ids) { __typename nodeId } }";
     let ids = json!([run["nodeId"], endpoint["nodeId"], delivery["nodeId"]]);
-    let body = post(admin.clone(), many, json!({"ids": ids})).await;
+    let body = app.gql_as(&admin, many, json!({"ids": ids})).await;
     let typenames: Vec<&str> = body["data"]["nodes"]
         .as_array()
         .unwrap()
@@ -261,18 +250,21 @@ async fn admin_only_objects_are_nodes_behind_the_admin_guard() {
     );
 
     // A reader: refused for the admin-only object, served the run.
-    let body = post(reader.clone(), one, json!({"id": endpoint["nodeId"]})).await;
+    let body = app
+        .gql_as(&reader, one, json!({"id": endpoint["nodeId"]}))
+        .await;
     assert_eq!(body["data"]["node"], Value::Null, "{body}");
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{body}"
     );
-    let body = post(
-        reader,
-        "query($id: ID!) { node(nodeId: $id) { __typename nodeId } }",
-        json!({"id": run["nodeId"]}),
-    )
-    .await;
+    let body = app
+        .gql_as(
+            &reader,
+            "query($id: ID!) { node(nodeId: $id) { __typename nodeId } }",
+            json!({"id": run["nodeId"]}),
+        )
+        .await;
     assert_eq!(
         body["data"]["node"]["__typename"], "IntegrationRun",
         "{body}"

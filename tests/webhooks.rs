@@ -700,18 +700,7 @@ async fn webhook_fields_need_the_admin_scope() {
         .unwrap();
     let ask = |token: String, query: &'static str| {
         let app = app.handle();
-        async move {
-            app.client
-                .post(app.url("/graphql"))
-                .bearer_auth(token)
-                .json(&json!({ "query": query }))
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
+        async move { app.gql_as(&token, query, json!({})).await }
     };
     let refused = ask(plain.secret.clone(), "{ webhookEndpoints { id } }").await;
     assert_eq!(

@@ -3,7 +3,9 @@
 //! and how many branches `and`/`or`/`not` hold, how long a text pattern is, and which characters a
 //! string may hold. The same walk serves GraphQL arguments and variables and REST bodies, so no
 //! entry point can hand the rest of the server a value it cannot handle (async-graphql's
-//! recursive input parsing overflowed a worker's stack on a filter nested 30 levels deep).
+//! recursive input parsing overflowed a worker's stack on a filter nested 30 levels deep). A REST
+//! body is held to every rule at once; GraphQL checks the bounds when a request is admitted and
+//! the text rule when a field that writes runs, since a valid document may hold any text.
 //!
 //! Filter operators are recognised by their names (`in`, `notIn`, `and`, `or`, `not`,
 //! `contains`, `startsWith`, `endsWith`): only filter input types have fields of these names (a

@@ -276,6 +276,21 @@ impl TestApp {
         resp.json().await.expect("json body")
     }
 
+    /// Posts a GraphQL request with a bearer token and returns the whole JSON response.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(self.url("/graphql"))
+            .header("accept", "application/json")
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json body")
+    }
+
     /// Posts a GraphQL request that must succeed; returns `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let body = self.gql(query, variables).await;
