@@ -540,6 +540,11 @@ try {
   await expectText(page.getByTestId('count-all-RUNNING'), '4', 'running runs of all integrations after the run action');
   await page.getByTestId('last-status-change').filter({ hasText: `#${runId}` }).waitFor();
   console.log(`run #${runId} started through the API: the counts changed live`);
+  // A run created through the API is counted at once too (a creation is no status change).
+  await api('mutation { createIntegrationRun(input: {integration: {code: "SAP-INVOICES"}}) { id } }');
+  await expectText(cell('SAP-INVOICES', 'PENDING'), '1', 'SAP-INVOICES pending runs after a run was created');
+  await notReloaded('while a run was created');
+  console.log('a run created through the API: the pending count changed live');
 
   // An alert raised through the API appears at the top of the feed, live.
   const documentId = 424242;

@@ -25,11 +25,12 @@ const CountsQuery = graphql(`
   }
 `);
 
-const StatusChanged = graphql(`
-  subscription DashboardRunStatusChanged {
-    integrationRunStatusChanged {
+const RunChanged = graphql(`
+  subscription DashboardRunChanged {
+    integrationRunChanged {
       sequence
       at
+      change
       action
       previousStatus
       status
@@ -90,7 +91,7 @@ const AlertRaised = graphql(
 );
 
 type Alert = ResultOf<typeof AlertFields>;
-type StatusChange = ResultOf<typeof StatusChanged>['integrationRunStatusChanged'];
+type RunChange = ResultOf<typeof RunChanged>['integrationRunChanged'];
 
 /** The overview page. */
 export function Overview() {
@@ -103,12 +104,13 @@ export function Overview() {
 }
 
 function RunCounts() {
-  const [last, setLast] = useState<StatusChange | null>(null);
-  // Each committed transition moves one run between two cells; counting again keeps the table
-  // exact even when events were missed while the socket reconnected.
-  const counts = useLiveQuery(CountsQuery, {}, StatusChanged, {}, (event) =>
-    setLast(event.integrationRunStatusChanged),
-  );
+  const [last, setLast] = useState<RunChange | null>(null);
+  // Each committed transition moves one run between two cells and a created run adds one;
+  // counting again keeps the table exact even when events were missed while the socket
+  // reconnected. The line under the table names the last status change.
+  const counts = useLiveQuery(CountsQuery, {}, RunChanged, {}, (event) => {
+    if (event.integrationRunChanged.change === 'STATUS_CHANGED') setLast(event.integrationRunChanged);
+  });
 
   const cell = new Map<string, number>();
   for (const group of counts.data?.integrationRunCounts ?? []) {
