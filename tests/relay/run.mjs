@@ -61,6 +61,8 @@ const REFETCHABLE = {
   HistoryRecordFields_record: ['HistoryRecordRefetchQuery', 'IntegrationHistoryRecord', true],
   ResponseFields_response: ['ResponseRefetchQuery', 'IntegrationRecordResponse', true],
   UserFields_user: ['UserRefetchQuery', 'User', true],
+  AlertFields_alert: ['AlertRefetchQuery', 'IntegrationAlert', true],
+  ContactFields_contact: ['ContactRefetchQuery', 'IntegrationContact', true],
   NodeSummary_node: ['NodeSummaryRefetchQuery', 'Node', true],
   IntegrationList_query: ['IntegrationListPaginationQuery', 'Query', false],
 };
@@ -318,10 +320,28 @@ async function seed() {
       ],
     },
   }, 'seed: createIntegrationHistoryRecord')).createIntegrationHistoryRecord;
+  const contact = (await execute('SeedCreateContactMutation', {
+    input: {
+      integration: { code: main.code },
+      name: 'Relay Harness',
+      email: `${prefix}@example.com`,
+      contactType: 'TECHNICAL',
+    },
+  }, 'seed: createIntegrationContact')).createIntegrationContact;
+  const alerted = (await execute('SeedCreateErrorAlertMutation', {
+    input: {
+      contactAlertType: 'TECHNICAL',
+      integrationRunId: runs[2].id,
+      documentType: 'INVOICE',
+      documentId: 8000,
+      status: 'Error',
+      responses: [{ responseCode: 'E9', responseMessage: 'an alerting error of the relay harness' }],
+    },
+  }, 'seed: createIntegrationErrorAlert')).createIntegrationErrorAlert;
   check('seed: mutation answers carry nodeIds (Relay added them)',
-    [...integrations, ...runs, ...errors, record].every((o) => isNodeId(o.nodeId)),
-    () => show({ integrations, runs, errors, record }));
-  return { prefix, integrations, runs, errors, record };
+    [...integrations, ...runs, ...errors, record, contact, alerted].every((o) => isNodeId(o.nodeId)),
+    () => show({ integrations, runs, errors, record, contact, alerted }));
+  return { prefix, integrations, runs, errors, record, contact, alerted };
 }
 
 function rootVariables(seeded) {
@@ -329,6 +349,7 @@ function rootVariables(seeded) {
     code: seeded.integrations[0].code,
     records: { externalId: { eq: `${seeded.prefix}-ext` } },
     integrations: { code: { startsWith: `${seeded.prefix}-` } },
+    alerts: { integration: { code: { eq: seeded.integrations[0].code } } },
   };
 }
 
@@ -378,13 +399,24 @@ async function network(seeded) {
   equal('root: the same user has the same nodeId everywhere', new Set([user.nodeId, run0.createdBy?.nodeId,
     record.createdBy?.nodeId, errorResponse.createdBy?.nodeId]).size, 1);
 
+  const contacts = integration.contacts;
+  equal('root: the integration\'s contact', contacts.map((c) => [c.__typename, c.id]),
+    [['IntegrationContact', seeded.contact.id]]);
+  const contact = contacts[0];
+  const alerts = root.integrationAlerts.edges.map((e) => e.node);
+  equal('root: the alert the alerting error raised', alerts.map((a) => [a.__typename, a.integrationErrorId]),
+    [['IntegrationAlert', seeded.alerted.id]]);
+  const alert = alerts[0];
+  must('root: contact and alert present', contact != null && alert != null, show(root));
+
   const list = root.integrations;
   equal('root: integrations of this run (first page)', list.edges.map((e) => e.node.code),
     seeded.integrations.slice(0, 2).map((i) => i.code));
   equal('root: integrations totalCount', list.totalCount, 3);
 
   // Global ids are global: one per object, distinct across types with equal vendor ids.
-  const objects = [integration, ...runs, ...errors, ...error0.responses, record, ...record.responses, user];
+  const objects = [integration, ...runs, ...errors, ...error0.responses, record, ...record.responses, user, contact,
+    alert];
   const ids = objects.map((o) => o.nodeId);
   equal('nodeIds are distinct across objects and types', new Set(ids).size, ids.length);
   const vendorIds = objects.map((o) => `${o.id}`);
@@ -400,6 +432,8 @@ async function network(seeded) {
     ['ResponseRefetchQuery', errorResponse, 'IntegrationRecordResponse'],
     ['ResponseRefetchQuery', record.responses[1], 'IntegrationRecordResponse'],
     ['UserRefetchQuery', user, 'User'],
+    ['ContactRefetchQuery', contact, 'IntegrationContact'],
+    ['AlertRefetchQuery', alert, 'IntegrationAlert'],
     ['NodeSummaryRefetchQuery', integration, 'Integration'],
     ['NodeSummaryRefetchQuery', run0, 'IntegrationRun'],
     ['NodeSummaryRefetchQuery', user, 'User'],

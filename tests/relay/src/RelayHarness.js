@@ -1,18 +1,23 @@
 import { graphql } from 'relay-runtime';
 
-// The page's root query: one integration with its runs (and their errors), the history records
-// of the integration, and the list of the harness's integrations.
+// The page's root query: one integration with its runs (and their errors) and its contacts, the
+// history records and alerts of the integration, and the list of the harness's integrations.
 export const RelayHarnessQuery = graphql`
   query RelayHarnessQuery(
     $code: String!
     $records: IntegrationHistoryRecordFilter
     $integrations: IntegrationFilter
+    $alerts: IntegrationAlertFilter
   ) {
     integration(code: $code) {
       __typename
       ...IntegrationDetails_integration
       ...IntegrationRuns_integration
       ...NodeSummary_node
+      contacts {
+        __typename
+        ...ContactFields_contact
+      }
     }
     integrationHistoryRecords(first: 10, filter: $records) {
       totalCount
@@ -20,6 +25,14 @@ export const RelayHarnessQuery = graphql`
         node {
           __typename
           ...HistoryRecordFields_record
+        }
+      }
+    }
+    integrationAlerts(first: 10, filter: $alerts) {
+      edges {
+        node {
+          __typename
+          ...AlertFields_alert
         }
       }
     }

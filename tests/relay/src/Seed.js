@@ -51,3 +51,19 @@ export const SeedCreateHistoryRecordMutation = graphql`
     }
   }
 `;
+
+export const SeedCreateContactMutation = graphql`
+  mutation SeedCreateContactMutation($input: CreateIntegrationContactInput!) {
+    createIntegrationContact(input: $input) {
+      id
+    }
+  }
+`;
+
+export const SeedCreateErrorAlertMutation = graphql`
+  mutation SeedCreateErrorAlertMutation($input: NewIntegrationErrorInput!) {
+    createIntegrationErrorAlert(input: $input) {
+      id
+    }
+  }
+`;
