@@ -152,17 +152,51 @@ pub(crate) async fn load_node(
             .map(Node::IntegrationContact),
         "IntegrationAlert" => load_maybe(ctx, Some(id)).await?.map(Node::IntegrationAlert),
         // The admin-only types: the same guard as their own root fields.
-        "WebhookEndpoint" | "WebhookDelivery" | "DeliveryAttempt" => {
-            async_graphql::Guard::check(&crate::graphql::scopes::AdminGuard, ctx).await?;
-            match type_name.as_str() {
-                "WebhookEndpoint" => load_maybe(ctx, Some(id)).await?.map(Node::WebhookEndpoint),
-                "WebhookDelivery" => load_maybe(ctx, Some(id)).await?.map(Node::WebhookDelivery),
-                _ => load_maybe(ctx, Some(id)).await?.map(Node::DeliveryAttempt),
-            }
-        }
+        "WebhookEndpoint" => admin_only(ctx, id).await?.map(Node::WebhookEndpoint),
+        "WebhookDelivery" => admin_only(ctx, id).await?.map(Node::WebhookDelivery),
+        "DeliveryAttempt" => admin_only(ctx, id).await?.map(Node::DeliveryAttempt),
         _ => None,
     })
 }
+
+/// An admin-only object by id, behind the same guard as its own root fields.
+async fn admin_only<T: Loaded>(
+    ctx: &async_graphql::Context<'_>,
+    id: i32,
+) -> async_graphql::Result<Option<T>> {
+    async_graphql::Guard::check(&crate::graphql::scopes::AdminGuard, ctx).await?;
+    load_maybe(ctx, Some(id)).await
+}
+
+/// The [`Object`] impl of a type over one row of `$table` and, with `loaded by loader as "what"`,
+/// its [`Loaded`] impl (the by-id loader other types' fields and `node` fetch it through). Used by
+/// `object!` and by the types declared without it (the admin-only webhook types).
+macro_rules! loadable {
+    ($ty:ident($table:ident) $(loaded by $loader:ident as $what:literal)?) => {
+        impl $crate::graphql::types::object::Object for $ty {
+            type Model = $table::Model;
+            fn wrap(model: $table::Model) -> Self {
+                Self(model)
+            }
+        }
+
+        $(
+            impl $crate::graphql::types::object::Loaded for $ty {
+                type Entity = $table::Entity;
+                const WHAT: &'static str = $what;
+                fn loader(
+                    loaders: &$crate::graphql::loaders::Loaders,
+                ) -> &async_graphql::dataloader::DataLoader<
+                    $crate::graphql::loaders::ById<$table::Entity>,
+                > {
+                    &loaders.$loader
+                }
+            }
+        )?
+    };
+}
+
+pub(crate) use loadable;
 
 /// Declares an object type over a table (module `$table`: `Model`, `Entity`, `Column::Id`): the
 /// struct, its async-graphql resolvers, its direct-read node and its `nodeId`. Field kinds:
@@ -197,26 +231,7 @@ macro_rules! object {
         #[derive(Clone, Debug)]
         pub struct $ty(pub $table::Model);
 
-        impl $crate::graphql::types::object::Object for $ty {
-            type Model = $table::Model;
-            fn wrap(model: $table::Model) -> Self {
-                Self(model)
-            }
-        }
-
-        $(
-            impl $crate::graphql::types::object::Loaded for $ty {
-                type Entity = $table::Entity;
-                const WHAT: &'static str = $what;
-                fn loader(
-                    loaders: &$crate::graphql::loaders::Loaders,
-                ) -> &async_graphql::dataloader::DataLoader<
-                    $crate::graphql::loaders::ById<$table::Entity>,
-                > {
-                    &loaders.$loader
-                }
-            }
-        )?
+        $crate::graphql::types::object::loadable!($ty($table) $(loaded by $loader as $what)?);
 
         $crate::graphql::types::object::object!(@fields [cx parents field this] [$(#[doc = $doc])*] $ty $table
             [] [] [] []

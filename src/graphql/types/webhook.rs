@@ -5,11 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{delivery, delivery_attempt, webhook_endpoint as endpoint};
 use sea_orm::{ColumnTrait, Condition};
 
-use super::{
-    Integration,
-    object::{Loaded, Object as Wrapped},
-    stored,
-};
+use super::{Integration, object::loadable, stored};
 use crate::{
     domain::{self, webhooks},
     graphql::{
@@ -356,31 +352,8 @@ crate::graphql::connection::connection!(
     "webhook deliveries"
 );
 
-/// The by-id loading `node(nodeId:)` uses for these admin-only types (read by the resolvers:
-/// their guard is there, and direct reads leave them alone).
-macro_rules! loaded {
-    ($($ty:ident($table:ident) by $loader:ident as $what:literal;)*) => {$(
-        impl Wrapped for $ty {
-            type Model = $table::Model;
-            fn wrap(model: $table::Model) -> Self {
-                Self(model)
-            }
-        }
-
-        impl Loaded for $ty {
-            type Entity = $table::Entity;
-            const WHAT: &'static str = $what;
-            fn loader(
-                loaders: &loaders::Loaders,
-            ) -> &async_graphql::dataloader::DataLoader<loaders::ById<$table::Entity>> {
-                &loaders.$loader
-            }
-        }
-    )*};
-}
-
-loaded! {
-    WebhookEndpoint(endpoint) by webhook_endpoints as "webhook endpoint";
-    WebhookDelivery(delivery) by deliveries as "delivery";
-    DeliveryAttempt(delivery_attempt) by delivery_attempts as "delivery attempt";
-}
+// The by-id loading `node(nodeId:)` uses for these admin-only types (read by the resolvers:
+// their guard is there, and direct reads leave them alone).
+loadable!(WebhookEndpoint(endpoint) loaded by webhook_endpoints as "webhook endpoint");
+loadable!(WebhookDelivery(delivery) loaded by deliveries as "delivery");
+loadable!(DeliveryAttempt(delivery_attempt) loaded by delivery_attempts as "delivery attempt");
