@@ -312,6 +312,7 @@ fn nulls(last: bool) -> NullOrdering {
 
 /// The filtered, cursor-limited, ordered query of a window (no LIMIT yet).
 fn windowed_select<E: EntityTrait>(
+    base: sea_orm::Select<E>,
     filter: Condition,
     sort: &Sort<E::Column>,
     id_col: E::Column,
@@ -319,7 +320,7 @@ fn windowed_select<E: EntityTrait>(
     field: &str,
 ) -> AppResult<sea_orm::Select<E>> {
     let (desc, nulls_last) = effective(sort.descending, window.backward);
-    let mut q = E::find().filter(filter);
+    let mut q = base.filter(filter);
     if let Some(cursor) = &window.cursor {
         let key = key_from_json(sort.kind, &cursor.key, field)?;
         if key.is_none() && !sort.nullable {
@@ -406,7 +407,15 @@ where
         return Ok(Page::default());
     }
     let (desc, nulls_last) = effective(sort.descending, window.backward);
-    let select = windowed_select::<E>(filter, &sort, id_col, &window, cursor_field(&window))?;
+    let columns = with_keys(columns, &sort, id_col, None);
+    let select = windowed_select::<E>(
+        columns.find(),
+        filter,
+        &sort,
+        id_col,
+        &window,
+        cursor_field(&window),
+    )?;
     // A NULLS clause against the index's own order (DESC NULLS LAST) keeps PostgreSQL from
     // reading the order off the index, so it sorts every matching row; NOT NULL keys need none.
     let select = if sort.nullable {
@@ -417,9 +426,7 @@ where
     let select = then_by_id(select, sort.column, id_col, desc)
         .offset(window.skipped())
         .limit(window.size + 1);
-    let rows = with_keys(columns, &sort, id_col, None)
-        .read(db, select)
-        .await?;
+    let rows = columns.read(db, select).await?;
     Ok(finish_page(rows, &sort, id_col, &window))
 }
 
@@ -514,6 +521,7 @@ where
     let filter = filter.add(parent_col.is_in(parents.iter().copied()));
     let mut inner = columns
         .select(windowed_select::<E>(
+            columns.find(),
             filter,
             &sort,
             id_col,
@@ -580,6 +588,7 @@ where
     let page_row = Alias::new("page_row");
     let mut inner = columns
         .select(windowed_select::<E>(
+            columns.find(),
             filter,
             &sort,
             id_col,

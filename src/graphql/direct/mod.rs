@@ -30,7 +30,7 @@ use async_graphql::{
     indexmap::IndexMap,
     parser::types::{ExecutableDocument, Field, OperationType, SelectionSet},
 };
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, QueryFilter};
 
 pub(crate) use self::{
     lists::{ListFilter, ListOrder, Names, child_pages, root_list},
@@ -181,12 +181,13 @@ pub(crate) async fn of_type<N: Node>(
     ids: &[i32],
     set: &SelectionSet,
 ) -> Direct<Vec<(i32, Value)>> {
-    let select = N::Entity::find().filter(crate::service::paging::id_in(
+    let columns = nodes::columns::<N>(cx, set)?;
+    let select = columns.find().filter(crate::service::paging::id_in(
         cx.db.get_database_backend(),
         N::id_column(),
         ids,
     ));
-    let rows = nodes::columns::<N>(cx, set)?.read(cx.db, select).await?;
+    let rows = columns.read(cx.db, select).await?;
     let refs: Vec<&N> = rows.iter().collect();
     let values = objects(cx, &refs, set).await?;
     Ok(rows.iter().map(Node::id).zip(values).collect())

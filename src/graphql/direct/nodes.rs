@@ -142,14 +142,13 @@ pub(crate) async fn belongs_to<'a, P, C: Node>(
     let rows = if ids.is_empty() {
         Vec::new()
     } else {
-        let select = C::Entity::find().filter(paging::id_in(
+        let columns = columns::<C>(cx, &field.selection_set.node)?;
+        let select = columns.find().filter(paging::id_in(
             cx.db.get_database_backend(),
             C::id_column(),
             &ids,
         ));
-        columns::<C>(cx, &field.selection_set.node)?
-            .read(cx.db, select)
-            .await?
+        columns.read(cx.db, select).await?
     };
     let refs: Vec<&C> = rows.iter().collect();
     let values = objects(cx, &refs, &field.selection_set.node).await?;
@@ -207,7 +206,11 @@ async fn children_where<'a, P: Node, C: Node>(
     field: &'a Field,
 ) -> Direct<Vec<Value>> {
     let ids: Vec<i32> = parents.iter().map(|p| p.id()).collect();
-    let mut select = C::Entity::find()
+    let mut columns = columns::<C>(cx, &field.selection_set.node)?;
+    // `parent_of` reads it.
+    columns.add(parent_col);
+    let mut select = columns
+        .find()
         .filter(paging::id_in(
             cx.db.get_database_backend(),
             parent_col,
@@ -217,9 +220,6 @@ async fn children_where<'a, P: Node, C: Node>(
     if let Some(column) = only_true {
         select = select.filter(column.eq(true));
     }
-    let mut columns = columns::<C>(cx, &field.selection_set.node)?;
-    // `parent_of` reads it.
-    columns.add(parent_col);
     let rows = columns.read(cx.db, select).await?;
     let refs: Vec<&C> = rows.iter().collect();
     let values = objects(cx, &refs, &field.selection_set.node).await?;
