@@ -4,7 +4,8 @@
 //! `application/graphql-response+json`, returns `{:?}` text for unreadable requests and runs
 //! mutations over GET. That fails several rules of the GraphQL-over-HTTP spec, so this module
 //! has its own handlers. They pass graphql-http 1.23's `auditServer`: 13/13 MUST, 23/23
-//! SHOULD, 25/25 MAY.
+//! SHOULD, 25/25 MAY (`scripts/test` runs it against the binary:
+//! `tests/js/graphql-http-audit.mjs`).
 //!
 //! What the handlers do:
 //! - They pick the response media type from `Accept`. Of `application/graphql-response+json`,
