@@ -310,17 +310,18 @@ fn nulls(last: bool) -> NullOrdering {
     }
 }
 
-/// The filtered, cursor-limited, ordered query of a window (no LIMIT yet).
-fn windowed_select<E: EntityTrait>(
-    base: sea_orm::Select<E>,
+/// The filtered, cursor-limited query of a window (no order, no LIMIT yet), over `columns`'
+/// base select ([`Columns::find`]; the columns themselves are added by whoever reads it).
+fn windowed_select<E: EntityTrait<Model: Default>>(
+    columns: &Columns<E>,
     filter: Condition,
     sort: &Sort<E::Column>,
     id_col: E::Column,
     window: &Window,
-    field: &str,
 ) -> AppResult<sea_orm::Select<E>> {
     let (desc, nulls_last) = effective(sort.descending, window.backward);
-    let mut q = base.filter(filter);
+    let field = cursor_field(window);
+    let mut q = columns.find().filter(filter);
     if let Some(cursor) = &window.cursor {
         let key = key_from_json(sort.kind, &cursor.key, field)?;
         if key.is_none() && !sort.nullable {
@@ -408,14 +409,7 @@ where
     }
     let (desc, nulls_last) = effective(sort.descending, window.backward);
     let columns = with_keys(columns, &sort, id_col, None);
-    let select = windowed_select::<E>(
-        columns.find(),
-        filter,
-        &sort,
-        id_col,
-        &window,
-        cursor_field(&window),
-    )?;
+    let select = windowed_select(&columns, filter, &sort, id_col, &window)?;
     // A NULLS clause against the index's own order (DESC NULLS LAST) keeps PostgreSQL from
     // reading the order off the index, so it sorts every matching row; NOT NULL keys need none.
     let select = if sort.nullable {
@@ -520,14 +514,7 @@ where
     }
     let filter = filter.add(parent_col.is_in(parents.iter().copied()));
     let mut inner = columns
-        .select(windowed_select::<E>(
-            columns.find(),
-            filter,
-            &sort,
-            id_col,
-            &window,
-            cursor_field(&window),
-        )?)
+        .select(windowed_select(&columns, filter, &sort, id_col, &window)?)
         .into_query();
     let mut over = WindowStatement::partition_by(parent_col);
     if sort.nullable {
@@ -587,14 +574,7 @@ where
     let paged = Alias::new("paged");
     let page_row = Alias::new("page_row");
     let mut inner = columns
-        .select(windowed_select::<E>(
-            columns.find(),
-            filter,
-            &sort,
-            id_col,
-            window,
-            cursor_field(window),
-        )?)
+        .select(windowed_select(columns, filter, &sort, id_col, window)?)
         .into_query();
     // A scalar function's column takes the alias's name: `unnest($1) AS parents` has `parents`.
     inner.and_where(Expr::col(parent_col).equals((parent.clone(), parent.clone())));
