@@ -217,6 +217,7 @@ impl Application {
             max_batch_operations: serve.max_batch_operations,
             timeout: Duration::from_millis(serve.request_timeout_ms),
             max_message_bytes: serve.max_body_bytes,
+            keepalive: Duration::from_secs(serve.websocket_keepalive_secs),
         };
         let auth = HttpAuth {
             authenticator: Authenticator::new(db.clone(), settings, actor),

@@ -155,6 +155,11 @@ pub struct ServeConfig {
     /// How many events a subscriber may fall behind before it is dropped with SLOW_CONSUMER.
     #[arg(long, env = "SUBSCRIBER_BUFFER", default_value_t = 1024)]
     pub subscriber_buffer: usize,
+    /// How long (seconds) a WebSocket peer may go unheard before it is closed (3008 timeout):
+    /// the server pings three times in that time, and any message or answer to a ping counts.
+    #[arg(long, env = "WEBSOCKET_KEEPALIVE_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub websocket_keepalive_secs: u64,
     /// How long (hours) events are kept for replay with afterSequence.
     #[arg(long, env = "EVENT_RETENTION_HOURS", default_value_t = 168)]
     pub event_retention_hours: u64,
@@ -434,6 +439,7 @@ impl Default for ServeConfig {
             dataloader_delay_ms: 5,
             max_batch_items: 1000,
             subscriber_buffer: 1024,
+            websocket_keepalive_secs: 30,
             event_retention_hours: 168,
             max_query_depth: 15,
             max_query_complexity: 1000,

@@ -561,3 +561,53 @@ async fn a_rolled_back_change_publishes_nothing() {
         json!({ "integrationHistoryRecordChanged": { "change": "CREATED", "record": { "documentId": 2 } } })
     );
 }
+
+/// An idle subscriber whose client sends nothing (graphql-ws's client does not ping by default)
+/// is kept past the keep-alive: its WebSocket library answers the server's pings. A peer that
+/// answers nothing is closed once the keep-alive has passed: 3008 "timeout" over
+/// graphql-transport-ws, a `connection_error` with code TIMEOUT over the legacy protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_subscribers_are_kept_and_peers_that_stop_answering_are_closed() {
+    let app = spawn_app_with(|s| s.websocket_keepalive_secs = 1).await;
+    app.integration("KEEPALIVE").await;
+    let run = app.run("KEEPALIVE").await;
+    let query = "subscription($run: Int) { integrationRunStatusChanged(runId: $run) { status } }";
+    for protocol in ["graphql-transport-ws", "graphql-ws"] {
+        let mut idle = app.ws(protocol).await;
+        idle.subscribe("1", query, json!({ "run": run })).await;
+        let mut silent = app.ws(protocol).await;
+        silent.subscribe("1", query, json!({ "run": run })).await;
+        // Three keep-alives: the idle client reads (and so answers pings) but sends nothing;
+        // the silent one does not even read.
+        let quiet =
+            tokio::time::timeout(std::time::Duration::from_millis(3_000), idle.next_message())
+                .await;
+        assert!(quiet.is_err(), "{protocol}: {:?}", quiet.ok());
+        let action = if protocol == "graphql-ws" {
+            "pause"
+        } else {
+            "run"
+        };
+        app.act(action, run).await;
+        let data = idle.next_data().await;
+        assert!(
+            data["integrationRunStatusChanged"]["status"].is_string(),
+            "{protocol}: {data}"
+        );
+        // Read off the wire: a WebSocket library would answer the pings queued before the
+        // close, into a socket the server has closed.
+        let wire = silent.raw_until_closed().await;
+        let contains = |part: &[u8]| wire.windows(part.len()).any(|w| w == part);
+        // Unanswered pings came first (FIN + opcode 9, no payload).
+        assert!(wire.starts_with(&[0x89, 0x00]), "{protocol}: {wire:?}");
+        if protocol == "graphql-transport-ws" {
+            // A close frame: FIN + opcode 8, 9 bytes, code 3008, "timeout".
+            let close = [&[0x88, 0x09, 0x0B, 0xC0][..], b"timeout"].concat();
+            assert!(wire.ends_with(&close), "{wire:?}");
+        } else {
+            assert!(contains(br#""type":"connection_error""#), "{wire:?}");
+            assert!(contains(br#""code":"TIMEOUT""#), "{wire:?}");
+        }
+        idle.close().await;
+    }
+}

@@ -449,6 +449,24 @@ impl WsClient {
         }
     }
 
+    /// Everything the server writes from now until it closes the connection, read straight off
+    /// the TCP stream (this client answers nothing meanwhile, not even pings).
+    pub async fn raw_until_closed(&mut self) -> Vec<u8> {
+        use tokio::io::AsyncReadExt;
+        let tokio_tungstenite::MaybeTlsStream::Plain(stream) = self.socket.get_mut() else {
+            panic!("a plain TCP stream");
+        };
+        let mut bytes = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            stream.read_to_end(&mut bytes),
+        )
+        .await
+        .expect("closed within 20 s")
+        .expect("readable until closed");
+        bytes
+    }
+
     /// The next protocol message, or the close frame that came instead.
     async fn receive_or_close(&mut self) -> Result<Value, (u16, String)> {
         use futures_util::StreamExt;

@@ -120,6 +120,9 @@ pub struct HttpLimits {
     /// The largest WebSocket message (a `subscribe` carries a whole document and its
     /// variables): the request body limit, which WebSocket messages would otherwise bypass.
     pub max_message_bytes: usize,
+    /// How long a WebSocket peer may go unheard (no message, no answer to the server's pings)
+    /// before it is closed.
+    pub keepalive: std::time::Duration,
 }
 
 impl Default for HttpLimits {
@@ -128,6 +131,7 @@ impl Default for HttpLimits {
             max_batch_operations: 10,
             timeout: std::time::Duration::from_secs(30),
             max_message_bytes: 1024 * 1024,
+            keepalive: std::time::Duration::from_secs(30),
         }
     }
 }

@@ -36,8 +36,13 @@ const WS_READ_BUFFER: usize = 1024;
 /// How much a WebSocket connection buffers before writing (every answer is flushed anyway).
 const WS_WRITE_BUFFER: usize = 4 * 1024;
 
-/// How long a WebSocket peer has to answer the server's keep-alive ping.
-const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(30);
+/// How many keep-alive pings the server sends within `--websocket-keepalive-secs` (so a live
+/// peer's answer is always well within it).
+const PINGS_PER_KEEPALIVE: u32 = 3;
+
+/// The graphql-transport-ws close code of a peer that stopped answering ("timeout", as
+/// async-graphql and the graphql-ws server write it).
+const CLOSE_TIMEOUT: u16 = 3008;
 
 /// A WebSocket upgrade on GET: a GraphQL subprotocol is required and, with authentication, a
 /// token in the upgrade request's own header is checked before upgrading.
@@ -65,6 +70,7 @@ pub(super) async fn upgrade<E: Executor>(
         _ => None,
     };
     let auth = state.auth.clone();
+    let keepalive = state.limits.keepalive;
     // Read now, so that the request's headers are dropped: their values are slices of the
     // connection's read buffer (16 KiB), which they would keep alive as long as the socket.
     let chosen = chosen_protocol(&headers);
@@ -89,7 +95,8 @@ pub(super) async fn upgrade<E: Executor>(
                 // passed it on to another) kept room for it in each, in every connection's task.
                 let (sink, stream) = futures_util::StreamExt::split(socket);
                 futures_util::future::Either::Left(async move {
-                    serve_websocket(sink, stream, executor, chosen, auth, from_header).await;
+                    serve_websocket(sink, stream, executor, chosen, auth, from_header, keepalive)
+                        .await;
                     drop(hold);
                 })
             }
@@ -101,7 +108,7 @@ pub(super) async fn upgrade<E: Executor>(
                 drop(hold);
                 futures_util::future::Either::Right(Box::pin(
                     GraphQLWebSocket::new(socket, executor, protocol)
-                        .keepalive_timeout(KEEPALIVE)
+                        .keepalive_timeout(keepalive)
                         .serve(),
                 ))
             }
@@ -129,6 +136,13 @@ const CLOSE_FORBIDDEN: u16 = 4403;
 /// credentials expire, and with 1001 when the server shuts down; over graphql-transport-ws,
 /// request errors are answered with `error` ([`RequestErrors`]); the answers subscriptions share
 /// are spliced into their frames ([`Splices`]).
+///
+/// Keep-alive: the server pings (a WebSocket ping frame, which browsers and WebSocket libraries
+/// answer by themselves) [`PINGS_PER_KEEPALIVE`] times per `keepalive`, and closes a peer it has
+/// heard nothing from — no message, no pong — for `keepalive` (3008 "timeout"; the legacy
+/// protocol's `connection_error`). async-graphql's own keep-alive closed any peer that sent
+/// nothing for that long: an idle subscriber, whose client need not ping (graphql-ws's does not
+/// by default), was cut off every 30 seconds.
 async fn serve_websocket<E: Executor>(
     mut sink: futures_util::stream::SplitSink<
         axum::extract::ws::WebSocket,
@@ -139,14 +153,27 @@ async fn serve_websocket<E: Executor>(
     protocol: WebSocketProtocols,
     auth: HttpAuth,
     from_header: Option<Principal>,
+    keepalive: std::time::Duration,
 ) {
     use axum::extract::ws::{CloseFrame, Message};
     use futures_util::{SinkExt, StreamExt};
+
+    // When the peer was last heard from (any frame, its pongs included), in milliseconds since
+    // `opened`; read at each ping.
+    let opened = tokio::time::Instant::now();
+    let heard = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let heard_in_input = heard.clone();
 
     // A message over --max-body-bytes ends the input; the peer is then told why (1009).
     let too_big = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let too_big_in_input = too_big.clone();
     let input = stream
+        .inspect(move |res| {
+            if res.is_ok() {
+                let now = u64::try_from(opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+                heard_in_input.store(now, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
         .take_while(move |res| {
             if let Err(error) = res {
                 // axum hides tungstenite's error type; its capacity error reads
@@ -209,9 +236,8 @@ async fn serve_websocket<E: Executor>(
             }
         }
     };
-    let messages = async_graphql::http::WebSocket::new(executor, input, protocol)
-        .on_connection_init(on_init)
-        .keepalive_timeout(KEEPALIVE);
+    let messages =
+        async_graphql::http::WebSocket::new(executor, input, protocol).on_connection_init(on_init);
     futures_util::pin_mut!(messages);
     // The refusals of operations over the limit come out with the protocol's own messages.
     let operations_out = operations.clone();
@@ -239,6 +265,9 @@ async fn serve_websocket<E: Executor>(
     tokio::pin!(shutdown);
     let expiry = until(expires);
     tokio::pin!(expiry);
+    let every = (keepalive / PINGS_PER_KEEPALIVE).max(std::time::Duration::from_millis(1));
+    let mut pings = tokio::time::interval_at(opened + every, every);
+    pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if let Some(accepted) = accepted_expiry.lock().ok().and_then(|mut a| a.take()) {
             expires = accepted;
@@ -295,6 +324,18 @@ async fn serve_websocket<E: Executor>(
                     break;
                 }
             }
+            _ = pings.tick() => {
+                let last = std::time::Duration::from_millis(
+                    heard.load(std::sync::atomic::Ordering::Relaxed),
+                );
+                if opened.elapsed().saturating_sub(last) >= keepalive {
+                    let _ = sink.send(timed_out(protocol, &refusal)).await;
+                    break;
+                }
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+            }
             () = &mut expiry, if expires.is_some() => {
                 let _ = sink
                     .send(Message::Close(Some(CloseFrame {
@@ -304,6 +345,24 @@ async fn serve_websocket<E: Executor>(
                     .await;
                 break;
             }
+        }
+    }
+}
+
+/// What a peer that stopped answering is told before the socket closes.
+fn timed_out(
+    protocol: WebSocketProtocols,
+    refusal: &std::sync::Mutex<Option<ServerError>>,
+) -> axum::extract::ws::Message {
+    use axum::extract::ws::{CloseFrame, Message};
+    match protocol {
+        WebSocketProtocols::GraphQLWS => Message::Close(Some(CloseFrame {
+            code: CLOSE_TIMEOUT,
+            reason: "timeout".into(),
+        })),
+        WebSocketProtocols::SubscriptionsTransportWS => {
+            let text = r#"{"type":"connection_error","payload":{"message":"timeout"}}"#;
+            Message::Text(coded_connection_error(text.to_owned(), refusal).into())
         }
     }
 }
