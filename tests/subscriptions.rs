@@ -611,3 +611,57 @@ async fn idle_subscribers_are_kept_and_peers_that_stop_answering_are_closed() {
         idle.close().await;
     }
 }
+
+/// A socket must be initialised within the keep-alive, even by a peer that answers every ping:
+/// otherwise anyone could hold sockets unauthenticated for ever. 4408 over
+/// graphql-transport-ws, a `connection_error` with code TIMEOUT over the legacy protocol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_not_initialised_in_time_is_closed_though_it_answers_pings() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+    let app = spawn_app_with(|s| s.websocket_keepalive_secs = 1).await;
+    for protocol in ["graphql-transport-ws", "graphql-ws"] {
+        let mut request = format!("ws://{}/graphql", app.addr)
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("Sec-WebSocket-Protocol", protocol.parse().unwrap());
+        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let started = std::time::Instant::now();
+        // Reading answers the server's pings; nothing else is sent.
+        let end = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            loop {
+                match socket.next().await {
+                    Some(Ok(Message::Ping(_))) => continue,
+                    Some(Ok(other)) => break other,
+                    other => panic!("{protocol}: {other:?}"),
+                }
+            }
+        })
+        .await
+        .expect("closed within 10 s");
+        let waited = started.elapsed();
+        assert!(
+            waited >= std::time::Duration::from_millis(900),
+            "{protocol}: {waited:?}"
+        );
+        match end {
+            Message::Close(Some(frame)) => {
+                assert_eq!(protocol, "graphql-transport-ws");
+                assert_eq!(u16::from(frame.code), 4408);
+                assert_eq!(frame.reason.as_str(), "Connection initialisation timeout");
+            }
+            Message::Text(text) => {
+                assert_eq!(protocol, "graphql-ws", "{text}");
+                let message: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(message["type"], "connection_error", "{message}");
+                assert_eq!(
+                    message["payload"]["extensions"]["code"], "TIMEOUT",
+                    "{message}"
+                );
+            }
+            other => panic!("{protocol}: {other:?}"),
+        }
+    }
+}

@@ -44,6 +44,10 @@ const PINGS_PER_KEEPALIVE: u32 = 3;
 /// async-graphql and the graphql-ws server write it).
 const CLOSE_TIMEOUT: u16 = 3008;
 
+/// The graphql-transport-ws close code of a socket whose `connection_init` did not come (or was
+/// not accepted) in time.
+const CLOSE_INIT_TIMEOUT: u16 = 4408;
+
 /// A WebSocket upgrade on GET: a GraphQL subprotocol is required and, with authentication, a
 /// token in the upgrade request's own header is checked before upgrading.
 pub(super) async fn upgrade<E: Executor>(
@@ -142,7 +146,8 @@ const CLOSE_FORBIDDEN: u16 = 4403;
 /// heard nothing from — no message, no pong — for `keepalive` (3008 "timeout"; the legacy
 /// protocol's `connection_error`). async-graphql's own keep-alive closed any peer that sent
 /// nothing for that long: an idle subscriber, whose client need not ping (graphql-ws's does not
-/// by default), was cut off every 30 seconds.
+/// by default), was cut off every 30 seconds. A socket must still be initialised within
+/// `keepalive` (4408), or a peer that answers pings could hold one unauthenticated for ever.
 async fn serve_websocket<E: Executor>(
     mut sink: futures_util::stream::SplitSink<
         axum::extract::ws::WebSocket,
@@ -265,6 +270,9 @@ async fn serve_websocket<E: Executor>(
     tokio::pin!(shutdown);
     let expiry = until(expires);
     tokio::pin!(expiry);
+    let mut initialised = false;
+    let init_deadline = tokio::time::sleep_until(opened + keepalive);
+    tokio::pin!(init_deadline);
     let every = (keepalive / PINGS_PER_KEEPALIVE).max(std::time::Duration::from_millis(1));
     let mut pings = tokio::time::interval_at(opened + every, every);
     pings.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -272,6 +280,7 @@ async fn serve_websocket<E: Executor>(
         if let Some(accepted) = accepted_expiry.lock().ok().and_then(|mut a| a.take()) {
             expires = accepted;
             expiry.set(until(expires));
+            initialised = true;
         }
         tokio::select! {
             // The server is stopping: say so (1001 going away) so clients reconnect elsewhere.
@@ -324,6 +333,10 @@ async fn serve_websocket<E: Executor>(
                     break;
                 }
             }
+            () = &mut init_deadline, if !initialised => {
+                let _ = sink.send(init_timed_out(protocol)).await;
+                break;
+            }
             _ = pings.tick() => {
                 let last = std::time::Duration::from_millis(
                     heard.load(std::sync::atomic::Ordering::Relaxed),
@@ -363,6 +376,24 @@ fn timed_out(
         WebSocketProtocols::SubscriptionsTransportWS => {
             let text = r#"{"type":"connection_error","payload":{"message":"timeout"}}"#;
             Message::Text(coded_connection_error(text.to_owned(), refusal).into())
+        }
+    }
+}
+
+/// What a socket that was not initialised in time is told before it closes.
+fn init_timed_out(protocol: WebSocketProtocols) -> axum::extract::ws::Message {
+    use axum::extract::ws::{CloseFrame, Message};
+    const REASON: &str = "Connection initialisation timeout";
+    match protocol {
+        WebSocketProtocols::GraphQLWS => Message::Close(Some(CloseFrame {
+            code: CLOSE_INIT_TIMEOUT,
+            reason: REASON.into(),
+        })),
+        WebSocketProtocols::SubscriptionsTransportWS => {
+            let error = transport_error(StatusCode::GATEWAY_TIMEOUT, REASON).1;
+            let text =
+                serde_json::json!({ "type": "connection_error", "payload": error }).to_string();
+            Message::Text(text.into())
         }
     }
 }
