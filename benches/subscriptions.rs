@@ -1,11 +1,15 @@
 //! Subscription fan-out benchmark: commit-to-delivery latency (p50/p99), the server's CPU per
 //! delivered event and its memory per idle subscriber, with 1, 1,000, 10,000 and 50,000
-//! WebSocket subscribers of one subscription on one gateway (SQLite), then 1,000 subscribers of
-//! gateway B while the events are committed through gateway A, both on one PostgreSQL.
+//! subscribers of one subscription on one gateway (SQLite), then 1,000 subscribers of gateway B
+//! while the events are committed through gateway A, both on one PostgreSQL.
 //!
-//! Run with `scripts/bench-subscriptions` (or `cargo bench --bench subscriptions`, with enough
-//! file descriptors: 50,000 subscribers need ~51,000 in this process and in the server; the
-//! scenario is skipped when the limit is lower). It starts the release binary, subscribes real graphql-transport-ws clients (spread over
+//! A subscriber is one subscription (one `subscribe` id). Each has a WebSocket of its own while
+//! the open-files limit allows (a socket is a file descriptor in this process and one in the
+//! server, plus ~1,000 for the rest); above it, subscribers share sockets as a graphql-ws client
+//! multiplexes its subscriptions over one, as few to a socket as the limit allows (50,000 under a
+//! limit of 20,000: 3 per socket, 16,667 sockets), and the table says how many sockets carried
+//! them. Run with `scripts/bench-subscriptions` (or `cargo bench --bench subscriptions`). It
+//! starts the release binary, subscribes real graphql-transport-ws clients (spread over
 //! loopback addresses 127.0.0.2… so that they do not run out of ports), drives transitions over
 //! HTTP and measures, per delivered event, the time from the event's commit timestamp (`at`) to
 //! its arrival at the client. Clients and server share the machine. Not a test: it prints a
@@ -35,8 +39,14 @@ const TRANSITIONS: usize = 20;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;
 
-/// Opens subscriber `i` of `run` on `addr` (from loopback address 127.0.0.(2 + i % 200)).
-async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
+/// Opens socket `i` to `addr` (from loopback address 127.0.0.(2 + i % 200)) with `subscriptions`
+/// subscriptions of `run`, ids "1", "2", ….
+async fn subscriber(
+    addr: std::net::SocketAddr,
+    run: i64,
+    i: usize,
+    subscriptions: usize,
+) -> (Socket, usize) {
     let request = {
         let mut request = format!("ws://{addr}/graphql")
             .into_client_request()
@@ -65,19 +75,38 @@ async fn subscriber(addr: std::net::SocketAddr, run: i64, i: usize) -> Socket {
     .unwrap();
     let _ack = ws.next().await;
     let query = "subscription($run: Int) { integrationRunStatusChanged(runId: $run) { sequence at status } }";
-    ws.send(Message::Text(
-        json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": { "run": run } } })
-            .to_string()
-            .into(),
-    ))
-    .await
-    .unwrap();
-    ws
+    for id in 1..=subscriptions {
+        ws.send(Message::Text(
+            json!({ "id": id.to_string(), "type": "subscribe", "payload": { "query": query, "variables": { "run": run } } })
+                .to_string()
+                .into(),
+        ))
+        .await
+        .unwrap();
+    }
+    (ws, subscriptions)
 }
+
+/// How many sockets carry `n` subscribers under the open-files limit `limit` (each socket is a
+/// descriptor here and one in the server; ~1,000 are kept for the rest): one each while they fit,
+/// else as few to a socket as fit, at most `MAX_PER_SOCKET`. `None`: they cannot be carried.
+fn sockets_for(n: usize, limit: u64) -> Option<usize> {
+    let room = limit.saturating_sub(1000) as usize;
+    if room == 0 {
+        return None;
+    }
+    let per_socket = n.div_ceil(room).max(1);
+    (per_socket <= MAX_PER_SOCKET).then(|| n.div_ceil(per_socket))
+}
+
+/// The gateway's bound on operations running over one WebSocket (`MAX_OPERATIONS`).
+const MAX_PER_SOCKET: usize = 100;
 
 /// A `next` message, as far as the benchmark reads it.
 #[derive(serde::Deserialize)]
 struct Next<'a> {
+    #[serde(borrow)]
+    id: &'a str,
     #[serde(borrow)]
     payload: NextPayload<'a>,
 }
@@ -101,6 +130,7 @@ struct Changed<'a> {
 
 /// One row of the table.
 struct Figures {
+    sockets: usize,
     p50: f64,
     p99: f64,
     cpu_us_per_delivery: f64,
@@ -108,12 +138,14 @@ struct Figures {
     kib_per_subscriber: f64,
 }
 
-/// `n` subscribers of one run on `reader`, transitions committed through `writer`.
+/// `n` subscribers of one run on `reader` over `sockets` WebSockets, transitions committed
+/// through `writer`.
 async fn scenario(
     client: &reqwest::Client,
     writer: &Gateway,
     reader: &Gateway,
     n: usize,
+    sockets: usize,
     tag: &str,
 ) -> Figures {
     let code = format!("BENCH-{tag}-{n}");
@@ -131,9 +163,17 @@ async fn scenario(
     let addr: std::net::SocketAddr = reader.url.trim_start_matches("http://").parse().unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = rss_kib(reader.pid);
-    // Connected 64 at a time.
-    let sockets: Vec<Socket> = futures_util::stream::iter(0..n)
-        .map(|i| subscriber(addr, run, i))
+    // Connected 64 at a time; the subscribers spread evenly over the sockets.
+    let socket_count = sockets;
+    let sockets: Vec<(Socket, usize)> = futures_util::stream::iter(0..socket_count)
+        .map(|i| {
+            subscriber(
+                addr,
+                run,
+                i,
+                n / socket_count + usize::from(i < n % socket_count),
+            )
+        })
         .buffer_unordered(64)
         .collect()
         .await;
@@ -145,25 +185,39 @@ async fn scenario(
     let expected = TRANSITIONS + 1;
     let live = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for mut ws in sockets {
+    for (mut ws, subscriptions) in sockets {
         let tx = tx.clone();
         let live = live.clone();
         tasks.push(tokio::spawn(async move {
-            let mut got = 0;
-            while got < expected {
-                let Some(Ok(Message::Text(text))) = ws.next().await else {
-                    break;
+            // Events each subscription (by id) has had.
+            let mut got = vec![0usize; subscriptions];
+            let mut left = expected * subscriptions;
+            while left > 0 {
+                // (The server's keep-alive pings are answered by tungstenite as it reads.)
+                let message = match ws.next().await {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    _ => break,
                 };
                 // Only what is measured is read (a client's own parsing shares the cores).
-                let Ok(message) = serde_json::from_str::<Next>(&text) else {
+                let Ok(message) = serde_json::from_str::<Next>(&message) else {
+                    continue;
+                };
+                let Some(count) = message
+                    .id
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|id| got.get_mut(id.wrapping_sub(1)))
+                else {
                     continue;
                 };
                 let at: DateTime<Utc> = message.payload.data.changed.at.parse().unwrap();
-                got += 1;
+                *count += 1;
+                left -= 1;
                 // The first event only proves the subscription is live; it is not measured.
-                if got > 1 {
+                if *count > 1 {
                     let ms = (Utc::now() - at).num_microseconds().unwrap_or(0) as f64 / 1000.0;
-                    let _ = tx.send((got, ms));
+                    let _ = tx.send((*count, ms));
                 } else {
                     live.fetch_add(1, Ordering::Relaxed);
                 }
@@ -243,6 +297,7 @@ async fn scenario(
     // Let the closed sockets go before the next scenario.
     tokio::time::sleep(Duration::from_secs(1)).await;
     Figures {
+        sockets: socket_count,
         p50: percentile(&latencies, 0.5),
         p99: percentile(&latencies, 0.99),
         cpu_us_per_delivery: cpu_ms * 1000.0 / (n * TRANSITIONS) as f64,
@@ -253,8 +308,13 @@ async fn scenario(
 
 fn row(setup: &str, n: usize, f: &Figures) {
     println!(
-        "| {setup} | {n} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} |",
-        f.p50, f.p99, f.cpu_us_per_delivery, f.client_cpu_us_per_delivery, f.kib_per_subscriber
+        "| {setup} | {n} | {} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} |",
+        f.sockets,
+        f.p50,
+        f.p99,
+        f.cpu_us_per_delivery,
+        f.client_cpu_us_per_delivery,
+        f.kib_per_subscriber
     );
 }
 
@@ -274,15 +334,15 @@ async fn main() {
     let mut table = Vec::new();
     for &n in &sizes {
         // The clients' sockets here, the server's there (the same limit), plus room for the rest.
-        if (n as u64 + 1000) > open_files_limit() {
+        let Some(sockets) = sockets_for(n, open_files_limit()) else {
             eprintln!(
                 "skipped {n} subscribers: the open-files limit ({}) is too low (ulimit -n)",
                 open_files_limit()
             );
             continue;
-        }
-        eprintln!("{n} subscribers on one instance (SQLite)…");
-        let f = scenario(&client, &gateway, &gateway, n, "sqlite").await;
+        };
+        eprintln!("{n} subscribers over {sockets} sockets on one instance (SQLite)…");
+        let f = scenario(&client, &gateway, &gateway, n, sockets, "sqlite").await;
         table.push(("one instance, SQLite".to_owned(), n, f));
     }
     drop(gateway);
@@ -292,7 +352,7 @@ async fn main() {
                 eprintln!("1000 subscribers on B, commits through A (PostgreSQL)…");
                 let a = start_gateway(&pg.url, &["--subscriber-buffer", "4096"]).await;
                 let b = start_gateway(&pg.url, &["--subscriber-buffer", "4096"]).await;
-                let f = scenario(&client, &a, &b, 1000, "pg").await;
+                let f = scenario(&client, &a, &b, 1000, 1000, "pg").await;
                 table.push((
                     "two instances, PostgreSQL: commit on A, deliver on B".into(),
                     1000,
@@ -305,9 +365,9 @@ async fn main() {
         }
     }
     println!(
-        "| setup | subscribers | p50 commit→delivery (ms) | p99 (ms) | server CPU per delivered event (µs) | clients' CPU per delivered event (µs) | server memory per idle subscriber (KiB) |"
+        "| setup | subscribers | sockets | p50 commit→delivery (ms) | p99 (ms) | server CPU per delivered event (µs) | clients' CPU per delivered event (µs) | server memory per idle subscriber (KiB) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (setup, n, f) in &table {
         row(setup, *n, f);
     }
