@@ -334,7 +334,8 @@ async fn serve_websocket<E: Executor>(
                 }
             }
             () = &mut init_deadline, if !initialised => {
-                let _ = sink.send(init_timed_out(protocol)).await;
+                let reason = "Connection initialisation timeout";
+                let _ = sink.send(timed_out(protocol, CLOSE_INIT_TIMEOUT, reason)).await;
                 break;
             }
             _ = pings.tick() => {
@@ -342,7 +343,7 @@ async fn serve_websocket<E: Executor>(
                     heard.load(std::sync::atomic::Ordering::Relaxed),
                 );
                 if opened.elapsed().saturating_sub(last) >= keepalive {
-                    let _ = sink.send(timed_out(protocol, &refusal)).await;
+                    let _ = sink.send(timed_out(protocol, CLOSE_TIMEOUT, "timeout")).await;
                     break;
                 }
                 if sink.send(Message::Ping(Default::default())).await.is_err() {
@@ -362,35 +363,18 @@ async fn serve_websocket<E: Executor>(
     }
 }
 
-/// What a peer that stopped answering is told before the socket closes.
-fn timed_out(
-    protocol: WebSocketProtocols,
-    refusal: &std::sync::Mutex<Option<ServerError>>,
-) -> axum::extract::ws::Message {
+/// What a socket closed for lack of time is told: over graphql-transport-ws a close frame with
+/// `code` and `reason`, over the legacy protocol a `connection_error` (code TIMEOUT) saying
+/// `reason`.
+fn timed_out(protocol: WebSocketProtocols, code: u16, reason: &str) -> axum::extract::ws::Message {
     use axum::extract::ws::{CloseFrame, Message};
     match protocol {
         WebSocketProtocols::GraphQLWS => Message::Close(Some(CloseFrame {
-            code: CLOSE_TIMEOUT,
-            reason: "timeout".into(),
+            code,
+            reason: reason.into(),
         })),
         WebSocketProtocols::SubscriptionsTransportWS => {
-            let text = r#"{"type":"connection_error","payload":{"message":"timeout"}}"#;
-            Message::Text(coded_connection_error(text.to_owned(), refusal).into())
-        }
-    }
-}
-
-/// What a socket that was not initialised in time is told before it closes.
-fn init_timed_out(protocol: WebSocketProtocols) -> axum::extract::ws::Message {
-    use axum::extract::ws::{CloseFrame, Message};
-    const REASON: &str = "Connection initialisation timeout";
-    match protocol {
-        WebSocketProtocols::GraphQLWS => Message::Close(Some(CloseFrame {
-            code: CLOSE_INIT_TIMEOUT,
-            reason: REASON.into(),
-        })),
-        WebSocketProtocols::SubscriptionsTransportWS => {
-            let error = transport_error(StatusCode::GATEWAY_TIMEOUT, REASON).1;
+            let error = transport_error(StatusCode::GATEWAY_TIMEOUT, reason).1;
             let text =
                 serde_json::json!({ "type": "connection_error", "payload": error }).to_string();
             Message::Text(text.into())
